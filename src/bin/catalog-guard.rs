@@ -1,0 +1,5 @@
+//! The `catalog-guard` command-line tool.
+
+fn main() {
+    println!("catalog-guard");
+}

@@ -1,0 +1,3 @@
+//! Export/import files and Seller Central reports.
+
+pub mod seller_central;

@@ -1,0 +1,23 @@
+//! Catalog Guard core: reads Amazon product pages and checks them against the
+//! seller's saved canonical listing data.
+//!
+//! The core (everything outside [`wasm`]) is pure Rust: no `JsValue`, no
+//! `web-sys`. The same code serves the browser extension (through the wasm
+//! bindings), the `catalog-guard` CLI, the `www/` page and the tests.
+//!
+//! * [`page`] — HTML of a page → [`page::ProductPage`]
+//! * [`listing`] — the canonical [`listing::Listing`] record and the listings file
+//! * [`check`] — [`listing::Listing`] × [`page::ProductPage`] → [`check::Report`]
+//! * [`store`] — settings, sync encoding, history, case log
+//! * [`import`] — export/import files and Seller Central reports
+#![forbid(unsafe_code)]
+
+pub mod check;
+pub mod import;
+pub mod listing;
+pub mod page;
+pub mod store;
+pub mod time;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;

@@ -1,0 +1,1 @@
+//! Settings, listings storage model, sync encoding, history and case log.

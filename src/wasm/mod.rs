@@ -1,0 +1,1 @@
+//! wasm-bindgen bindings (wasm32 only).
