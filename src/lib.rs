@@ -10,6 +10,7 @@
 //! * [`check`] — [`listing::Listing`] × [`page::ProductPage`] → [`check::Report`]
 //! * [`store`] — settings, sync encoding, history, case log
 //! * [`import`] — export/import files and Seller Central reports
+//! * [`watch`] — change history, scheduled re-checks, case log and case texts
 #![forbid(unsafe_code)]
 
 pub mod check;
@@ -18,6 +19,7 @@ pub mod listing;
 pub mod page;
 pub mod store;
 pub mod time;
+pub mod watch;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

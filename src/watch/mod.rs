@@ -1,0 +1,1 @@
+//! Watching over time: change history, scheduled re-checks, and the Seller Support case helper.
