@@ -3,6 +3,21 @@
 //! A [`Listing`] is saved from a page ([`Listing::from_page`]), imported, or
 //! edited by hand. [`ListingsFile`] is the `catalog-guard/listings` file
 //! shared by the CLI and the extension's export.
+//!
+//! # File versions
+//!
+//! * **1** (current): `{"format": "catalog-guard/listings", "version": 1,
+//!   "listings": [Listing…]}` with per-listing [`Watch`] flags.
+//! * **0**: the first shape, from before watch flags existed. Each listing
+//!   held `main_image` (an image ID) and `gallery` (the other IDs) instead of
+//!   `images`, a single selected `color` instead of the `variations` map, no
+//!   `seller`/`offer_count`, and only `saved_at`. [`migrate`] turns it into
+//!   version 1: `images = [main_image] + gallery`,
+//!   `variations = {"color_name": color}`, every field watched
+//!   ([`Watch::default`]), `updated_at = saved_at`.
+//!
+//! [`parse_listings_file`] reads either and always returns the current shape;
+//! a file from a newer Catalog Guard is refused rather than half-read.
 
 use crate::page::{ProductPage, Seller};
 use serde::{Deserialize, Serialize};
@@ -12,6 +27,303 @@ use std::collections::BTreeMap;
 pub const FORMAT: &str = "catalog-guard/listings";
 /// The current listings file version.
 pub const VERSION: u32 = 1;
+
+/// Every field name [`Listing::accept`] and [`Listing::unwatch`] take (plus
+/// `variations.<dimension>`).
+pub const FIELDS: &[&str] = &[
+    "title",
+    "brand",
+    "images.main",
+    "images.gallery",
+    "variations",
+    "breadcrumb",
+    "bullets",
+    "description",
+    "seller",
+    "offers",
+];
+
+/// Why a listings file could not be read, or a listing could not be changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListingError {
+    /// The text is not JSON.
+    Syntax {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What serde_json says is wrong.
+        message: String,
+    },
+    /// JSON, but not a `catalog-guard/listings` file.
+    Format {
+        /// The `format` value found, if any.
+        found: Option<String>,
+    },
+    /// `version` is missing or not a whole number.
+    BadVersion {
+        /// The `version` value found, as JSON text (`null` when missing).
+        found: String,
+    },
+    /// Written by a newer Catalog Guard.
+    NewerVersion {
+        /// The file's version.
+        found: u64,
+    },
+    /// The right format, but a listing has the wrong shape (missing
+    /// required field, wrong type).
+    Shape {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What serde_json says is wrong.
+        message: String,
+    },
+    /// One listing is unusable (empty ASIN, duplicate key…).
+    Listing {
+        /// 1-based position in the file.
+        index: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// A field name [`Listing::accept`]/[`Listing::unwatch`] does not know.
+    UnknownField(String),
+    /// [`Listing::accept`] on a field the page shows nothing for, where an
+    /// empty value cannot be saved (the main image).
+    NothingOnPage(String),
+    /// [`Listing::accept`] with a page for another product.
+    OtherProduct {
+        /// The listing's ASIN.
+        listing: String,
+        /// The page's ASIN.
+        page: String,
+    },
+}
+
+impl std::fmt::Display for ListingError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ListingError::Syntax {
+                line,
+                column,
+                message,
+            } => write!(
+                f,
+                "not valid JSON at line {line}, column {column}: {message}"
+            ),
+            ListingError::Format { found: Some(x) } => write!(
+                f,
+                "not a Catalog Guard listings file: \"format\" is {x:?}, expected {FORMAT:?}"
+            ),
+            ListingError::Format { found: None } => write!(
+                f,
+                "not a Catalog Guard listings file: no \"format\": {FORMAT:?} at the top level"
+            ),
+            ListingError::BadVersion { found } => write!(
+                f,
+                "listings file \"version\" must be a whole number, found {found}"
+            ),
+            ListingError::NewerVersion { found } => write!(
+                f,
+                "listings file version {found} is newer than this Catalog Guard reads \
+                 (up to {VERSION}); update Catalog Guard"
+            ),
+            ListingError::Shape {
+                line,
+                column,
+                message,
+            } => write!(
+                f,
+                "invalid listings file at line {line}, column {column}: {message}"
+            ),
+            ListingError::Listing { index, message } => write!(f, "listing {index}: {message}"),
+            ListingError::UnknownField(x) => write!(
+                f,
+                "unknown field {x:?} (expected one of {}, or variations.<dimension>)",
+                FIELDS.join(", ")
+            ),
+            ListingError::NothingOnPage(x) => {
+                write!(f, "the page shows no value for {x:?} to accept")
+            }
+            ListingError::OtherProduct { listing, page } => write!(
+                f,
+                "the page is for ASIN {page}, not the listing's ASIN {listing}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ListingError {}
+
+/// serde_json's message without its trailing " at line L column C".
+fn json_message(e: &serde_json::Error) -> String {
+    let full = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    full.strip_suffix(&suffix).unwrap_or(&full).to_string()
+}
+
+fn syntax(e: &serde_json::Error) -> ListingError {
+    ListingError::Syntax {
+        line: e.line(),
+        column: e.column(),
+        message: json_message(e),
+    }
+}
+
+fn shape(e: &serde_json::Error) -> ListingError {
+    ListingError::Shape {
+        line: e.line(),
+        column: e.column(),
+        message: json_message(e),
+    }
+}
+
+/// Reads a `catalog-guard/listings` file of any known version (migrating
+/// older ones, see the module docs) and checks every listing has an ASIN and
+/// a marketplace and that no `marketplace/ASIN` appears twice.
+pub fn parse_listings_file(text: &str) -> Result<ListingsFile, ListingError> {
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| syntax(&e))?;
+    let version = file_version(&value)?;
+    let file = if version == u64::from(VERSION) {
+        serde_json::from_str::<ListingsFile>(text).map_err(|e| shape(&e))?
+    } else {
+        let v0 = serde_json::from_str::<V0File>(text).map_err(|e| shape(&e))?;
+        migrate_v0(v0)
+    };
+    validate(&file)?;
+    Ok(file)
+}
+
+/// Turns a parsed listings file of any known version into the current shape.
+/// The same rules as [`parse_listings_file`], for a file already parsed as
+/// JSON (errors carry no line numbers).
+pub fn migrate(value: serde_json::Value) -> Result<ListingsFile, ListingError> {
+    let version = file_version(&value)?;
+    let no_pos = |e: serde_json::Error| ListingError::Shape {
+        line: 0,
+        column: 0,
+        message: json_message(&e),
+    };
+    let file = if version == u64::from(VERSION) {
+        serde_json::from_value::<ListingsFile>(value).map_err(no_pos)?
+    } else {
+        migrate_v0(serde_json::from_value::<V0File>(value).map_err(no_pos)?)
+    };
+    validate(&file)?;
+    Ok(file)
+}
+
+/// Checks `format` and returns `version` (0 or [`VERSION`]).
+fn file_version(value: &serde_json::Value) -> Result<u64, ListingError> {
+    let format = value.get("format");
+    if format.and_then(|f| f.as_str()) != Some(FORMAT) {
+        return Err(ListingError::Format {
+            found: format.map(|f| match f.as_str() {
+                Some(s) => s.to_string(),
+                None => f.to_string(),
+            }),
+        });
+    }
+    let v = value.get("version").unwrap_or(&serde_json::Value::Null);
+    match v.as_u64() {
+        Some(n) if n > u64::from(VERSION) => Err(ListingError::NewerVersion { found: n }),
+        Some(n) => Ok(n),
+        None => Err(ListingError::BadVersion {
+            found: v.to_string(),
+        }),
+    }
+}
+
+fn validate(file: &ListingsFile) -> Result<(), ListingError> {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, l) in file.listings.iter().enumerate() {
+        let index = i + 1;
+        let err = |message: String| ListingError::Listing { index, message };
+        if l.asin.trim().is_empty() {
+            return Err(err("\"asin\" is empty".into()));
+        }
+        if l.marketplace.trim().is_empty() {
+            return Err(err(format!("\"marketplace\" is empty (ASIN {})", l.asin)));
+        }
+        let key = l.key().to_ascii_lowercase();
+        if let Some(first) = seen.insert(key, index) {
+            return Err(err(format!(
+                "{} appears twice (also listing {first})",
+                l.key()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A version-0 file: see the module docs.
+#[derive(Deserialize)]
+struct V0File {
+    listings: Vec<V0Listing>,
+}
+
+/// A version-0 listing: no watch flags, `main_image` + `gallery`, one `color`.
+#[derive(Deserialize)]
+struct V0Listing {
+    asin: String,
+    marketplace: String,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    brand: Option<String>,
+    #[serde(default)]
+    main_image: Option<String>,
+    #[serde(default)]
+    gallery: Vec<String>,
+    #[serde(default)]
+    color: Option<String>,
+    #[serde(default)]
+    breadcrumb: Vec<String>,
+    #[serde(default)]
+    bullets: Vec<String>,
+    #[serde(default)]
+    description: Option<String>,
+    saved_at: String,
+    #[serde(default)]
+    note: String,
+}
+
+fn migrate_v0(file: V0File) -> ListingsFile {
+    let listings = file
+        .listings
+        .into_iter()
+        .map(|o| {
+            let mut images: Vec<String> = o.main_image.into_iter().collect();
+            if !images.is_empty() {
+                images.extend(o.gallery);
+            }
+            Listing {
+                asin: o.asin,
+                marketplace: o.marketplace,
+                sku: None,
+                title: o.title,
+                brand: o.brand,
+                images,
+                variations: o
+                    .color
+                    .map(|c| BTreeMap::from([("color_name".to_string(), c)]))
+                    .unwrap_or_default(),
+                breadcrumb: o.breadcrumb,
+                bullets: o.bullets,
+                description: o.description,
+                seller: None,
+                offer_count: None,
+                watch: Watch::default(),
+                updated_at: o.saved_at.clone(),
+                saved_at: o.saved_at,
+                note: o.note,
+            }
+        })
+        .collect();
+    ListingsFile::new(listings)
+}
 
 /// Which fields of a listing are compared against the page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -138,6 +450,106 @@ impl Listing {
             note: String::new(),
         })
     }
+
+    /// Takes what `page` shows for `field` as the new expected value and sets
+    /// `updated_at` to `now`. `field` is a [`crate::check::Mismatch::field`]
+    /// name or plain `variations` (every dimension). Accepting a field the
+    /// page shows nothing for clears the expected value (so it is no longer
+    /// compared), except for the main image, which is an error.
+    pub fn accept(
+        &mut self,
+        field: &str,
+        page: &ProductPage,
+        now: &str,
+    ) -> Result<(), ListingError> {
+        if let Some(page_asin) = page.asin.as_deref() {
+            if !page_asin.eq_ignore_ascii_case(&self.asin) {
+                return Err(ListingError::OtherProduct {
+                    listing: self.asin.clone(),
+                    page: page_asin.to_string(),
+                });
+            }
+        }
+        match field {
+            "title" => self.title = page.title.clone(),
+            "brand" => self.brand = page.brand.clone(),
+            "images.main" => {
+                let main = page
+                    .main_image()
+                    .ok_or_else(|| ListingError::NothingOnPage(field.to_string()))?;
+                match self.images.first_mut() {
+                    Some(first) => *first = main.to_string(),
+                    None => self.images.push(main.to_string()),
+                }
+            }
+            "images.gallery" => {
+                let main = match self
+                    .images
+                    .first()
+                    .map(String::as_str)
+                    .or(page.main_image())
+                {
+                    Some(m) => m.to_string(),
+                    None => return Err(ListingError::NothingOnPage(field.to_string())),
+                };
+                let mut images = vec![main];
+                images.extend(page.images.iter().skip(1).cloned());
+                self.images = images;
+            }
+            "variations" => self.variations = page.variations.clone(),
+            "breadcrumb" => self.breadcrumb = page.breadcrumb.clone(),
+            "bullets" => self.bullets = page.bullets.clone(),
+            "description" => self.description = page.description.clone(),
+            "seller" => self.seller = page.seller.clone(),
+            "offers" => self.offer_count = page.offer_count,
+            other => {
+                let dim = variation_dimension(other)?;
+                match page.variations.get(dim) {
+                    Some(v) => {
+                        self.variations.insert(dim.to_string(), v.clone());
+                    }
+                    None => {
+                        self.variations.remove(dim);
+                    }
+                }
+            }
+        }
+        self.updated_at = now.to_string();
+        Ok(())
+    }
+
+    /// Stops comparing `field`. For `variations.<dimension>` the expected
+    /// value of that one dimension is removed (the other dimensions stay
+    /// watched; [`Listing::accept`] of the same field takes it back from a
+    /// page); every other name clears its [`Watch`] flag.
+    pub fn unwatch(&mut self, field: &str) -> Result<(), ListingError> {
+        let w = &mut self.watch;
+        match field {
+            "title" => w.title = false,
+            "brand" => w.brand = false,
+            "images.main" => w.main_image = false,
+            "images.gallery" => w.gallery = false,
+            "variations" => w.variations = false,
+            "breadcrumb" => w.breadcrumb = false,
+            "bullets" => w.bullets = false,
+            "description" => w.description = false,
+            "seller" => w.seller = false,
+            "offers" => w.offers = false,
+            other => {
+                let dim = variation_dimension(other)?;
+                self.variations.remove(dim);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `variations.color_name` → `color_name`.
+fn variation_dimension(field: &str) -> Result<&str, ListingError> {
+    field
+        .strip_prefix("variations.")
+        .filter(|d| !d.is_empty())
+        .ok_or_else(|| ListingError::UnknownField(field.to_string()))
 }
 
 /// The `catalog-guard/listings` file.
@@ -159,5 +571,191 @@ impl ListingsFile {
             version: VERSION,
             listings,
         }
+    }
+
+    /// The file as pretty JSON (what the CLI and the export write);
+    /// [`parse_listings_file`] reads it back to an equal value.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::page::PageKind;
+
+    fn page() -> ProductPage {
+        let mut p = ProductPage::empty(PageKind::Product);
+        p.asin = Some("B07WXL5YPW".into());
+        p.marketplace = Some("amazon.co.jp".into());
+        p.title = Some("Nintendo Switch 本体 ネオンブルー".into());
+        p.brand = Some("任天堂".into());
+        p.images = vec!["61-BA2Qc+UL".into(), "51abc".into(), "41def".into()];
+        p.variations = BTreeMap::from([("color_name".into(), "ネオンブルー".into())]);
+        p.breadcrumb = vec!["ゲーム".into(), "Nintendo Switch".into()];
+        p.bullets = vec!["一".into(), "二".into()];
+        p.description = Some("説明".into());
+        p.seller = Some(Seller {
+            id: Some("AN1VRQENFRJN5".into()),
+            name: "Amazon.co.jp".into(),
+        });
+        p.offer_count = Some(3);
+        p
+    }
+
+    fn listing() -> Listing {
+        Listing::from_page(&page(), "2026-11-01T00:00:00Z").expect("product page")
+    }
+
+    #[test]
+    fn exported_file_reimports_identically() {
+        let mut l = listing();
+        l.sku = Some("SKU-1".into());
+        l.note = "黒は別ASIN".into();
+        l.watch.offers = true;
+        let mut partial = Listing::from_page(&page(), "2026-11-02T00:00:00Z").unwrap();
+        partial.asin = "B000000001".into();
+        partial.bullets.clear();
+        partial.title = None;
+        let file = ListingsFile::new(vec![l, partial]);
+        let text = file.to_json();
+        let back = parse_listings_file(&text).expect("re-import");
+        assert_eq!(back, file);
+        assert_eq!(back.to_json(), text);
+    }
+
+    #[test]
+    fn version_0_files_are_migrated() {
+        let v0 = r#"{"format": "catalog-guard/listings", "version": 0, "listings": [
+            {"asin": "B07WXL5YPW", "marketplace": "amazon.co.jp", "title": "T",
+             "main_image": "61-BA2Qc+UL", "gallery": ["51abc"], "color": "ネオンブルー",
+             "bullets": ["一"], "saved_at": "2025-01-01T00:00:00Z", "note": "n"},
+            {"asin": "B000000001", "marketplace": "amazon.com", "saved_at": "2025-02-01T00:00:00Z"}
+        ]}"#;
+        let file = parse_listings_file(v0).expect("v0 reads");
+        assert_eq!(file.version, VERSION);
+        let a = &file.listings[0];
+        assert_eq!(a.images, vec!["61-BA2Qc+UL", "51abc"]);
+        assert_eq!(a.variations["color_name"], "ネオンブルー");
+        assert_eq!(a.watch, Watch::default());
+        assert_eq!(a.updated_at, "2025-01-01T00:00:00Z");
+        assert_eq!(a.note, "n");
+        let b = &file.listings[1];
+        assert!(b.images.is_empty() && b.variations.is_empty() && b.title.is_none());
+        // The same through `migrate` on parsed JSON.
+        let value: serde_json::Value = serde_json::from_str(v0).unwrap();
+        assert_eq!(migrate(value).unwrap(), file);
+        // And the migrated file re-imports as version 1 unchanged.
+        assert_eq!(parse_listings_file(&file.to_json()).unwrap(), file);
+    }
+
+    #[test]
+    fn errors_name_the_problem_and_position() {
+        let e = parse_listings_file("{\n  \"format\": \"catalog-guard/listings\",\n  oops\n}")
+            .unwrap_err();
+        assert!(matches!(e, ListingError::Syntax { line: 3, .. }), "{e:?}");
+        assert!(
+            e.to_string()
+                .starts_with("not valid JSON at line 3, column 3: "),
+            "{e}"
+        );
+
+        let e =
+            parse_listings_file(r#"{"format": "something/else", "version": 1, "listings": []}"#)
+                .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "not a Catalog Guard listings file: \"format\" is \"something/else\", expected \"catalog-guard/listings\""
+        );
+        let e = parse_listings_file("[]").unwrap_err();
+        assert_eq!(e, ListingError::Format { found: None });
+
+        let e = parse_listings_file(
+            r#"{"format": "catalog-guard/listings", "version": 2, "listings": []}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e, ListingError::NewerVersion { found: 2 });
+        assert!(e.to_string().contains("version 2 is newer"), "{e}");
+        let e = parse_listings_file(r#"{"format": "catalog-guard/listings", "listings": []}"#)
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "listings file \"version\" must be a whole number, found null"
+        );
+
+        let text = "{\"format\": \"catalog-guard/listings\", \"version\": 1, \"listings\": [\n  {\"asin\": \"B0\", \"saved_at\": \"x\", \"updated_at\": \"x\"}\n]}";
+        let e = parse_listings_file(text).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid listings file at line 2, column 52: missing field `marketplace`"
+        );
+
+        let dup = ListingsFile::new(vec![listing(), listing()]).to_json();
+        let e = parse_listings_file(&dup).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "listing 2: amazon.co.jp/B07WXL5YPW appears twice (also listing 1)"
+        );
+    }
+
+    #[test]
+    fn accept_takes_the_page_value() {
+        let mut l = listing();
+        let mut p = page();
+        p.title = Some("New title".into());
+        p.images[0] = "71new".into();
+        p.images.push("31xyz".into());
+        p.variations.insert("color_name".into(), "レッド".into());
+        p.variations.insert("size_name".into(), "M".into());
+        l.accept("title", &p, "2026-11-03T00:00:00Z").unwrap();
+        assert_eq!(l.title.as_deref(), Some("New title"));
+        assert_eq!(l.updated_at, "2026-11-03T00:00:00Z");
+        assert_eq!(l.saved_at, "2026-11-01T00:00:00Z");
+        l.accept("images.main", &p, "t").unwrap();
+        assert_eq!(l.images, vec!["71new", "51abc", "41def"]);
+        l.accept("images.gallery", &p, "t").unwrap();
+        assert_eq!(l.images, vec!["71new", "51abc", "41def", "31xyz"]);
+        l.accept("variations.color_name", &p, "t").unwrap();
+        assert_eq!(l.variations.len(), 1);
+        assert_eq!(l.variations["color_name"], "レッド");
+        l.accept("variations", &p, "t").unwrap();
+        assert_eq!(l.variations.len(), 2);
+        p.offer_count = Some(9);
+        l.accept("offers", &p, "t").unwrap();
+        assert_eq!(l.offer_count, Some(9));
+        p.description = None;
+        l.accept("description", &p, "t").unwrap();
+        assert_eq!(l.description, None);
+
+        assert_eq!(
+            l.accept("colour", &p, "t"),
+            Err(ListingError::UnknownField("colour".into()))
+        );
+        p.images.clear();
+        assert_eq!(
+            l.accept("images.main", &p, "t"),
+            Err(ListingError::NothingOnPage("images.main".into()))
+        );
+        p.asin = Some("B000000001".into());
+        assert!(matches!(
+            l.accept("title", &p, "t"),
+            Err(ListingError::OtherProduct { .. })
+        ));
+    }
+
+    #[test]
+    fn unwatch_clears_the_flag() {
+        let mut l = listing();
+        l.unwatch("images.gallery").unwrap();
+        assert!(!l.watch.gallery && l.watch.main_image);
+        l.unwatch("seller").unwrap();
+        assert!(!l.watch.seller);
+        l.unwatch("variations.color_name").unwrap();
+        assert!(l.variations.is_empty() && l.watch.variations);
+        l.unwatch("variations").unwrap();
+        assert!(!l.watch.variations);
+        assert!(l.unwatch("variations.").is_err());
+        assert!(l.unwatch("images").is_err());
     }
 }

@@ -1,8 +1,49 @@
 //! The check: [`Listing`] × [`ProductPage`] → [`Report`].
+//!
+//! # Rules
+//!
+//! * Only `product` pages can mismatch. `captcha`, `error` and `not_found`
+//!   pages are `unreadable`, every other kind is `not_product`; a product page
+//!   without an ASIN is `unreadable`; a product page whose ASIN has no listing
+//!   is `untracked`.
+//! * The listing is looked up by (marketplace, ASIN); by ASIN alone only when
+//!   the page has no marketplace (a page read without its URL).
+//! * Only watched fields ([`crate::listing::Watch`]) are compared, and only
+//!   where the listing holds an expected value: `None`, an empty string or an
+//!   empty list means "no expected value" (a partial listing imported from a
+//!   Seller Central report has no bullets, say) and is not compared.
+//! * Text is compared after [`normalize::normalize`] (NFKC, invisible
+//!   characters removed, whitespace collapsed; case kept). Lists are compared
+//!   item by item after the same normalisation.
+//! * A watched field the listing has but the page lacks is a mismatch with
+//!   `actual: null` — title, brand, main image, a variation dimension,
+//!   bullets, description and seller — **except** where an absent value is
+//!   not evidence of a change, to avoid false alarms:
+//!   * `images.gallery` is compared only when the page shows a gallery (more
+//!     than the main image). A page whose scripts were stripped, or a layout
+//!     the reader finds only the main image in, says nothing about the gallery.
+//!   * `breadcrumb` is compared only when the page shows one: arriving from
+//!     search results, Amazon replaces the category path by "‹ Back to
+//!     results".
+//!   * `offers` is compared only when the page shows an offer count.
+//! * Images are compared by image ID: `images.main` is the first ID,
+//!   `images.gallery` the rest, as an ordered list.
+//! * `seller` compares merchant IDs when both sides have one, else names.
+//! * Text mismatches carry a character-level diff of the *normalised* texts
+//!   (lists joined with `"\n"`), so the diff shows only differences a
+//!   shopper can see.
+//! * Mismatches are sorted most severe first, then by field name.
 
 use crate::listing::Listing;
-use crate::page::ProductPage;
+use crate::page::{PageKind, ProductPage, Seller};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use similar::{ChangeTag, TextDiff};
+
+pub mod normalize;
+pub mod text;
+
+use normalize::normalize;
 
 /// Overall result of checking one page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -20,6 +61,19 @@ pub enum Status {
     Unreadable,
 }
 
+impl Status {
+    /// The JSON name of the status, e.g. `not_product`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Match => "match",
+            Status::Mismatch => "mismatch",
+            Status::Untracked => "untracked",
+            Status::NotProduct => "not_product",
+            Status::Unreadable => "unreadable",
+        }
+    }
+}
+
 /// How much a mismatch matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -30,6 +84,27 @@ pub enum Severity {
     Warning,
     /// Seller, offer count.
     Info,
+}
+
+impl Severity {
+    /// The JSON name of the severity, e.g. `critical`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Critical => "critical",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+
+    /// The severity of a mismatch on `field` (a [`Mismatch::field`] name).
+    pub fn of_field(field: &str) -> Severity {
+        match field {
+            "title" | "brand" | "images.main" => Severity::Critical,
+            f if f.starts_with("variations.") => Severity::Critical,
+            "seller" | "offers" => Severity::Info,
+            _ => Severity::Warning,
+        }
+    }
 }
 
 /// One piece of a character-level diff between expected and actual text.
@@ -87,16 +162,286 @@ pub struct Report {
     pub page: ProductPage,
 }
 
+/// The listing for `page` among `listings`: same marketplace and ASIN, or
+/// the same ASIN when the page has no marketplace. ASINs compare without
+/// regard to ASCII case.
+pub fn find_listing<'a>(listings: &'a [Listing], page: &ProductPage) -> Option<&'a Listing> {
+    let asin = page.asin.as_deref()?;
+    listings.iter().find(|l| {
+        l.asin.eq_ignore_ascii_case(asin)
+            && page
+                .marketplace
+                .as_deref()
+                .map_or(true, |m| l.marketplace.eq_ignore_ascii_case(m))
+    })
+}
+
 /// Checks `page` against the listing for its ASIN among `listings`.
 pub fn check(listings: &[Listing], page: &ProductPage, checked_at: &str) -> Report {
-    let _ = (listings, page, checked_at);
-    let _ = (listings, page);
-    Report {
+    let mut report = Report {
         status: Status::Unreadable,
-        asin: None,
-        marketplace: None,
+        asin: page.asin.clone(),
+        marketplace: page.marketplace.clone(),
         checked_at: checked_at.to_string(),
         mismatches: vec![],
         page: page.clone(),
+    };
+    match page.kind {
+        PageKind::Product => {}
+        PageKind::Captcha | PageKind::Error | PageKind::NotFound => return report,
+        PageKind::Other => {
+            report.status = Status::NotProduct;
+            return report;
+        }
+    }
+    if page.asin.as_deref().map_or(true, |a| a.trim().is_empty()) {
+        return report;
+    }
+    let Some(listing) = find_listing(listings, page) else {
+        report.status = Status::Untracked;
+        return report;
+    };
+    if report.marketplace.is_none() {
+        report.marketplace = Some(listing.marketplace.clone());
+    }
+    report.mismatches = compare(listing, page);
+    report.status = if report.mismatches.is_empty() {
+        Status::Match
+    } else {
+        Status::Mismatch
+    };
+    report
+}
+
+/// Every mismatch between `listing` and `page`, sorted (no page-kind or
+/// ASIN checks: [`check`] does those).
+pub fn compare(listing: &Listing, page: &ProductPage) -> Vec<Mismatch> {
+    let w = &listing.watch;
+    let mut out = Vec::new();
+
+    if w.title {
+        text_field(&mut out, "title", &listing.title, &page.title);
+    }
+    if w.brand {
+        text_field(&mut out, "brand", &listing.brand, &page.brand);
+    }
+    if w.main_image {
+        if let Some(expected) = listing.images.first().filter(|s| !s.trim().is_empty()) {
+            let actual = page.main_image();
+            if actual.map(str::trim) != Some(expected.trim()) {
+                out.push(mismatch(
+                    "images.main",
+                    Value::from(expected.as_str()),
+                    actual.map_or(Value::Null, Value::from),
+                    None,
+                ));
+            }
+        }
+    }
+    if w.gallery && listing.images.len() > 1 && page.images.len() > 1 {
+        let expected = &listing.images[1..];
+        let actual = &page.images[1..];
+        let same = expected.len() == actual.len()
+            && expected
+                .iter()
+                .zip(actual)
+                .all(|(e, a)| e.trim() == a.trim());
+        if !same {
+            out.push(mismatch(
+                "images.gallery",
+                Value::from(expected.to_vec()),
+                Value::from(actual.to_vec()),
+                None,
+            ));
+        }
+    }
+    if w.variations {
+        for (dim, expected) in &listing.variations {
+            if normalize(expected).is_empty() {
+                continue;
+            }
+            let actual = page.variations.get(dim);
+            if actual.map(|a| normalize(a)) != Some(normalize(expected)) {
+                out.push(mismatch(
+                    &format!("variations.{dim}"),
+                    Value::from(expected.as_str()),
+                    actual.map_or(Value::Null, |a| Value::from(a.as_str())),
+                    Some(diff(expected, actual.map_or("", String::as_str))),
+                ));
+            }
+        }
+    }
+    if w.breadcrumb && !page.breadcrumb.is_empty() {
+        list_field(
+            &mut out,
+            "breadcrumb",
+            &listing.breadcrumb,
+            &page.breadcrumb,
+        );
+    }
+    if w.bullets {
+        list_field(&mut out, "bullets", &listing.bullets, &page.bullets);
+    }
+    if w.description {
+        text_field(
+            &mut out,
+            "description",
+            &listing.description,
+            &page.description,
+        );
+    }
+    if w.seller {
+        if let Some(expected) = listing.seller.as_ref().filter(|s| !seller_blank(s)) {
+            let same = page
+                .seller
+                .as_ref()
+                .is_some_and(|a| same_seller(expected, a));
+            if !same {
+                let to_value = |s: &Seller| serde_json::to_value(s).unwrap_or(Value::Null);
+                out.push(mismatch(
+                    "seller",
+                    to_value(expected),
+                    page.seller.as_ref().map_or(Value::Null, to_value),
+                    Some(diff(
+                        &expected.name,
+                        page.seller.as_ref().map_or("", |s| s.name.as_str()),
+                    )),
+                ));
+            }
+        }
+    }
+    if w.offers {
+        if let (Some(expected), Some(actual)) = (listing.offer_count, page.offer_count) {
+            if expected != actual {
+                out.push(mismatch(
+                    "offers",
+                    Value::from(expected),
+                    Value::from(actual),
+                    None,
+                ));
+            }
+        }
+    }
+
+    out.sort_by(|a, b| {
+        a.severity
+            .cmp(&b.severity)
+            .then_with(|| a.field.cmp(&b.field))
+    });
+    out
+}
+
+fn mismatch(field: &str, expected: Value, actual: Value, diff: Option<Vec<DiffPart>>) -> Mismatch {
+    Mismatch {
+        field: field.to_string(),
+        expected,
+        actual,
+        severity: Severity::of_field(field),
+        diff,
     }
 }
+
+fn text_field(
+    out: &mut Vec<Mismatch>,
+    field: &str,
+    expected: &Option<String>,
+    actual: &Option<String>,
+) {
+    let Some(expected) = expected.as_deref().filter(|e| !normalize(e).is_empty()) else {
+        return;
+    };
+    let actual = actual.as_deref();
+    if actual.map(normalize) != Some(normalize(expected)) {
+        out.push(mismatch(
+            field,
+            Value::from(expected),
+            actual.map_or(Value::Null, Value::from),
+            Some(diff(expected, actual.unwrap_or(""))),
+        ));
+    }
+}
+
+fn list_field(out: &mut Vec<Mismatch>, field: &str, expected: &[String], actual: &[String]) {
+    let norm = |l: &[String]| -> Vec<String> {
+        l.iter()
+            .map(|s| normalize(s))
+            .filter(|s| !s.is_empty())
+            .collect()
+    };
+    let (e, a) = (norm(expected), norm(actual));
+    if e.is_empty() || e == a {
+        return;
+    }
+    out.push(mismatch(
+        field,
+        Value::from(expected.to_vec()),
+        if actual.is_empty() {
+            Value::Null
+        } else {
+            Value::from(actual.to_vec())
+        },
+        Some(diff_normalized(&e.join("\n"), &a.join("\n"))),
+    ));
+}
+
+fn seller_blank(s: &Seller) -> bool {
+    normalize(&s.name).is_empty() && s.id.as_deref().map_or(true, |i| i.trim().is_empty())
+}
+
+fn same_seller(expected: &Seller, actual: &Seller) -> bool {
+    match (expected.id.as_deref(), actual.id.as_deref()) {
+        (Some(e), Some(a)) if !e.trim().is_empty() && !a.trim().is_empty() => {
+            e.trim().eq_ignore_ascii_case(a.trim())
+        }
+        _ => normalize(&expected.name) == normalize(&actual.name),
+    }
+}
+
+/// Above this many characters (both sides together) the diff is not
+/// computed character by character: it becomes "all deleted, all inserted",
+/// so a hostile page cannot make the check slow.
+pub const MAX_DIFF_CHARS: usize = 20_000;
+
+/// The character-level diff between the normalised forms of `expected` and
+/// `actual`, adjacent characters with the same op merged into one part.
+pub fn diff(expected: &str, actual: &str) -> Vec<DiffPart> {
+    diff_normalized(&normalize(expected), &normalize(actual))
+}
+
+fn diff_normalized(expected: &str, actual: &str) -> Vec<DiffPart> {
+    let mut parts: Vec<DiffPart> = Vec::new();
+    let mut push = |op: DiffOp, text: &str| {
+        if text.is_empty() {
+            return;
+        }
+        match parts.last_mut() {
+            Some(last) if last.op == op => last.text.push_str(text),
+            _ => parts.push(DiffPart {
+                op,
+                text: text.to_string(),
+            }),
+        }
+    };
+    if expected.chars().count() + actual.chars().count() > MAX_DIFF_CHARS {
+        if expected == actual {
+            push(DiffOp::Equal, expected);
+        } else {
+            push(DiffOp::Delete, expected);
+            push(DiffOp::Insert, actual);
+        }
+        return parts;
+    }
+    let d = TextDiff::from_chars(expected, actual);
+    for change in d.iter_all_changes() {
+        let op = match change.tag() {
+            ChangeTag::Equal => DiffOp::Equal,
+            ChangeTag::Delete => DiffOp::Delete,
+            ChangeTag::Insert => DiffOp::Insert,
+        };
+        push(op, change.value());
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests;
