@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 pub mod extract;
 pub mod images;
 pub mod kind;
+pub mod selectors;
+pub mod text;
 
 pub use kind::PageKind;
 

@@ -1,0 +1,185 @@
+//! Every selector and page marker the reader uses, in one place, each next to the
+//! fixture page(s) that prove it (`../shared/fixtures/pages/<marketplace>/<page>.html`).
+//!
+//! Speed rule: every selector names its tag (`span#productTitle`, not `#productTitle`).
+//! lol_html matches tag names from its fast tag scanner and lexes attributes only for
+//! elements whose tag name could match, so a bare `#id` or `.class` selector would force
+//! attribute lexing of every element on the page.
+
+// ---- ASIN -----------------------------------------------------------------------------
+
+/// `input#ASIN` — every detail page from 2017 on (e.g. amazon.com/gorilla-duct-tape-B00N150YS4-2021,
+/// amazon.co.jp/book-ruby-esoteric-4839927847-2008 has it too, as `id="ASIN" name="ASIN"`).
+pub const ASIN_INPUT: &str = "input#ASIN";
+/// `input[name="ASIN.0"]` — the 2017 Kindle page (amazon.com/kindle-whole-truth-B0011UCPM4-2017).
+pub const ASIN_DOT0_INPUT: &str = r#"input[name="ASIN.0"]"#;
+/// `input[name="ASIN"]` — the 2008 JP layout (amazon.co.jp/book-ruby-esoteric-4839927847-2008).
+pub const ASIN_NAME_INPUT: &str = r#"input[name="ASIN"]"#;
+
+// ---- Title ----------------------------------------------------------------------------
+
+/// `#productTitle` is a span on every modern page; some pages also have an
+/// `input#productTitle` in a hidden form, which the tag name skips.
+/// Own text only: amazon.ca/cd-greta-van-fleet-anthem-B07H57DNVV-2019 nests an
+/// "Original recording" span that is not part of the title.
+pub const TITLE: &str = "span#productTitle";
+/// Child elements of the title, to keep its own text only (same CA CD page).
+pub const TITLE_CHILD: &str = "span#productTitle *";
+/// amazon.com/kindle-whole-truth-B0011UCPM4-2017.
+pub const EBOOKS_TITLE: &str = "span#ebooksProductTitle";
+/// amazon.co.jp/book-ruby-esoteric-4839927847-2008 (the binding is part of the text).
+pub const BT_ASIN_TITLE: &str = "span#btAsinTitle";
+/// The offer-listing page's product name: own text of its h1
+/// (amazon.com/offer-listing-0001982389-2019).
+pub const OLP_TITLE: &str = "div#olpProductDetails h1";
+/// Child elements of that h1 (a sub-heading div precedes the name).
+pub const OLP_TITLE_CHILD: &str = "div#olpProductDetails h1 *";
+
+// ---- Brand ----------------------------------------------------------------------------
+
+/// A brand link: amazon.com/gorilla-duct-tape-B00N150YS4-2021 ("Visit the Gorilla Store"),
+/// amazon.co.jp/nintendo-switch-neon-B07WXL5YPW-2022 ("Brand: 任天堂"),
+/// amazon.co.uk/watch-vintage-quartz-B01GAWQSFW-2019 (plain "Lintimes").
+pub const BYLINE_LINK: &str = "a#bylineInfo";
+/// A contributor/format byline: the book, CD and DVD pages
+/// (amazon.ca/dvd-the-cars-musikladen-B00004YS4O-2019: "Rated: NR | Format: DVD").
+pub const BYLINE_DIV: &str = "div#bylineInfo";
+/// The older `#byline` div (amazon.co.uk/book-vegetable-perfection-1849757097-2017).
+pub const BYLINE_OLD: &str = "div#byline";
+/// The 2017 Spanish layout's brand link (amazon.es/cecotec-conga-990-B01MUGXRT9-2017).
+pub const BRAND_LINK: &str = "a#brand";
+/// Contributors inside a byline mean "no brand" (every book page; amazon.de/cd-greta-...).
+pub const BYLINE_CONTRIBUTORS: &[&str] = &[
+    "div#bylineInfo span.author",
+    "div#bylineInfo span.contribution",
+    "div#byline span.author",
+    "div#byline span.contribution",
+    "a#bylineInfo span.author",
+];
+/// The offer-listing byline ("by Enid Blyton": an author, so no brand).
+pub const OLP_BYLINE: &str = "div#olpProductByline";
+
+// ---- Images ---------------------------------------------------------------------------
+
+/// `data-old-hires` and `data-a-dynamic-image` of the main image
+/// (amazon.com/gorilla-duct-tape-B00N150YS4-2021; amazon.com/sainsmart-relay-module-B0057OC5O8-2017
+/// has only the dynamic-image JSON filled).
+pub const LANDING_IMAGE: &str = "img#landingImage";
+/// Book covers: amazon.com/book-c-programming-language-0131103628-2018.
+pub const BOOK_FRONT_IMAGE: &str = "img#imgBlkFront";
+/// Kindle covers: amazon.com/kindle-whole-truth-B0011UCPM4-2017.
+pub const EBOOK_FRONT_IMAGE: &str = "img#ebooksImgBlkFront";
+/// The 2008 JP layout: amazon.co.jp/book-ruby-esoteric-4839927847-2008.
+pub const LEGACY_PROD_IMAGE: &str = "img#prodImage";
+/// The offer-listing thumbnail (amazon.com/offer-listing-0001982389-2019).
+pub const OLP_IMAGE: &str = "div#olpProductImage img";
+/// Gallery slots of the 2024+ media block, used only when the ImageBlockATF script is
+/// missing (amazon.com/charmast-power-bank-B0DR8G428S-2026, whose scripts were emptied).
+pub const MEDIA_BLOCK_ALT_IMAGE: &str = r#"div[data-a-image-name="mbAltImage"]"#;
+/// Start of the ImageBlockATF gallery array, found by `memmem` in the raw page
+/// (every product page with a gallery, e.g. amazon.in/shieldtech-case-B0GSWFSHQ4-2026-a).
+pub const COLOR_IMAGES_MARKER: &str = "'colorImages'";
+
+// ---- Variations (twister) -------------------------------------------------------------
+
+/// Swatch twister containers; the dimension is the id after `variation_`
+/// (amazon.com/gorilla-duct-tape-B00N150YS4-2021: color_name + size_name;
+/// amazon.com/sainsmart-relay-module-B0057OC5O8-2017: customer_package_type).
+pub const VARIATION_DIV: &str = r#"div[id^="variation_"]"#;
+/// The selected value inside a swatch container.
+pub const VARIATION_SELECTION: &str = r#"div[id^="variation_"] span.selection"#;
+/// Inline twister (2021+): amazon.com/charmast-power-bank-B0DR8G428S-2026 (color_name),
+/// amazon.in/shieldtech-case-B0GSWFSHQ4-2026-a (size_name),
+/// amazon.com/sainsmart-relay-module-B0057OC5O8-2024 (pattern_name).
+pub const INLINE_TWISTER_VALUE: &str = r#"span[id^="inline-twister-expanded-dimension-text-"]"#;
+/// Id prefix of [`INLINE_TWISTER_VALUE`].
+pub const INLINE_TWISTER_PREFIX: &str = "inline-twister-expanded-dimension-text-";
+/// Dropdown twister: amazon.com/palarn-women-top-B07CL39Z8Q-2018 (size_name).
+pub const DROPDOWN_SELECT: &str = r#"select[name^="dropdown_selected_"]"#;
+/// The selected option of a dropdown twister.
+pub const DROPDOWN_SELECTED_OPTION: &str = r#"select[name^="dropdown_selected_"] option[selected]"#;
+/// Name prefix of [`DROPDOWN_SELECT`].
+pub const DROPDOWN_PREFIX: &str = "dropdown_selected_";
+
+// ---- Breadcrumb, bullets, description --------------------------------------------------
+
+/// Category links (amazon.de/chair-cover-B01LW7X0JJ-2019); `a#breadcrumb-back-link`
+/// ("‹ Back to results", amazon.com/led-wall-sconce-B07G2L3JMM-2019) is skipped.
+pub const BREADCRUMB_LINK: &str = "div#wayfinding-breadcrumbs_feature_div li a";
+/// Id of the back link that is not a category.
+pub const BREADCRUMB_BACK_LINK_ID: &str = "breadcrumb-back-link";
+/// Bullets; `li.aok-hidden` (replacementPartsFitmentBullet on
+/// amazon.com/gorilla-duct-tape-B00N150YS4-2021) are not visible and skipped.
+pub const BULLET: &str = "div#feature-bullets li";
+/// Class of hidden bullets.
+pub const HIDDEN_CLASS: &str = "aok-hidden";
+/// Product description (amazon.in/shieldtech-case-B0GSWFSHQ4-2026-a).
+pub const DESCRIPTION: &str = "div#productDescription";
+/// Block elements inside the description, which separate words.
+pub const DESCRIPTION_BLOCKS: &str =
+    "div#productDescription p, div#productDescription br, div#productDescription div, div#productDescription li";
+
+// ---- Seller and offers ----------------------------------------------------------------
+
+/// The seller link with `seller=ID` (amazon.com/led-wall-sconce-B07G2L3JMM-2019 in
+/// #merchant-info; amazon.com/sainsmart-relay-module-B0057OC5O8-2024 in the offer display).
+pub const SELLER_LINK: &str = "a#sellerProfileTriggerId";
+/// "Ships from and sold by Amazon.com." (amazon.com/gorilla-duct-tape-B00N150YS4-2021),
+/// "Verkauf und Versand durch Amazon." (amazon.de/book-confidence-code-girls-0062796984-2019).
+pub const MERCHANT_INFO: &str = "div#merchant-info";
+/// 2024+ offer display "Sold by" value (amazon.com/charmast-power-bank-B0DR8G428S-2026).
+pub const OFFER_DISPLAY_SELLER: &str = r#"div[offer-display-feature-name="desktop-merchant-info"] span.offer-display-feature-text-message"#;
+/// 2021–2023 tabular buy box rows, English and Japanese ("Sold by" / 販売元);
+/// structure as in the synthetic tests/pages/jp-buybox-seller.html.
+pub const TABULAR_SELLER: &str =
+    r#"div[tabular-attribute-name="Sold by"], div[tabular-attribute-name="販売元"]"#;
+/// Offers on the offer-listing page: one `div.olpOffer` each
+/// (amazon.com/offer-listing-0001982389-2019 has 10).
+pub const OLP_OFFER: &str = "div.olpOffer";
+/// "New (5) from $9.99" links on detail pages.
+pub const OLP_LINK_WIDGET: &str = "div#olp_feature_div";
+
+// ---- Marketplace ----------------------------------------------------------------------
+
+/// `<link rel="canonical" href="https://www.amazon.de/...">` (most detail pages).
+pub const CANONICAL: &str = r#"link[rel="canonical"]"#;
+/// `<meta property="og:url">` (2024+ pages).
+pub const OG_URL: &str = r#"meta[property="og:url"]"#;
+/// Markers before a quoted marketplace ID (`ue_mid = 'ATVPDKIKX0DER'`: 2018+ pages;
+/// `"obfuscatedMarketplaceId":"…"`: amazon.com/kindle-whole-truth-B0011UCPM4-2017).
+pub const MARKETPLACE_ID_MARKERS: &[&str] = &["ue_mid", "obfuscatedMarketplaceId", "marketplaceId"];
+
+// ---- Page kinds (raw-text markers; checked only when the page is not a product) --------
+
+/// Bot walls. amazon.com/captcha-robot-check-2019 ("Robot Check", `/errors/validateCaptcha`),
+/// amazon.fr/bot-wall-aws-waf-challenge-2026 (`gokuProps`, `awswaf`); opfcaptcha and the
+/// `bm-verify` interstitial as in tests/pages/jp-opfcaptcha.html and tests/pages/jp-bm-verify.html.
+pub const CAPTCHA_MARKERS: &[&str] = &[
+    "/errors/validateCaptcha",
+    "opfcaptcha",
+    "gokuProps",
+    "awsWafCookieDomainList",
+    ".awswaf.com",
+    "AwsWafIntegration",
+    "bm-verify",
+    "<title dir=\"ltr\">Robot Check</title>",
+    "<title>Robot Check</title>",
+    "captchacharacters",
+];
+/// The dogs 404 page ("Sorry! We couldn't find that page", `ref=cs_404_link`).
+pub const NOT_FOUND_MARKERS: &[&str] = &[
+    "cs_404_link",
+    "cs_404_logo",
+    "404 - Document Not Found",
+    "Page Not Found",
+    "error/en_US/title._TTD_",
+];
+/// The dogs 503 page (amazon.com/error-503-dog-page-2024).
+pub const ERROR_MARKERS: &[&str] = &[
+    "cs_503_link",
+    "500_503._TTD_",
+    "503 - Service Unavailable Error",
+    "cs_500_link",
+];
+/// The offer-listing page (amazon.com/offer-listing-0001982389-2019).
+pub const OFFER_LISTING_MARKER: &str = "id=\"olpProductDetails\"";
