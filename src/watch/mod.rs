@@ -1,1 +1,25 @@
 //! Watching over time: change history, scheduled re-checks, and the Seller Support case helper.
+//!
+//! Everything here is pure and clock-free: `now` is passed in (RFC 3339
+//! strings for records, unix milliseconds for the schedule), and every type
+//! is serde, so the extension stores the values as JSON in
+//! `chrome.storage.local` and the wasm bindings pass them through unchanged.
+//!
+//! * [`history`] — per-listing change history ([`history::History`]) built
+//!   from [`history::Observation`]s, bounded with a pruning rule that keeps
+//!   the first occurrence of every value; timeline text (ja/en).
+//! * [`schedule`] — the re-check run state machine
+//!   ([`schedule::next_action`] / [`schedule::on_result`]) with delay,
+//!   jitter and back-off; [`schedule::product_url`].
+//! * [`notify`] — one notification per new critical change
+//!   ([`notify::NotifyState::should_notify`]).
+//! * [`cases`] — the case log ([`cases::Case`]), case-ID validation, and the
+//!   texts for Seller Support ([`cases::case_report_text`],
+//!   [`cases::reopen_text`]); [`cases::case_log_url`].
+//! * [`templates`] — every word, as one const table per language.
+
+pub mod cases;
+pub mod history;
+pub mod notify;
+pub mod schedule;
+pub mod templates;

@@ -1,0 +1,643 @@
+//! Change history of one listing: what its product page showed over time.
+//!
+//! Every time a page is read (the toolbar badge check, a scheduled
+//! re-check, an import) an [`Observation`] — a compact snapshot of the
+//! watched fields — is [`History::record`]ed. A [`Change`] is stored only
+//! when the observation differs from the *previous* observation of that
+//! listing, field by field, with the field names of
+//! [`crate::check::Mismatch::field`] (`title`, `brand`, `images.main`,
+//! `images.gallery`, `variations.<dimension>`, `breadcrumb`, `bullets`,
+//! `description`, `seller`, `offers`). Image values are image IDs.
+//!
+//! # Comparing
+//!
+//! Values are compared as the check compares them
+//! ([`crate::check::normalize::normalize`]: NFKC, invisible characters
+//! removed, whitespace collapsed, case kept); list items that normalise to
+//! nothing are dropped, and an empty text or list counts as "no value"
+//! (`null`). Sellers compare by merchant ID when both sides have one, else by
+//! name. The value *stored* in a change is the one observed, as shown.
+//!
+//! What a page does not show is not evidence of a change (the same rule the
+//! check uses against false alarms): the gallery is observed only when the
+//! page shows more than the main image, the breadcrumb only when the page
+//! shows one, the offer count only when shown. An observation from an
+//! import holds only the fields the imported data has. A field seen for the
+//! first time is remembered with its time ([`History::first`]) but is not a
+//! change. A variation dimension that disappears from a product page is a
+//! change to `null`.
+//!
+//! # Pruning (bounded storage)
+//!
+//! At most [`MAX_CHANGES`] changes are kept per listing. When a new change
+//! makes the history longer, the **oldest change that only repeats values
+//! seen before** is dropped — repeated until the history fits or no such
+//! change is left. A change is never dropped while one of its field values
+//! (`new`) is the first occurrence of that value for that field (the first
+//! observed value of every field is kept apart in [`History::first`] and is
+//! never dropped either). So [`History::first_seen`] answers the same for
+//! every value before and after pruning. Only if more than
+//! [`HARD_MAX_CHANGES`] changes each bring a value never seen before (a page
+//! rotating values on purpose) are the oldest changes dropped regardless, so
+//! storage stays bounded; [`History::dropped`] counts every dropped change.
+
+use super::templates::{self, field_label, fill, Words};
+use crate::check::normalize::normalize;
+use crate::listing::Listing;
+use crate::page::{PageKind, ProductPage};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Changes kept per listing before repeats are pruned.
+pub const MAX_CHANGES: usize = 200;
+/// Absolute bound on kept changes (see the module docs).
+pub const HARD_MAX_CHANGES: usize = 1000;
+
+/// Where an observation came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// The live page in the seller's tab (the toolbar badge check).
+    Badge,
+    /// A scheduled re-check.
+    Recheck,
+    /// Imported listing data.
+    Import,
+}
+
+/// A compact snapshot of the watched fields of one page, at one time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Observation {
+    /// When observed (RFC 3339).
+    pub at: String,
+    /// Where from.
+    pub source: Source,
+    /// Observed values by field name (`title`, `images.main`,
+    /// `variations.color_name`…). A field absent from the map was not
+    /// observed; `null` means observed as absent.
+    pub fields: BTreeMap<String, Value>,
+}
+
+impl Observation {
+    /// The snapshot of a product page; `None` for any other page kind (a
+    /// captcha or error page shows nothing about the listing).
+    pub fn from_page(page: &ProductPage, source: Source, at: &str) -> Option<Observation> {
+        if page.kind != PageKind::Product {
+            return None;
+        }
+        let mut f = BTreeMap::new();
+        let opt = |s: &Option<String>| s.as_deref().map_or(Value::Null, Value::from);
+        f.insert("title".to_string(), opt(&page.title));
+        f.insert("brand".to_string(), opt(&page.brand));
+        f.insert(
+            "images.main".to_string(),
+            page.main_image().map_or(Value::Null, Value::from),
+        );
+        if page.images.len() > 1 {
+            f.insert(
+                "images.gallery".to_string(),
+                Value::from(page.images[1..].to_vec()),
+            );
+        }
+        for (dim, v) in &page.variations {
+            f.insert(format!("variations.{dim}"), Value::from(v.as_str()));
+        }
+        if !page.breadcrumb.is_empty() {
+            f.insert(
+                "breadcrumb".to_string(),
+                Value::from(page.breadcrumb.clone()),
+            );
+        }
+        f.insert("bullets".to_string(), Value::from(page.bullets.clone()));
+        f.insert("description".to_string(), opt(&page.description));
+        f.insert(
+            "seller".to_string(),
+            page.seller
+                .as_ref()
+                .and_then(|s| serde_json::to_value(s).ok())
+                .unwrap_or(Value::Null),
+        );
+        if let Some(n) = page.offer_count {
+            f.insert("offers".to_string(), Value::from(n));
+        }
+        Some(Observation {
+            at: at.to_string(),
+            source,
+            fields: f,
+        })
+    }
+
+    /// The snapshot of imported listing data: only the fields it has a value for.
+    pub fn from_listing(listing: &Listing, at: &str) -> Observation {
+        let mut f = BTreeMap::new();
+        let mut put = |k: &str, v: Value| {
+            if !is_null(&norm("", &v)) {
+                f.insert(k.to_string(), v);
+            }
+        };
+        let opt = |s: &Option<String>| s.as_deref().map_or(Value::Null, Value::from);
+        put("title", opt(&listing.title));
+        put("brand", opt(&listing.brand));
+        put(
+            "images.main",
+            listing
+                .images
+                .first()
+                .map_or(Value::Null, |s| Value::from(s.as_str())),
+        );
+        if listing.images.len() > 1 {
+            put("images.gallery", Value::from(listing.images[1..].to_vec()));
+        }
+        for (dim, v) in &listing.variations {
+            put(&format!("variations.{dim}"), Value::from(v.as_str()));
+        }
+        put("breadcrumb", Value::from(listing.breadcrumb.clone()));
+        put("bullets", Value::from(listing.bullets.clone()));
+        put("description", opt(&listing.description));
+        put(
+            "seller",
+            listing
+                .seller
+                .as_ref()
+                .and_then(|s| serde_json::to_value(s).ok())
+                .unwrap_or(Value::Null),
+        );
+        put(
+            "offers",
+            listing.offer_count.map_or(Value::Null, Value::from),
+        );
+        Observation {
+            at: at.to_string(),
+            source: Source::Import,
+            fields: f,
+        }
+    }
+}
+
+/// One field that changed between two observations.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldChange {
+    /// Field name (as in `Mismatch.field`).
+    pub field: String,
+    /// Value before (`null`: none).
+    pub old: Value,
+    /// Value after (`null`: none).
+    pub new: Value,
+}
+
+/// An observation that differed from the previous one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    /// When observed (RFC 3339).
+    pub at: String,
+    /// Where the observation came from.
+    pub source: Source,
+    /// The fields that changed, by field name.
+    pub fields: Vec<FieldChange>,
+}
+
+/// When a field was first observed, and with which value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Seen {
+    /// When (RFC 3339).
+    pub at: String,
+    /// The value observed.
+    pub value: Value,
+}
+
+/// The change history of one listing.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct History {
+    /// The first observed value of every field (never pruned).
+    #[serde(default)]
+    pub first: BTreeMap<String, Seen>,
+    /// The last observed value of every field (what the next observation is
+    /// compared with).
+    #[serde(default)]
+    pub last: BTreeMap<String, Value>,
+    /// When the last observation was recorded (RFC 3339, the `now` of
+    /// [`History::record`]).
+    #[serde(default)]
+    pub last_recorded_at: Option<String>,
+    /// The changes, oldest first.
+    #[serde(default)]
+    pub entries: Vec<Change>,
+    /// How many changes pruning has dropped so far.
+    #[serde(default)]
+    pub dropped: u64,
+}
+
+impl History {
+    /// An empty history.
+    pub fn new() -> Self {
+        History::default()
+    }
+
+    /// Records `observation`, recorded at `now` (RFC 3339). Returns the
+    /// [`Change`] stored when it differs from the previous observation,
+    /// `None` otherwise (and for the very first observation, which only sets
+    /// [`History::first`]). The change's `at` is the observation's time, or
+    /// `now` when that does not parse as RFC 3339.
+    pub fn record(&mut self, observation: Observation, now: &str) -> Option<Change> {
+        self.record_with_limit(observation, now, MAX_CHANGES)
+    }
+
+    /// [`History::record`] with another soft limit than [`MAX_CHANGES`]
+    /// (tests, or a smaller budget).
+    pub fn record_with_limit(
+        &mut self,
+        observation: Observation,
+        now: &str,
+        limit: usize,
+    ) -> Option<Change> {
+        let at = if crate::time::parse_rfc3339(&observation.at).is_some() {
+            observation.at.clone()
+        } else {
+            now.to_string()
+        };
+        self.last_recorded_at = Some(now.to_string());
+        let page_source = observation.source != Source::Import;
+        let mut changes = Vec::new();
+
+        // Variation dimensions that disappeared from a product page.
+        if page_source {
+            for (field, old) in &self.last {
+                if field.starts_with("variations.")
+                    && !observation.fields.contains_key(field)
+                    && !is_null(&norm(field, old))
+                {
+                    changes.push(FieldChange {
+                        field: field.clone(),
+                        old: old.clone(),
+                        new: Value::Null,
+                    });
+                }
+            }
+        }
+        for (field, new) in &observation.fields {
+            match self.last.get(field) {
+                None => {
+                    self.first.entry(field.clone()).or_insert_with(|| Seen {
+                        at: at.clone(),
+                        value: new.clone(),
+                    });
+                }
+                Some(old) if !same(field, old, new) => changes.push(FieldChange {
+                    field: field.clone(),
+                    old: old.clone(),
+                    new: new.clone(),
+                }),
+                Some(_) => {}
+            }
+        }
+        for c in &changes {
+            self.last.insert(c.field.clone(), c.new.clone());
+        }
+        for (field, new) in observation.fields {
+            self.last.entry(field).or_insert(new);
+        }
+        if changes.is_empty() {
+            return None;
+        }
+        changes.sort_by(|a, b| a.field.cmp(&b.field));
+        let change = Change {
+            at,
+            source: observation.source,
+            fields: changes,
+        };
+        self.entries.push(change.clone());
+        self.prune(limit);
+        Some(change)
+    }
+
+    /// Applies the pruning rule (module docs) with soft limit `limit`.
+    fn prune(&mut self, limit: usize) {
+        while self.entries.len() > limit {
+            let mut seen: BTreeSet<(String, String)> = self
+                .first
+                .iter()
+                .map(|(f, s)| (f.clone(), key(f, &s.value)))
+                .collect();
+            let mut victim = None;
+            for (i, e) in self.entries.iter().enumerate() {
+                let mut brings_new = false;
+                for fc in &e.fields {
+                    if seen.insert((fc.field.clone(), key(&fc.field, &fc.new))) {
+                        brings_new = true;
+                    }
+                }
+                if !brings_new && victim.is_none() {
+                    victim = Some(i);
+                    break;
+                }
+            }
+            match victim {
+                Some(i) => {
+                    self.entries.remove(i);
+                    self.dropped += 1;
+                }
+                None => break,
+            }
+        }
+        while self.entries.len() > HARD_MAX_CHANGES.max(limit) {
+            self.entries.remove(0);
+            self.dropped += 1;
+        }
+    }
+
+    /// When `value` was first observed for `field` (RFC 3339), compared as
+    /// the check compares; `None` if never.
+    pub fn first_seen(&self, field: &str, value: &Value) -> Option<&str> {
+        let k = key(field, value);
+        if let Some(s) = self.first.get(field) {
+            if key(field, &s.value) == k {
+                return Some(&s.at);
+            }
+        }
+        self.entries
+            .iter()
+            .find(|e| {
+                e.fields
+                    .iter()
+                    .any(|fc| fc.field == field && key(field, &fc.new) == k)
+            })
+            .map(|e| e.at.as_str())
+    }
+
+    /// The changes after `since` (RFC 3339), oldest first.
+    pub fn changes_since(&self, since: &str) -> Vec<&Change> {
+        let since_ms = crate::time::parse_rfc3339(since);
+        self.entries
+            .iter()
+            .filter(|e| match (since_ms, crate::time::parse_rfc3339(&e.at)) {
+                (Some(s), Some(t)) => t > s,
+                _ => true,
+            })
+            .collect()
+    }
+
+    /// The history as readable lines in `lang` (`ja`/`en`), times in the
+    /// language's zone (ja: JST, en: UTC). One line per episode of one
+    /// field: from the change away from a value until the field is back to
+    /// that value (or the last change), e.g. `main image changed 2026-11-03
+    /// 14:20 UTC from A to B; back to A on 2026-11-04 09:00 UTC`.
+    pub fn timeline(&self, lang: &str) -> Vec<String> {
+        let w = templates::words(lang);
+        self.timeline_with_offset(lang, w.utc_offset_minutes)
+    }
+
+    /// [`History::timeline`] with times shown at `utc_offset_minutes`
+    /// (the zone suffix is then `UTC±HH:MM`).
+    pub fn timeline_with_offset(&self, lang: &str, utc_offset_minutes: i32) -> Vec<String> {
+        let w = templates::words(lang);
+        let time = |at: &str| {
+            if utc_offset_minutes == w.utc_offset_minutes {
+                templates::time_label(at, w)
+            } else {
+                let t = templates::local_time(at, utc_offset_minutes);
+                let (sign, m) = if utc_offset_minutes < 0 {
+                    ('-', -utc_offset_minutes)
+                } else {
+                    ('+', utc_offset_minutes)
+                };
+                format!("{t} UTC{sign}{:02}:{:02}", m / 60, m % 60)
+            }
+        };
+        // (start index, field, start value key, visited value keys, text)
+        struct Episode {
+            order: usize,
+            start: String,
+            visited: BTreeSet<String>,
+            text: String,
+        }
+        let mut open: BTreeMap<String, Episode> = BTreeMap::new();
+        let mut done: Vec<(usize, String)> = Vec::new();
+        let mut order = 0;
+        for e in &self.entries {
+            for fc in &e.fields {
+                order += 1;
+                let at = time(&e.at);
+                let new_key = key(&fc.field, &fc.new);
+                let new_text = show(&fc.field, &fc.new, w);
+                match open.get_mut(&fc.field) {
+                    Some(ep) => {
+                        let tpl = if ep.visited.contains(&new_key) {
+                            w.tl_back
+                        } else {
+                            w.tl_then
+                        };
+                        ep.text.push_str(w.tl_join);
+                        ep.text
+                            .push_str(&fill(tpl, &[("at", &at), ("new", &new_text)]));
+                        ep.visited.insert(new_key.clone());
+                        if new_key == ep.start {
+                            if let Some(ep) = open.remove(&fc.field) {
+                                done.push((ep.order, ep.text));
+                            }
+                        }
+                    }
+                    None => {
+                        let start = key(&fc.field, &fc.old);
+                        let text = fill(
+                            w.tl_changed,
+                            &[
+                                ("field", &field_label(&fc.field, w)),
+                                ("at", &at),
+                                ("old", &show(&fc.field, &fc.old, w)),
+                                ("new", &new_text),
+                            ],
+                        );
+                        let visited = BTreeSet::from([start.clone(), new_key]);
+                        open.insert(
+                            fc.field.clone(),
+                            Episode {
+                                order,
+                                start,
+                                visited,
+                                text,
+                            },
+                        );
+                    }
+                }
+            }
+        }
+        done.extend(open.into_values().map(|ep| (ep.order, ep.text)));
+        done.sort_by_key(|(o, _)| *o);
+        done.into_iter()
+            .map(|(_, mut t)| {
+                t.push_str(w.tl_end);
+                let mut c = t.chars();
+                // English lines start with a capital letter.
+                match c.next() {
+                    Some(f) if w.lang == "en" => f.to_uppercase().chain(c).collect(),
+                    _ => t,
+                }
+            })
+            .collect()
+    }
+}
+
+/// True for JSON null.
+fn is_null(v: &Value) -> bool {
+    v.is_null()
+}
+
+/// The comparable form of a value: strings normalised (blank → null),
+/// lists of normalised non-blank items (empty → null), sellers as
+/// `{id, name}` normalised.
+pub(crate) fn norm(field: &str, v: &Value) -> Value {
+    match v {
+        Value::String(s) => {
+            let n = normalize(s);
+            if n.is_empty() {
+                Value::Null
+            } else {
+                Value::String(n)
+            }
+        }
+        Value::Array(items) => {
+            let out: Vec<Value> = items
+                .iter()
+                .map(|i| norm(field, i))
+                .filter(|i| !i.is_null())
+                .collect();
+            if out.is_empty() {
+                Value::Null
+            } else {
+                Value::Array(out)
+            }
+        }
+        Value::Object(o) => {
+            let mut m = serde_json::Map::new();
+            for (k, x) in o {
+                let n = norm(field, x);
+                if !n.is_null() {
+                    let n = if k == "id" {
+                        Value::from(n.as_str().unwrap_or_default().to_ascii_uppercase())
+                    } else {
+                        n
+                    };
+                    m.insert(k.clone(), n);
+                }
+            }
+            if m.is_empty() {
+                Value::Null
+            } else {
+                Value::Object(m)
+            }
+        }
+        other => other.clone(),
+    }
+}
+
+/// Whether two observed values of `field` are the same to the check.
+fn same(field: &str, a: &Value, b: &Value) -> bool {
+    let (a, b) = (norm(field, a), norm(field, b));
+    if field == "seller" {
+        if let (Value::Object(x), Value::Object(y)) = (&a, &b) {
+            if let (Some(i), Some(j)) = (x.get("id"), y.get("id")) {
+                return i == j;
+            }
+            return x.get("name") == y.get("name");
+        }
+    }
+    a == b
+}
+
+/// The identity of a value for "distinct values" (pruning, first seen):
+/// the normalised JSON; sellers by merchant ID when they have one.
+pub(crate) fn key(field: &str, v: &Value) -> String {
+    let n = norm(field, v);
+    if field == "seller" {
+        if let Some(id) = n.get("id").and_then(Value::as_str) {
+            return format!("id:{id}");
+        }
+        if let Some(name) = n.get("name").and_then(Value::as_str) {
+            return format!("name:{name}");
+        }
+    }
+    n.to_string()
+}
+
+/// A value as short readable text (timeline, reopen lists).
+pub(crate) fn show(field: &str, v: &Value, w: &Words) -> String {
+    const MAX: usize = 60;
+    let text = match v {
+        Value::Null => return w.none.to_string(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) if items.is_empty() => return w.none.to_string(),
+        Value::Array(items) => {
+            let parts: Vec<String> = items
+                .iter()
+                .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
+                .collect();
+            if field == "images.gallery" {
+                format!(
+                    "{} ({})",
+                    fill(w.tl_images, &[("n", &parts.len().to_string())]),
+                    parts.join(", ")
+                )
+            } else {
+                parts.join(" / ")
+            }
+        }
+        Value::Object(o) => {
+            let name = o.get("name").and_then(Value::as_str).unwrap_or("");
+            match o.get("id").and_then(Value::as_str) {
+                Some(id) if !id.is_empty() => format!("{name} ({}: {id})", w.l_seller_id),
+                _ => name.to_string(),
+            }
+        }
+        other => other.to_string(),
+    };
+    if text.chars().count() > MAX {
+        let cut: String = text.chars().take(MAX).collect();
+        format!("{cut}…")
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn obs(at: &str, pairs: &[(&str, Value)]) -> Observation {
+        Observation {
+            at: at.to_string(),
+            source: Source::Recheck,
+            fields: pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn normalised_equal_values_are_no_change() {
+        let mut h = History::new();
+        let t = "2026-11-01T00:00:00Z";
+        assert!(h
+            .record(obs(t, &[("title", Value::from("ＡＢＣ　Switch"))]), t)
+            .is_none());
+        assert!(h
+            .record(obs(t, &[("title", Value::from(" ABC Switch\u{200B}"))]), t)
+            .is_none());
+        assert!(h.entries.is_empty());
+        // Case is kept: a real change.
+        assert!(h
+            .record(obs(t, &[("title", Value::from("abc switch"))]), t)
+            .is_some());
+    }
+
+    #[test]
+    fn seller_by_id_when_both_have_one() {
+        let a = serde_json::json!({"id": "A1", "name": "Shop"});
+        let b = serde_json::json!({"id": "a1", "name": "Shop renamed"});
+        let c = serde_json::json!({"id": null, "name": "Shop"});
+        assert!(same("seller", &a, &b));
+        assert!(same("seller", &a, &c));
+        assert!(!same("seller", &b, &c));
+    }
+}

@@ -1,0 +1,526 @@
+//! Scheduled re-checks: a pure state machine the background worker drives.
+//!
+//! The worker keeps one [`ScheduleState`] (serialisable; store it after
+//! every step) and loops:
+//!
+//! 1. `next_action(&mut state, &keys, now_ms)` →
+//!    * [`Action::FetchNext`] `{key, url, not_before}`: fetch `url` no earlier
+//!      than `not_before` (unix ms), read and check it, then call
+//!      [`on_result`]. Asking again before reporting a result returns the
+//!      same key: after the worker was stopped (service worker killed,
+//!      browser closed) the run resumes at the key it was on.
+//!    * [`Action::Wait`] `{until}`: nothing to do before `until` (the next
+//!      scheduled run, or the end of a back-off); set an alarm.
+//!    * [`Action::Done`]: re-checks are off; nothing is scheduled.
+//! 2. `on_result(&mut state, key, outcome, now_ms)`.
+//!
+//! # Rules
+//!
+//! * Interval: off, 6, 12 or 24 hours ([`Interval`]). The first run starts
+//!   as soon as re-checks are turned on; each later run starts one interval
+//!   after the previous run finished.
+//! * A run snapshots the watched listings' keys (`marketplace/ASIN`) when it
+//!   starts and processes them one at a time. Between two fetches it waits
+//!   `delay_ms` plus a jitter in `0..=jitter_ms` (defaults 5 s + up to 5 s)
+//!   drawn from a deterministic generator seeded by the caller, so tests
+//!   are reproducible and fetches are not evenly spaced.
+//! * Outcomes: `checked {changed}` and `failed` (this one listing could not
+//!   be checked: fetch failed, not found…) count and move on; after
+//!   [`MAX_CONSECUTIVE_FAILURES`] failures in a row the run is treated as
+//!   stopped (the network is probably down). `captcha` (a bot wall) and
+//!   `error` (Amazon's error page) **stop** the run at once: the run is kept
+//!   and paused, and resumes at the same key after a back-off of
+//!   `backoff_base_ms × 2^(n−1)` for the n-th stop in a row, capped at
+//!   `backoff_cap_ms` (defaults 30 min and 24 h: 30 min, 1 h, 2 h, … 16 h,
+//!   24 h, 24 h…). The count of stops in a row is reset when a run reaches
+//!   its end (a clean run).
+//! * Counts per run: checked, changed, failed; [`ScheduleState::last_run`]
+//!   and [`ScheduleState::next_run_at`] are there for the options page.
+
+use serde::{Deserialize, Serialize};
+
+/// After this many `failed` outcomes in a row the run stops and backs off.
+pub const MAX_CONSECUTIVE_FAILURES: u32 = 3;
+
+/// How often re-checks run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Interval {
+    /// No scheduled re-checks.
+    #[default]
+    #[serde(rename = "off")]
+    Off,
+    /// Every 6 hours.
+    #[serde(rename = "6h")]
+    H6,
+    /// Every 12 hours.
+    #[serde(rename = "12h")]
+    H12,
+    /// Every 24 hours.
+    #[serde(rename = "24h")]
+    H24,
+}
+
+impl Interval {
+    /// The interval in milliseconds (`None` when off).
+    pub fn millis(self) -> Option<i64> {
+        let h = match self {
+            Interval::Off => return None,
+            Interval::H6 => 6,
+            Interval::H12 => 12,
+            Interval::H24 => 24,
+        };
+        Some(h * 3_600_000)
+    }
+
+    /// From a number of hours: 0 → off, 6/12/24; anything else `None`.
+    pub fn from_hours(hours: u32) -> Option<Interval> {
+        match hours {
+            0 => Some(Interval::Off),
+            6 => Some(Interval::H6),
+            12 => Some(Interval::H12),
+            24 => Some(Interval::H24),
+            _ => None,
+        }
+    }
+}
+
+/// Tunables of the schedule (all times in milliseconds).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ScheduleConfig {
+    /// How often runs start.
+    pub interval: Interval,
+    /// Fixed wait between two fetches of one run (at least 5 s is used).
+    pub delay_ms: i64,
+    /// Up to this much random extra wait between fetches.
+    pub jitter_ms: i64,
+    /// First back-off after a stop.
+    pub backoff_base_ms: i64,
+    /// Longest back-off.
+    pub backoff_cap_ms: i64,
+}
+
+/// The smallest wait between two fetches, whatever the config says.
+pub const MIN_DELAY_MS: i64 = 5_000;
+
+impl Default for ScheduleConfig {
+    fn default() -> Self {
+        ScheduleConfig {
+            interval: Interval::Off,
+            delay_ms: 5_000,
+            jitter_ms: 5_000,
+            backoff_base_ms: 30 * 60_000,
+            backoff_cap_ms: 24 * 3_600_000,
+        }
+    }
+}
+
+/// What one fetch found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Outcome {
+    /// The page was read and checked; `changed` when it differed from the
+    /// previous observation (a new history entry).
+    Checked {
+        /// The history recorded a change.
+        changed: bool,
+    },
+    /// A bot wall (captcha): stop the run and back off.
+    Captcha,
+    /// Amazon's error page (503): stop the run and back off.
+    Error,
+    /// This listing could not be checked (network failure, not found…).
+    Failed,
+}
+
+/// What the worker should do next.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Action {
+    /// Fetch this listing's page, not before `not_before` (unix ms).
+    FetchNext {
+        /// `marketplace/ASIN`.
+        key: String,
+        /// The product page URL.
+        url: String,
+        /// Unix ms.
+        not_before: i64,
+    },
+    /// Nothing to do before `until` (unix ms).
+    Wait {
+        /// Unix ms.
+        until: i64,
+    },
+    /// Re-checks are off.
+    Done,
+}
+
+/// A run in progress.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Run {
+    /// When it started (unix ms).
+    pub started_at: i64,
+    /// The keys to check, in order.
+    pub keys: Vec<String>,
+    /// Index of the next key to check.
+    pub position: usize,
+    /// Earliest time of the next fetch (unix ms).
+    pub not_before: i64,
+    /// Pages checked.
+    pub checked: u32,
+    /// Pages that had changed.
+    pub changed: u32,
+    /// Pages that could not be checked.
+    pub failed: u32,
+    /// `failed` outcomes in a row.
+    pub consecutive_failures: u32,
+    /// Times this run was stopped (captcha, error page, failures in a row).
+    pub stops: u32,
+}
+
+/// Why a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunEnd {
+    /// Every key was processed.
+    Completed,
+    /// Stopped on a captcha; paused.
+    Captcha,
+    /// Stopped on an error page; paused.
+    Error,
+    /// Stopped after failures in a row; paused.
+    Failures,
+    /// Re-checks were turned off during the run.
+    Cancelled,
+}
+
+/// Summary of the last run (or the last stop of a run), for the options page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunSummary {
+    /// When the run started (unix ms).
+    pub started_at: i64,
+    /// When it completed or stopped (unix ms).
+    pub ended_at: i64,
+    /// How it ended.
+    pub end: RunEnd,
+    /// Keys in the run.
+    pub total: u32,
+    /// Pages checked.
+    pub checked: u32,
+    /// Pages that had changed.
+    pub changed: u32,
+    /// Pages that could not be checked.
+    pub failed: u32,
+}
+
+/// Everything the schedule remembers. Serialise it after every step; it
+/// resumes exactly where it left off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScheduleState {
+    /// Tunables.
+    pub config: ScheduleConfig,
+    /// The run in progress (also while paused by a back-off).
+    pub run: Option<Run>,
+    /// While backing off: no fetch before this time (unix ms).
+    pub paused_until: Option<i64>,
+    /// Stops in a row since the last clean run (drives the back-off).
+    pub backoff_level: u32,
+    /// When the next run starts (unix ms); `None`: as soon as asked.
+    pub next_run_at: Option<i64>,
+    /// The last finished or stopped run.
+    pub last_run: Option<RunSummary>,
+    /// State of the jitter generator.
+    pub rng: u64,
+}
+
+impl ScheduleState {
+    /// A fresh state with `config`; `seed` drives the jitter.
+    pub fn new(config: ScheduleConfig, seed: u64) -> Self {
+        ScheduleState {
+            config,
+            run: None,
+            paused_until: None,
+            backoff_level: 0,
+            next_run_at: None,
+            last_run: None,
+            rng: seed,
+        }
+    }
+
+    /// Changes the interval. Turning re-checks off cancels the run in
+    /// progress; changing the interval moves the next run to one new
+    /// interval after the last run ended (or now, if there was none).
+    pub fn set_interval(&mut self, interval: Interval, now_ms: i64) {
+        self.config.interval = interval;
+        match interval.millis() {
+            None => {
+                if let Some(run) = self.run.take() {
+                    self.last_run = Some(summary(&run, now_ms, RunEnd::Cancelled));
+                }
+                self.paused_until = None;
+                self.next_run_at = None;
+            }
+            Some(ms) => {
+                self.next_run_at = self.last_run.as_ref().map(|r| r.ended_at + ms);
+            }
+        }
+    }
+
+    /// The back-off after the `level`-th stop in a row (level ≥ 1).
+    pub fn backoff_ms(&self, level: u32) -> i64 {
+        backoff_ms(
+            self.config.backoff_base_ms,
+            self.config.backoff_cap_ms,
+            level,
+        )
+    }
+
+    fn gap(&mut self) -> i64 {
+        let jitter = self.config.jitter_ms.max(0);
+        let r = if jitter == 0 {
+            0
+        } else {
+            (splitmix64(&mut self.rng) % (jitter as u64 + 1)) as i64
+        };
+        self.config.delay_ms.max(MIN_DELAY_MS) + r
+    }
+}
+
+/// `min(base × 2^(level−1), cap)`; 0 for level 0; never overflows.
+pub fn backoff_ms(base_ms: i64, cap_ms: i64, level: u32) -> i64 {
+    if level == 0 {
+        return 0;
+    }
+    let factor = 1i64.checked_shl(level - 1).filter(|f| *f > 0);
+    factor
+        .and_then(|f| base_ms.checked_mul(f))
+        .map_or(cap_ms, |d| d.min(cap_ms))
+}
+
+fn splitmix64(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+fn summary(run: &Run, now_ms: i64, end: RunEnd) -> RunSummary {
+    RunSummary {
+        started_at: run.started_at,
+        ended_at: now_ms,
+        end,
+        total: u32::try_from(run.keys.len()).unwrap_or(u32::MAX),
+        checked: run.checked,
+        changed: run.changed,
+        failed: run.failed,
+    }
+}
+
+/// `https://www.<marketplace>/dp/<ASIN>`. The marketplace is lower-cased
+/// and keeps only `[a-z0-9.-]`, the ASIN is upper-cased and keeps only
+/// ASCII letters and digits, so stored data cannot steer the fetch elsewhere.
+pub fn product_url(marketplace: &str, asin: &str) -> String {
+    let m: String = marketplace
+        .trim()
+        .trim_start_matches("www.")
+        .to_ascii_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-')
+        .collect();
+    let a: String = asin
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_uppercase();
+    format!("https://www.{m}/dp/{a}")
+}
+
+/// The product URL of a `marketplace/ASIN` key.
+pub fn key_url(key: &str) -> String {
+    match key.rsplit_once('/') {
+        Some((m, a)) => product_url(m, a),
+        None => product_url("amazon.co.jp", key),
+    }
+}
+
+/// What the worker should do now (see the module docs). `keys` are the
+/// watched listings' keys; they are read only when a new run starts.
+pub fn next_action(state: &mut ScheduleState, keys: &[String], now_ms: i64) -> Action {
+    let Some(interval) = state.config.interval.millis() else {
+        if let Some(run) = state.run.take() {
+            state.last_run = Some(summary(&run, now_ms, RunEnd::Cancelled));
+        }
+        return Action::Done;
+    };
+    if let Some(until) = state.paused_until {
+        if now_ms < until {
+            return Action::Wait { until };
+        }
+        state.paused_until = None;
+    }
+    if state.run.is_none() {
+        if let Some(at) = state.next_run_at {
+            if now_ms < at {
+                return Action::Wait { until: at };
+            }
+        }
+        state.run = Some(Run {
+            started_at: now_ms,
+            keys: keys.to_vec(),
+            position: 0,
+            not_before: now_ms,
+            checked: 0,
+            changed: 0,
+            failed: 0,
+            consecutive_failures: 0,
+            stops: 0,
+        });
+    }
+    let Some(run) = state.run.as_ref() else {
+        return Action::Done;
+    };
+    match run.keys.get(run.position) {
+        Some(key) => Action::FetchNext {
+            key: key.clone(),
+            url: key_url(key),
+            not_before: run.not_before,
+        },
+        None => {
+            // Clean end of the run.
+            let s = summary(run, now_ms, RunEnd::Completed);
+            state.run = None;
+            state.backoff_level = 0;
+            state.last_run = Some(s);
+            let at = now_ms + interval;
+            state.next_run_at = Some(at);
+            Action::Wait { until: at }
+        }
+    }
+}
+
+/// Why [`on_result`] ignored a result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResultError {
+    /// No run is in progress.
+    NoRun,
+    /// The key is not the one the run is waiting for (a late or repeated result).
+    UnexpectedKey {
+        /// The key the run expects.
+        expected: Option<String>,
+    },
+}
+
+impl std::fmt::Display for ResultError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ResultError::NoRun => write!(f, "no re-check run is in progress"),
+            ResultError::UnexpectedKey { expected: Some(k) } => {
+                write!(f, "result for another listing; the run is waiting for {k}")
+            }
+            ResultError::UnexpectedKey { expected: None } => {
+                write!(f, "result for a listing the run is not waiting for")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ResultError {}
+
+/// Records the outcome of fetching `key` at `now_ms` (see the module docs).
+/// A result for any other key than the one [`next_action`] handed out is
+/// refused and changes nothing.
+pub fn on_result(
+    state: &mut ScheduleState,
+    key: &str,
+    outcome: Outcome,
+    now_ms: i64,
+) -> Result<(), ResultError> {
+    let Some(run) = state.run.as_ref() else {
+        return Err(ResultError::NoRun);
+    };
+    let expected = run.keys.get(run.position);
+    if expected.map(String::as_str) != Some(key) {
+        return Err(ResultError::UnexpectedKey {
+            expected: expected.cloned(),
+        });
+    }
+    let gap = state.gap();
+    let Some(run) = state.run.as_mut() else {
+        return Err(ResultError::NoRun);
+    };
+    let stop = match outcome {
+        Outcome::Checked { changed } => {
+            run.checked += 1;
+            run.changed += u32::from(changed);
+            run.consecutive_failures = 0;
+            run.position += 1;
+            None
+        }
+        Outcome::Failed => {
+            run.failed += 1;
+            run.consecutive_failures += 1;
+            run.position += 1;
+            (run.consecutive_failures >= MAX_CONSECUTIVE_FAILURES).then_some(RunEnd::Failures)
+        }
+        Outcome::Captcha => Some(RunEnd::Captcha),
+        Outcome::Error => Some(RunEnd::Error),
+    };
+    run.not_before = now_ms + gap;
+    if let Some(end) = stop {
+        run.stops += 1;
+        run.consecutive_failures = 0;
+        let s = summary(run, now_ms, end);
+        state.backoff_level = state.backoff_level.saturating_add(1);
+        let until = now_ms + state.backoff_ms(state.backoff_level);
+        state.paused_until = Some(until);
+        if let Some(run) = state.run.as_mut() {
+            run.not_before = until;
+        }
+        state.last_run = Some(s);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        assert_eq!(
+            product_url("amazon.co.jp", "b07wxl5ypw"),
+            "https://www.amazon.co.jp/dp/B07WXL5YPW"
+        );
+        assert_eq!(
+            product_url("www.Amazon.com", "B0/../x?y"),
+            "https://www.amazon.com/dp/B0XY"
+        );
+        assert_eq!(
+            key_url("amazon.de/B01LW7X0JJ"),
+            "https://www.amazon.de/dp/B01LW7X0JJ"
+        );
+    }
+
+    #[test]
+    fn jitter_is_within_bounds_and_deterministic() {
+        let mut a = ScheduleState::new(ScheduleConfig::default(), 7);
+        let mut b = ScheduleState::new(ScheduleConfig::default(), 7);
+        for _ in 0..1000 {
+            let g = a.gap();
+            assert!((5_000..=10_000).contains(&g), "{g}");
+            assert_eq!(g, b.gap());
+        }
+        let mut c = ScheduleState::new(ScheduleConfig::default(), 8);
+        let gaps: Vec<i64> = (0..10).map(|_| c.gap()).collect();
+        assert!(gaps.windows(2).any(|w| w[0] != w[1]));
+        // A config asking for less than the minimum still waits 5 s.
+        let cfg = ScheduleConfig {
+            delay_ms: 0,
+            jitter_ms: 0,
+            ..ScheduleConfig::default()
+        };
+        assert_eq!(ScheduleState::new(cfg, 1).gap(), MIN_DELAY_MS);
+    }
+}
