@@ -376,7 +376,7 @@ fn report_text_in_both_languages() {
     p.images[0] = "71zzz".into();
     p.variations.insert("color_name".into(), "グレー".into());
     let l = listing();
-    let r = check(&[l.clone()], &p, NOW);
+    let r = check(std::slice::from_ref(&l), &p, NOW);
     let ja = text::report_text(&r, Some(&l), "ja");
     for want in [
         "ASIN: B07WXL5YPW",
@@ -409,7 +409,7 @@ fn report_text_in_both_languages() {
     // Lists and nulls.
     let mut p = page();
     p.bullets.clear();
-    let r = check(&[l.clone()], &p, NOW);
+    let r = check(std::slice::from_ref(&l), &p, NOW);
     let en = text::report_text(&r, Some(&l), "en");
     assert!(en.contains("   Our listing data:\n     - 一つ目\n"), "{en}");
     assert!(
