@@ -1,0 +1,444 @@
+//! The sync encoder against the exact `chrome.storage.sync` quotas, with
+//! realistic generated listings (JP and EN text, ~200-char titles, five
+//! ~500-char bullets, 2,000-char descriptions).
+
+use catalog_guard::listing::{Listing, Watch};
+use catalog_guard::page::Seller;
+use catalog_guard::store::settings::Settings;
+use catalog_guard::store::sync::{
+    decode, diff_items, encode, encode_with, item_bytes, write_allowance, Fingerprint, SyncOptions,
+    SyncPlan, SyncState, BUDGET_WRITES_PER_HOUR, BUDGET_WRITES_PER_MINUTE, MAX_ITEMS, QUOTA_BYTES,
+    QUOTA_BYTES_PER_ITEM,
+};
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn pick<'a>(&mut self, words: &[&'a str]) -> &'a str {
+        words[(self.next() % words.len() as u64) as usize]
+    }
+}
+
+const JA: &[&str] = &[
+    "ステンレス",
+    "保温",
+    "保冷",
+    "タンブラー",
+    "大容量",
+    "真空断熱",
+    "二重構造",
+    "結露しにくい",
+    "食洗機対応",
+    "ブラック",
+    "ホワイト",
+    "ネイビー",
+    "おしゃれ",
+    "アウトドア",
+    "オフィス",
+    "プレゼント",
+    "軽量",
+    "持ち運び",
+    "蓋付き",
+    "ストロー",
+    "洗いやすい",
+    "錆びにくい",
+    "日本製",
+    "安心",
+    "長持ち",
+    "毎日",
+    "使える",
+    "コーヒー",
+    "お茶",
+    "水筒",
+    "マグ",
+    "容量",
+    "約",
+    "600ml",
+    "直径",
+    "高さ",
+    "重量",
+    "素材",
+    "18-8",
+    "ステンレス鋼",
+    "ポリプロピレン",
+    "、",
+    "。",
+];
+const EN: &[&str] = &[
+    "stainless",
+    "steel",
+    "insulated",
+    "tumbler",
+    "large",
+    "capacity",
+    "double",
+    "wall",
+    "vacuum",
+    "keeps",
+    "drinks",
+    "hot",
+    "cold",
+    "for",
+    "hours",
+    "dishwasher",
+    "safe",
+    "lid",
+    "straw",
+    "black",
+    "white",
+    "navy",
+    "office",
+    "outdoor",
+    "gift",
+    "lightweight",
+    "leak-proof",
+    "BPA-free",
+    "20oz",
+    "travel",
+    "mug",
+    "coffee",
+    "tea",
+    "water",
+    "bottle",
+    "durable",
+    "sweat-free",
+    "grip",
+    "the",
+    "and",
+    "with",
+    "a",
+    ",",
+    ".",
+];
+
+fn text(rng: &mut Rng, ja: bool, chars: usize) -> String {
+    let mut s = String::new();
+    while s.chars().count() < chars {
+        if ja {
+            s.push_str(rng.pick(JA));
+        } else {
+            if !s.is_empty() {
+                s.push(' ');
+            }
+            s.push_str(rng.pick(EN));
+        }
+    }
+    s.chars().take(chars).collect()
+}
+
+fn image_id(rng: &mut Rng) -> String {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+";
+    let mut s = format!("{}", 51 + rng.next() % 40);
+    for _ in 0..7 {
+        s.push(A[(rng.next() % A.len() as u64) as usize] as char);
+    }
+    s.push('L');
+    s
+}
+
+/// `n` listings, deterministic; listing `i` was updated `i` minutes after a base time.
+fn listings(n: usize) -> Vec<Listing> {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    (0..n)
+        .map(|i| {
+            let ja = i % 2 == 0;
+            let marketplace = if ja { "amazon.co.jp" } else { "amazon.com" };
+            let updated = catalog_guard::time::rfc3339(1_790_000_000_000 + i as i64 * 60_000);
+            let mut variations = BTreeMap::new();
+            variations.insert("color_name".to_string(), text(&mut rng, ja, 6));
+            variations.insert("size_name".to_string(), "M".to_string());
+            Listing {
+                asin: format!("B0{:08}", i * 7919 % 100_000_000),
+                marketplace: marketplace.to_string(),
+                sku: Some(format!("SKU-{i:05}")),
+                title: Some(text(&mut rng, ja, 200)),
+                brand: Some(text(&mut rng, ja, 12)),
+                images: (0..7).map(|_| image_id(&mut rng)).collect(),
+                variations,
+                breadcrumb: (0..4).map(|_| text(&mut rng, ja, 10)).collect(),
+                bullets: (0..5).map(|_| text(&mut rng, ja, 500)).collect(),
+                description: Some(text(&mut rng, ja, 2000)),
+                seller: Some(Seller {
+                    id: Some(format!("A{:012}", i)),
+                    name: text(&mut rng, ja, 10),
+                }),
+                offer_count: Some((i % 5) as u32),
+                watch: Watch::default(),
+                saved_at: catalog_guard::time::rfc3339(1_780_000_000_000),
+                updated_at: updated,
+                note: if i % 3 == 0 {
+                    text(&mut rng, ja, 40)
+                } else {
+                    String::new()
+                },
+            }
+        })
+        .collect()
+}
+
+fn as_map(items: &BTreeMap<String, Value>) -> Map<String, Value> {
+    items.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+}
+
+/// Every quota holds, the stats add up, and decode gives back what fits.
+fn check_plan(all: &[Listing], plan: &SyncPlan) {
+    let mut total = 0;
+    for (k, v) in &plan.items {
+        let b = item_bytes(k, v);
+        // Chrome measures key + JSON.stringify(value) in UTF-8 bytes.
+        assert_eq!(b, k.len() + serde_json::to_string(v).unwrap().len());
+        assert!(b <= QUOTA_BYTES_PER_ITEM, "{k} is {b} bytes");
+        total += b;
+    }
+    assert!(total <= QUOTA_BYTES, "{total} bytes");
+    assert!(plan.items.len() <= MAX_ITEMS);
+    let s = &plan.stats;
+    assert_eq!(s.bytes_used, total);
+    assert_eq!(s.items_used, plan.items.len());
+    assert_eq!(s.full + s.fingerprint_only + s.not_synced, all.len());
+    let count = |st: SyncState| plan.status.values().filter(|x| **x == st).count();
+    assert_eq!(count(SyncState::Full), s.full);
+    assert_eq!(count(SyncState::FingerprintOnly), s.fingerprint_only);
+    assert_eq!(count(SyncState::NotSynced), s.not_synced);
+    assert_eq!(s.reasons.is_empty(), s.full == all.len());
+
+    let got = decode(&as_map(&plan.items));
+    assert!(got.problems.is_empty(), "{:?}", got.problems);
+    assert_eq!(got.total, Some(all.len()));
+    let by_key: BTreeMap<String, &Listing> = all.iter().map(|l| (l.key(), l)).collect();
+    let full: BTreeSet<&String> = plan
+        .status
+        .iter()
+        .filter(|(_, st)| **st == SyncState::Full)
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(got.listings.len(), full.len());
+    for l in &got.listings {
+        assert!(full.contains(&l.key()));
+        assert_eq!(&l, &by_key[&l.key()], "full record round-trips exactly");
+    }
+    let fp_keys: BTreeSet<&String> = plan
+        .status
+        .iter()
+        .filter(|(_, st)| **st == SyncState::FingerprintOnly)
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(got.fingerprints.len(), fp_keys.len());
+    for fp in &got.fingerprints {
+        assert!(fp_keys.contains(&fp.key));
+        assert_eq!(fp, &Fingerprint::of(by_key[&fp.key]));
+    }
+}
+
+#[test]
+fn one_listing_is_synced_in_full() {
+    let all = listings(1);
+    let plan = encode(&all, &Settings::default());
+    check_plan(&all, &plan);
+    assert_eq!(plan.stats.full, 1);
+    assert!(plan.stats.reasons.is_empty());
+}
+
+#[test]
+fn hundred_listings_every_one_synced_most_recent_in_full() {
+    let all = listings(100);
+    let plan = encode(&all, &Settings::default());
+    eprintln!("{:?}", plan.stats);
+    check_plan(&all, &plan);
+    assert_eq!(plan.stats.not_synced, 0, "{:?}", plan.stats);
+    assert!(plan.stats.full >= 3, "{:?}", plan.stats);
+    // The most recently updated listing is synced in full; the oldest is not.
+    assert_eq!(plan.status[&all[99].key()], SyncState::Full);
+    assert_eq!(plan.status[&all[0].key()], SyncState::FingerprintOnly);
+    assert_eq!(plan.stats.reasons.len(), 1);
+}
+
+#[test]
+fn thousand_listings_every_one_at_least_fingerprinted() {
+    let all = listings(1000);
+    let plan = encode(&all, &Settings::default());
+    check_plan(&all, &plan);
+    assert_eq!(plan.stats.not_synced, 0, "{:?}", plan.stats);
+    assert!(plan.stats.full >= 1);
+}
+
+#[test]
+fn five_thousand_listings_never_over_quota() {
+    let all = listings(5000);
+    let plan = encode(&all, &Settings::default());
+    eprintln!("{:?}", plan.stats);
+    check_plan(&all, &plan);
+    assert!(plan.stats.full >= 1, "{:?}", plan.stats);
+    assert!(plan.stats.fingerprint_only >= 1000, "{:?}", plan.stats);
+    assert!(plan.stats.not_synced > 0);
+    assert!(
+        plan.stats.bytes_used > QUOTA_BYTES * 9 / 10,
+        "{:?}",
+        plan.stats
+    );
+    // Fingerprints go to the most recently used first.
+    assert_ne!(plan.status[&all[4999].key()], SyncState::NotSynced);
+    assert_eq!(plan.status[&all[0].key()], SyncState::NotSynced);
+}
+
+#[test]
+fn encoding_is_deterministic() {
+    let all = listings(300);
+    let settings = Settings {
+        language: "ja".into(),
+        ..Settings::default()
+    };
+    let a = serde_json::to_string(&encode(&all, &settings)).unwrap();
+    let b = serde_json::to_string(&encode(&all, &settings)).unwrap();
+    assert_eq!(a, b);
+    // Input order does not matter either.
+    let mut rev = all.clone();
+    rev.reverse();
+    let c = serde_json::to_string(&encode(&rev, &settings).items).unwrap();
+    assert_eq!(
+        serde_json::to_string(&encode(&all, &settings).items).unwrap(),
+        c
+    );
+}
+
+#[test]
+fn settings_travel() {
+    let settings = Settings {
+        language: "en".into(),
+        recheck_interval_hours: 12,
+        ..Settings::default()
+    };
+    let plan = encode(&listings(2), &settings);
+    assert_eq!(decode(&as_map(&plan.items)).settings, settings);
+    assert_eq!(decode(&Map::new()).settings, Settings::default());
+}
+
+#[test]
+fn last_used_decides_which_are_full() {
+    let all = listings(60);
+    let mut options = SyncOptions::default();
+    options.last_used.insert(all[0].key(), 1_900_000_000_000);
+    let plan = encode_with(&all, &Settings::default(), &options);
+    check_plan(&all, &plan);
+    assert_eq!(plan.status[&all[0].key()], SyncState::Full);
+}
+
+#[test]
+fn missing_or_corrupt_chunks_fall_back_to_fingerprints() {
+    let all = listings(40);
+    let plan = encode(&all, &Settings::default());
+    let full_before = plan.stats.full;
+    assert!(full_before >= 2);
+    let chunk_keys: Vec<&String> = plan.items.keys().filter(|k| k.starts_with('c')).collect();
+    let mut items = as_map(&plan.items);
+    items.remove(chunk_keys[0].as_str());
+    items.insert(chunk_keys[1].clone(), Value::from("AAAA"));
+    let got = decode(&items);
+    assert_eq!(got.listings.len(), full_before - 2, "{:?}", got.problems);
+    assert_eq!(got.problems.len(), 2, "{:?}", got.problems);
+    assert!(got.problems.iter().any(|p| p.contains("missing")));
+    // Nothing is lost: every synced listing is still there, in one form or the other.
+    assert_eq!(
+        got.listings.len() + got.fingerprints.len(),
+        plan.stats.full + plan.stats.fingerprint_only
+    );
+}
+
+#[test]
+fn garbage_items_never_panic() {
+    let all = listings(20);
+    let plan = encode(&all, &Settings::default());
+    let mut items = as_map(&plan.items);
+    items.insert("m".into(), Value::from(42));
+    items.insert("s".into(), Value::from("garbage"));
+    let got = decode(&items);
+    assert_eq!(got.settings, Settings::default());
+    assert!(!got.problems.is_empty());
+    // Without the manifest the fingerprint items are still found.
+    assert_eq!(got.fingerprints.len(), plan.stats.fingerprint_only);
+
+    let mut junk = Map::new();
+    junk.insert(
+        "f0".into(),
+        serde_json::json!(["x|y", 5, null, "9/B0|zz|a|b"]),
+    );
+    junk.insert(
+        "m".into(),
+        serde_json::json!({"v": 1, "mk": [], "f": 3, "c": [["a", 2, "x", "0/B|1"], 7]}),
+    );
+    junk.insert("c.0".into(), Value::Null);
+    let got = decode(&junk);
+    assert!(got.listings.is_empty() && got.fingerprints.is_empty());
+    assert!(got.problems.len() >= 5, "{:?}", got.problems);
+}
+
+#[test]
+fn diff_writes_only_what_changed() {
+    let mut all = listings(100);
+    let before = encode(&all, &Settings::default());
+    // Unchanged input: nothing to write.
+    let same = diff_items(&as_map(&before.items), &before.items);
+    assert!(same.set.is_empty() && same.remove.is_empty());
+
+    // An old, fingerprint-only listing changes its title.
+    all[3].title = Some("new title".into());
+    let after = encode(&all, &Settings::default());
+    let mut stored = as_map(&before.items);
+    stored.insert("someone-else".into(), Value::from(1));
+    let diff = diff_items(&stored, &after.items);
+    assert!(diff.set.len() <= 2, "{:?}", diff.set.keys()); // one fingerprint item (+ manifest at most)
+    assert!(diff.remove.is_empty());
+    for (k, v) in &diff.set {
+        stored.insert(k.clone(), v.clone());
+    }
+    stored.remove("someone-else");
+    assert_eq!(stored, as_map(&after.items));
+
+    // Fewer listings: chunk items of dropped full records are removed.
+    let fewer = encode(&all[..10], &Settings::default());
+    let diff = diff_items(&as_map(&after.items), &fewer.items);
+    let mut applied = as_map(&after.items);
+    for k in &diff.remove {
+        applied.remove(k);
+    }
+    for (k, v) in &diff.set {
+        applied.insert(k.clone(), v.clone());
+    }
+    assert_eq!(applied, as_map(&fewer.items));
+}
+
+#[test]
+fn write_allowance_follows_the_rate_limits() {
+    let now = 10_000_000;
+    let a = write_allowance(&[], now);
+    assert_eq!(a.available_now, BUDGET_WRITES_PER_MINUTE);
+    assert_eq!(a.next_at_ms, now);
+
+    // A full minute's worth in the last 30 s: wait until the oldest is 60 s old.
+    let writes: Vec<i64> = (0..BUDGET_WRITES_PER_MINUTE as i64)
+        .map(|i| now - 30_000 + i)
+        .collect();
+    let a = write_allowance(&writes, now);
+    assert_eq!(a.available_now, 0);
+    assert_eq!(a.next_at_ms, now - 30_000 + 60_000);
+    // Writes older than a minute do not count against the minute.
+    let a = write_allowance(&writes, now + 30_000 + BUDGET_WRITES_PER_MINUTE as i64);
+    assert_eq!(a.available_now, BUDGET_WRITES_PER_MINUTE);
+
+    // The hourly budget, spread so that no minute is full.
+    let writes: Vec<i64> = (0..BUDGET_WRITES_PER_HOUR as i64)
+        .map(|i| now - 3_000_000 + i * 1_000)
+        .collect();
+    let a = write_allowance(&writes, now);
+    assert_eq!(a.available_now, 0);
+    assert_eq!(a.next_at_ms, now - 3_000_000 + 3_600_000);
+    let a = write_allowance(&writes[..BUDGET_WRITES_PER_HOUR - 5], now);
+    assert_eq!(a.available_now, 5);
+}
