@@ -1,0 +1,458 @@
+// Options page: saved listings (search, paging, edit, delete), export and
+// import, language. Talks to the background only through the messages in TEAM.md.
+import { initI18n, applyI18n, t } from '../ui/i18n.js';
+import { h, replaceChildren } from '../ui/dom.js';
+import { thumbnail, isImageId } from '../ui/images.js';
+import { formatTime } from '../ui/render.js';
+
+const PAGE_SIZE = 50;
+
+/** Watch flags in display order with their message keys. */
+const WATCH_FLAGS = [
+  ['title', 'watchTitle'],
+  ['brand', 'watchBrand'],
+  ['main_image', 'watchMainImage'],
+  ['gallery', 'watchGallery'],
+  ['variations', 'watchVariations'],
+  ['breadcrumb', 'watchBreadcrumb'],
+  ['bullets', 'watchBullets'],
+  ['description', 'watchDescription'],
+  ['seller', 'watchSeller'],
+  ['offers', 'watchOffers'],
+];
+
+const $ = (id) => document.getElementById(id);
+
+const state = {
+  listings: [], // [{key, listing, haystack}]
+  filtered: [],
+  query: '',
+  page: 0,
+  settings: {},
+};
+
+/** Sends a message to the background; throws on {ok: false} or no answer. */
+async function send(message) {
+  const res = await chrome.runtime.sendMessage(message);
+  if (!res) throw new Error('no answer from the background');
+  if (!res.ok) {
+    const err = new Error((res.error && res.error.message) || 'failed');
+    err.details = res.error && res.error.details;
+    throw err;
+  }
+  return res;
+}
+
+function errorText(err) {
+  const base = err && err.message ? err.message : String(err);
+  const details = err && err.details;
+  if (details && typeof details === 'string' && details !== base) return `${base} (${details})`;
+  return base;
+}
+
+function notify(text, kind = 'success') {
+  const n = $('notice');
+  n.textContent = text;
+  n.dataset.kind = kind;
+}
+
+/** NFKC + lower case, so full-width "Ｂ０１" finds "B01". */
+function fold(s) {
+  return String(s ?? '').normalize('NFKC').toLowerCase();
+}
+
+function keyOf(l) {
+  return `${l.marketplace}/${l.asin}`;
+}
+
+// ---------------------------------------------------------------- listings
+
+async function loadListings() {
+  const res = await send({ type: 'ui-bg-listings-get' });
+  const raw = res.listings || [];
+  const list = Array.isArray(raw) ? raw : Object.values(raw);
+  state.listings = list
+    .filter((l) => l && typeof l === 'object' && l.asin)
+    .map((l) => ({ key: keyOf(l), listing: l, haystack: fold([l.asin, l.sku || '', l.title || ''].join('\n')) }))
+    .sort((a, b) => String(b.listing.updated_at || '').localeCompare(String(a.listing.updated_at || '')) || a.key.localeCompare(b.key));
+  applyFilter(false);
+}
+
+function applyFilter(resetPage = true) {
+  const q = fold(state.query).trim();
+  const terms = q.split(/\s+/).filter(Boolean);
+  state.filtered = terms.length
+    ? state.listings.filter((e) => terms.every((term) => e.haystack.includes(term)))
+    : state.listings;
+  if (resetPage) state.page = 0;
+  const pages = Math.max(1, Math.ceil(state.filtered.length / PAGE_SIZE));
+  if (state.page >= pages) state.page = pages - 1;
+  renderTable();
+}
+
+function watchedNames(l) {
+  const w = l.watch || {};
+  return WATCH_FLAGS.filter(([flag]) => w[flag]).map(([, key]) => t(key));
+}
+
+function renderRow(entry) {
+  const l = entry.listing;
+  const watched = watchedNames(l);
+  return h(
+    'tr',
+    { attrs: { 'data-key': entry.key } },
+    h('td', { class: 'cell-image' }, l.images && l.images[0] ? thumbnail(l.images[0], { size: 75, caption: false }) : null),
+    h('td', { class: 'cell-asin' }, l.asin, l.sku ? h('span', { class: 'sku', text: `${t('fieldSku')}: ${l.sku}` }) : null),
+    h('td', { class: 'cell-marketplace', text: l.marketplace }),
+    h('td', { class: 'cell-title', text: l.title || '' }),
+    h('td', { class: 'cell-watched', title: watched.join(', ') }, t('watchedCount', [String(watched.length), String(WATCH_FLAGS.length)]), h('br'), watched.join('・')),
+    h('td', { class: 'cell-updated', text: formatTime(l.updated_at) }),
+    h(
+      'td',
+      { class: 'cell-actions' },
+      h('button', {
+        type: 'button',
+        class: 'btn btn-small action-edit',
+        text: t('actionEdit'),
+        attrs: { 'aria-label': `${t('actionEdit')} ${entry.key}` },
+        on: { click: () => openEditor(entry) },
+      }),
+      h('button', {
+        type: 'button',
+        class: 'btn btn-small btn-quiet action-delete',
+        text: t('actionDelete'),
+        attrs: { 'aria-label': `${t('actionDelete')} ${entry.key}` },
+        on: { click: () => confirmDelete(entry) },
+      }),
+    ),
+  );
+}
+
+function renderTable() {
+  const total = state.listings.length;
+  const shown = state.filtered.length;
+  const pages = Math.max(1, Math.ceil(shown / PAGE_SIZE));
+  const start = state.page * PAGE_SIZE;
+  const slice = state.filtered.slice(start, start + PAGE_SIZE);
+
+  replaceChildren($('rows'), slice.map(renderRow));
+  $('count').textContent = shown === total ? t('optionsCount', [String(total)]) : t('optionsCountFiltered', [String(shown), String(total)]);
+  const empty = $('empty');
+  empty.hidden = shown > 0;
+  empty.textContent = total === 0 ? t('optionsEmpty') : t('optionsNoResults');
+  $('listings').hidden = shown === 0;
+  $('pager').hidden = pages <= 1;
+  $('page-info').textContent = t('pageOf', [String(state.page + 1), String(pages)]);
+  $('page-prev').disabled = state.page === 0;
+  $('page-next').disabled = state.page >= pages - 1;
+}
+
+// ------------------------------------------------------------------ editor
+
+function lines(text) {
+  return String(text)
+    .split(/\r?\n/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function textField(id, labelText, value, { multiline = false, hint = '' } = {}) {
+  const input = multiline
+    ? h('textarea', { id, name: id, value: value ?? '', rows: 3 })
+    : h('input', { id, name: id, type: 'text', value: value ?? '' });
+  if (hint) input.setAttribute('aria-describedby', `${id}-hint`);
+  const label = h('label', { attrs: { for: id } }, labelText, hint ? h('span', { class: 'hint', id: `${id}-hint`, text: hint }) : null);
+  return [label, input];
+}
+
+function openEditor(entry) {
+  const l = entry.listing;
+  const dialog = $('editor');
+  const error = h('p', { class: 'edit-error', id: 'edit-error', attrs: { role: 'alert' } });
+  const variations = Object.entries(l.variations || {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n');
+  const preview = h('div', { class: 'editor-images thumb-strip' }, (l.images || []).map((id) => thumbnail(id, { size: 75, caption: false })));
+  const imagesField = textField('edit-images', t('fieldImages'), (l.images || []).join('\n'), { multiline: true, hint: t('editImagesHint') });
+  imagesField[1].addEventListener('input', () => {
+    replaceChildren(preview, lines(imagesField[1].value).filter(isImageId).slice(0, 12).map((id) => thumbnail(id, { size: 75, caption: false })));
+  });
+
+  const watch = l.watch || {};
+  const form = h(
+    'form',
+    { id: 'edit-form', method: 'dialog', attrs: { 'data-key': entry.key } },
+    h('h2', { id: 'editor-heading', text: t('editTitle', [entry.key]) }),
+    h(
+      'div',
+      { class: 'edit-grid' },
+      textField('edit-sku', t('fieldSku'), l.sku || ''),
+      textField('edit-title', t('fieldTitle'), l.title || '', { multiline: true }),
+      textField('edit-brand', t('fieldBrand'), l.brand || ''),
+      imagesField,
+      h('span'),
+      preview,
+      textField('edit-variations', t('fieldVariations'), variations, { multiline: true, hint: t('editVariationsHint') }),
+      textField('edit-breadcrumb', t('fieldBreadcrumb'), (l.breadcrumb || []).join('\n'), { multiline: true, hint: t('editListHint') }),
+      textField('edit-bullets', t('fieldBullets'), (l.bullets || []).join('\n'), { multiline: true, hint: t('editListHint') }),
+      textField('edit-description', t('fieldDescription'), l.description || '', { multiline: true }),
+      textField('edit-note', t('fieldNote'), l.note || '', { multiline: true }),
+    ),
+    h(
+      'fieldset',
+      { class: 'watch' },
+      h('legend', { text: t('editWatch') }),
+      h(
+        'div',
+        { class: 'watch-grid' },
+        WATCH_FLAGS.map(([flag, key]) =>
+          h('label', {}, h('input', { type: 'checkbox', name: `watch-${flag}`, checked: Boolean(watch[flag]), attrs: { 'data-flag': flag } }), t(key)),
+        ),
+      ),
+    ),
+    error,
+    h(
+      'div',
+      { class: 'dialog-actions' },
+      h('button', { type: 'button', class: 'btn', id: 'edit-cancel', text: t('actionCancel'), on: { click: () => dialog.close() } }),
+      h('button', { type: 'submit', class: 'btn btn-primary', id: 'edit-save', text: t('actionSaveListing') }),
+    ),
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    error.textContent = '';
+    let listing;
+    try {
+      listing = readEditor(form, l);
+    } catch (err) {
+      error.textContent = err.message;
+      return;
+    }
+    const save = form.querySelector('#edit-save');
+    save.disabled = true;
+    try {
+      await send({ type: 'ui-bg-listing-put', listing });
+      dialog.close();
+      await loadListings();
+      notify(t('editSaved', [entry.key]));
+    } catch (err) {
+      error.textContent = t('errorPrefix', [errorText(err)]);
+    } finally {
+      save.disabled = false;
+    }
+  });
+  replaceChildren(dialog, form);
+  dialog.showModal();
+  form.querySelector('#edit-title').focus();
+}
+
+/** The edited listing, or throws an Error whose message is for the user. */
+function readEditor(form, original) {
+  const val = (id) => form.querySelector(`#${id}`).value;
+  const orNull = (s) => (s.trim() === '' ? null : s.trim());
+  const images = lines(val('edit-images'));
+  for (const id of images) if (!isImageId(id)) throw new Error(t('editBadImage', [id]));
+  const variations = {};
+  String(val('edit-variations'))
+    .split(/\r?\n/)
+    .forEach((line, i) => {
+      if (!line.trim()) return;
+      const at = line.indexOf('=');
+      if (at <= 0) throw new Error(t('editBadVariation', [String(i + 1)]));
+      variations[line.slice(0, at).trim()] = line.slice(at + 1).trim();
+    });
+  const watch = { ...(original.watch || {}) };
+  for (const box of form.querySelectorAll('input[type="checkbox"][data-flag]')) watch[box.dataset.flag] = box.checked;
+  const listing = {
+    ...original,
+    title: orNull(val('edit-title').replace(/\s*\n\s*/g, ' ')),
+    brand: orNull(val('edit-brand')),
+    images,
+    variations,
+    breadcrumb: lines(val('edit-breadcrumb')),
+    bullets: lines(val('edit-bullets')),
+    description: orNull(val('edit-description')),
+    note: val('edit-note').trim(),
+    watch,
+    updated_at: new Date().toISOString(),
+  };
+  const sku = val('edit-sku').trim();
+  if (sku) listing.sku = sku;
+  else delete listing.sku;
+  return listing;
+}
+
+// ------------------------------------------------------------------ delete
+
+function confirmDelete(entry) {
+  const dialog = $('confirm-delete');
+  $('confirm-text').textContent = t('deleteConfirm', [entry.key]);
+  dialog.dataset.key = entry.key;
+  dialog.showModal();
+  $('confirm-cancel').focus();
+}
+
+async function doDelete() {
+  const dialog = $('confirm-delete');
+  const key = dialog.dataset.key;
+  dialog.close();
+  try {
+    await send({ type: 'ui-bg-listings-delete', keys: [key] });
+    await loadListings();
+    notify(t('deleteDone', [key]));
+  } catch (err) {
+    notify(t('errorPrefix', [errorText(err)]), 'error');
+  }
+}
+
+// ---------------------------------------------------------- export/import
+
+async function doExport() {
+  try {
+    const { text, filename } = await send({ type: 'ui-bg-export' });
+    const name = filename || `catalog-guard-listings-${new Date().toISOString().slice(0, 10)}.json`;
+    const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+    const a = h('a', { href: url, download: name });
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    notify(t('exportDone', [name]));
+  } catch (err) {
+    notify(t('errorPrefix', [errorText(err)]), 'error');
+  }
+}
+
+/** A count out of a preview value: a number, or the length of a list. */
+function countOf(preview, names) {
+  for (const name of names) {
+    const v = preview && preview[name];
+    if (typeof v === 'number') return v;
+    if (Array.isArray(v)) return v.length;
+  }
+  return null;
+}
+
+function importError(err) {
+  const panel = $('import-panel');
+  panel.hidden = false;
+  replaceChildren(panel, h('p', { class: 'import-error', id: 'import-error', attrs: { role: 'alert' }, text: t('importError', [errorText(err)]) }));
+}
+
+async function onImportFile() {
+  const input = $('import-file');
+  const file = input.files && input.files[0];
+  input.value = '';
+  if (!file) return;
+  const panel = $('import-panel');
+  let text;
+  let preview;
+  try {
+    text = await file.text();
+    ({ preview } = await send({ type: 'ui-bg-import-preview', text }));
+  } catch (err) {
+    importError(err);
+    return;
+  }
+  const counts = [
+    ['importNew', countOf(preview, ['new', 'added', 'new_count', 'added_count'])],
+    ['importChanged', countOf(preview, ['changed', 'updated', 'changed_count', 'updated_count'])],
+    ['importConflicts', countOf(preview, ['conflicts', 'conflicting', 'conflict', 'conflict_count', 'conflicts_count'])],
+    ['importUnchanged', countOf(preview, ['unchanged', 'same', 'unchanged_count'])],
+    ['importOnlyHere', countOf(preview, ['only_here'])],
+  ].filter(([, n]) => n !== null);
+  const apply = (mode) => async () => {
+    for (const b of panel.querySelectorAll('button')) b.disabled = true;
+    try {
+      await send({ type: 'ui-bg-import-apply', text, mode });
+      await loadListings();
+      panel.hidden = true;
+      replaceChildren(panel);
+      notify(t('importDone', [String(state.listings.length)]));
+    } catch (err) {
+      importError(err);
+    }
+  };
+  panel.hidden = false;
+  replaceChildren(
+    panel,
+    h('p', { text: t('importPreviewTitle', [file.name]) }),
+    h('ul', { id: 'import-counts' }, counts.map(([key, n]) => h('li', { attrs: { 'data-count': key }, text: t(key, [String(n)]) }))),
+    h(
+      'div',
+      { class: 'import-choice' },
+      h('div', {}, h('button', { type: 'button', class: 'btn btn-primary', id: 'import-merge', text: t('importMerge'), on: { click: apply('merge') } }), h('p', { class: 'hint', text: t('importMergeHint') })),
+      h('div', {}, h('button', { type: 'button', class: 'btn', id: 'import-replace', text: t('importReplace'), on: { click: apply('replace') } }), h('p', { class: 'hint', text: t('importReplaceHint') })),
+      h('div', {}, h('button', { type: 'button', class: 'btn btn-quiet', id: 'import-cancel', text: t('actionCancel'), on: { click: () => { panel.hidden = true; replaceChildren(panel); } } })),
+    ),
+  );
+  panel.querySelector('#import-merge').focus();
+}
+
+// ---------------------------------------------------------------- settings
+
+async function onLanguage() {
+  const language = $('language').value;
+  try {
+    const settings = { ...state.settings, language };
+    await send({ type: 'ui-bg-settings-set', settings });
+    state.settings = settings;
+    await initI18n({ language });
+    applyI18n(document);
+    renderTable();
+    notify(t('settingsSaved'));
+  } catch (err) {
+    notify(t('errorPrefix', [errorText(err)]), 'error');
+  }
+}
+
+// -------------------------------------------------------------------- main
+
+async function main() {
+  try {
+    const { settings } = await send({ type: 'ui-bg-settings-get' });
+    state.settings = settings || {};
+  } catch {
+    state.settings = {};
+  }
+  const language = state.settings.language || 'auto';
+  try {
+    await initI18n({ language });
+  } catch {
+    await initI18n({ language: 'auto' });
+  }
+  applyI18n(document);
+  $('language').value = ['auto', 'ja', 'en'].includes(language) ? language : 'auto';
+
+  let timer = null;
+  $('search').addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      state.query = $('search').value;
+      applyFilter();
+    }, 80);
+  });
+  $('page-prev').addEventListener('click', () => {
+    state.page = Math.max(0, state.page - 1);
+    renderTable();
+  });
+  $('page-next').addEventListener('click', () => {
+    state.page += 1;
+    renderTable();
+  });
+  $('confirm-cancel').addEventListener('click', () => $('confirm-delete').close());
+  $('confirm-ok').addEventListener('click', doDelete);
+  $('export').addEventListener('click', doExport);
+  $('import-file').addEventListener('change', onImportFile);
+  $('language').addEventListener('change', onLanguage);
+
+  try {
+    await loadListings();
+  } catch (err) {
+    notify(t('errorPrefix', [errorText(err)]), 'error');
+    renderTable();
+  }
+  document.body.dataset.ready = 'true';
+}
+
+main();

@@ -1,0 +1,180 @@
+// The toolbar popup: the current tab's report, and the actions on it.
+// Talks to the background only through the messages in TEAM.md.
+import { initI18n, applyI18n, t, currentLanguage } from '../ui/i18n.js';
+import { h, replaceChildren } from '../ui/dom.js';
+import { renderReport } from '../ui/render.js';
+
+const app = document.getElementById('app');
+const notice = document.getElementById('notice');
+
+let tabId = null;
+let state = { report: null, listing: null };
+
+/** Sends a message to the background; throws on {ok: false} or no answer. */
+async function send(message) {
+  const res = await chrome.runtime.sendMessage(message);
+  if (!res) throw new Error('no answer from the background');
+  if (!res.ok) {
+    const err = new Error((res.error && res.error.message) || 'failed');
+    err.details = res.error && res.error.details;
+    throw err;
+  }
+  return res;
+}
+
+function showNotice(text, kind = 'info') {
+  notice.textContent = text;
+  notice.dataset.kind = kind;
+  notice.hidden = !text;
+}
+
+function showError(err) {
+  const msg = err && err.message ? err.message : String(err);
+  showNotice(t('errorPrefix', [msg]), 'error');
+}
+
+function setBusy(busy) {
+  app.setAttribute('aria-busy', busy ? 'true' : 'false');
+  for (const b of app.querySelectorAll('button')) b.disabled = busy;
+}
+
+/** Runs one background action, then re-renders from its {report, listing}. */
+async function act(message, doneKey) {
+  setBusy(true);
+  showNotice('');
+  try {
+    const res = await send({ ...message, tabId });
+    state = { report: res.report ?? state.report, listing: res.listing ?? null };
+    render();
+    if (doneKey) showNotice(t(doneKey), 'success');
+    const status = document.getElementById('status');
+    if (status) status.focus();
+  } catch (err) {
+    setBusy(false);
+    showError(err);
+  }
+}
+
+const fieldActions = {
+  accept: (field) => act({ type: 'ui-bg-accept-field', field }, 'acceptedDone'),
+  unwatch: (field) => act({ type: 'ui-bg-unwatch-field', field }, 'unwatchedDone'),
+};
+
+async function copyReport(button) {
+  showNotice('');
+  removeFallback();
+  let text;
+  try {
+    ({ text } = await send({ type: 'ui-bg-report-text', tabId, lang: currentLanguage() }));
+  } catch (err) {
+    showError(err);
+    return;
+  }
+  try {
+    await navigator.clipboard.writeText(text);
+    showNotice(t('copied'), 'success');
+    button.dataset.copied = 'true';
+  } catch {
+    showFallback(text);
+  }
+}
+
+function removeFallback() {
+  const old = document.getElementById('copy-fallback-box');
+  if (old) old.remove();
+}
+
+/** Clipboard refused: show the text in a selected textarea to copy by hand. */
+function showFallback(text) {
+  removeFallback();
+  const area = h('textarea', { id: 'copy-fallback', readOnly: true, rows: 8, value: text, attrs: { 'aria-describedby': 'copy-fallback-hint' } });
+  const box = h(
+    'div',
+    { id: 'copy-fallback-box', class: 'copy-fallback' },
+    h('p', { id: 'copy-fallback-hint', text: t('copyFallback') }),
+    area,
+  );
+  app.appendChild(box);
+  area.focus();
+  area.select();
+}
+
+function render() {
+  const { report, listing } = state;
+  const view = renderReport(report, listing, { actions: fieldActions });
+  const status = view.querySelector('#status');
+  if (status) status.tabIndex = -1;
+
+  const actions = h('div', { class: 'actions' });
+  if (report && report.status === 'untracked') {
+    actions.appendChild(
+      h('button', {
+        type: 'button',
+        id: 'save-page',
+        class: 'btn btn-primary',
+        text: t('actionSave'),
+        on: { click: () => act({ type: 'ui-bg-save-page' }, 'savedDone') },
+      }),
+    );
+  }
+  if (report && report.asin && (report.status === 'match' || report.status === 'mismatch')) {
+    const copy = h('button', {
+      type: 'button',
+      id: 'copy-report',
+      class: `btn ${report.status === 'mismatch' ? 'btn-primary' : ''}`,
+      text: t('actionCopy'),
+      title: t('actionCopyHint'),
+    });
+    copy.addEventListener('click', () => copyReport(copy));
+    actions.appendChild(copy);
+  }
+  if (actions.childElementCount) view.insertBefore(actions, view.querySelector('.mismatches'));
+  replaceChildren(app, view);
+  setBusy(false);
+}
+
+async function currentTabId() {
+  const fromUrl = new URLSearchParams(location.search).get('tabId');
+  if (fromUrl !== null && /^\d+$/.test(fromUrl)) return Number(fromUrl);
+  const [tab] = await chrome.tabs.query({ active: true, currentWindow: true });
+  return tab ? tab.id : null;
+}
+
+async function main() {
+  let language = 'auto';
+  try {
+    const { settings } = await send({ type: 'ui-bg-settings-get' });
+    if (settings && settings.language) language = settings.language;
+  } catch {
+    // No settings yet: follow the browser.
+  }
+  try {
+    await initI18n({ language });
+  } catch {
+    await initI18n({ language: 'auto' });
+  }
+  applyI18n(document);
+  document.getElementById('options-link').addEventListener('click', (e) => {
+    e.preventDefault();
+    chrome.runtime.openOptionsPage();
+    window.close();
+  });
+
+  tabId = await currentTabId();
+  if (tabId === null) {
+    replaceChildren(app, h('p', { class: 'loading', text: t('errorNoTab') }));
+    app.setAttribute('aria-busy', 'false');
+    return;
+  }
+  try {
+    const res = await send({ type: 'ui-bg-tab-state', tabId });
+    state = { report: res.report || null, listing: res.listing || null };
+    render();
+  } catch (err) {
+    state = { report: null, listing: null };
+    render();
+    showError(err);
+  }
+}
+
+main();
