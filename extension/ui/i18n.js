@@ -103,7 +103,7 @@ export function formatMessage(entry, substitutions = []) {
 }
 
 /**
- * The message `key` in the language in use, with substitutions. A missing
+ * The message named `key` in the language in use, with substitutions. A missing
  * key yields the key itself (visible in the UI, caught by the locale test).
  */
 export function t(key, substitutions = []) {
@@ -120,10 +120,10 @@ export function t(key, substitutions = []) {
 
 /**
  * Fills every element under `root` carrying:
- *   data-i18n="key"              -> textContent
- *   data-i18n-placeholder="key"  -> placeholder attribute
- *   data-i18n-title="key"        -> title attribute
- *   data-i18n-aria-label="key"   -> aria-label attribute
+ *   data-i18n="extName"          -> textContent
+ *   data-i18n-placeholder="..."  -> placeholder attribute
+ *   data-i18n-title="..."        -> title attribute
+ *   data-i18n-aria-label="..."   -> aria-label attribute
  */
 export function applyI18n(root = document) {
   for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
