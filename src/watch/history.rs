@@ -132,7 +132,7 @@ impl Observation {
     pub fn from_listing(listing: &Listing, at: &str) -> Observation {
         let mut f = BTreeMap::new();
         let mut put = |k: &str, v: Value| {
-            if !is_null(&norm("", &v)) {
+            if !is_null(&norm(&v)) {
                 f.insert(k.to_string(), v);
             }
         };
@@ -265,7 +265,7 @@ impl History {
             for (field, old) in &self.last {
                 if field.starts_with("variations.")
                     && !observation.fields.contains_key(field)
-                    && !is_null(&norm(field, old))
+                    && !is_null(&norm(old))
                 {
                     changes.push(FieldChange {
                         field: field.clone(),
@@ -314,16 +314,16 @@ impl History {
     /// Applies the pruning rule (module docs) with soft limit `limit`.
     fn prune(&mut self, limit: usize) {
         while self.entries.len() > limit {
-            let mut seen: BTreeSet<(String, String)> = self
+            let mut seen: BTreeSet<(&str, String)> = self
                 .first
                 .iter()
-                .map(|(f, s)| (f.clone(), key(f, &s.value)))
+                .map(|(f, s)| (f.as_str(), key(f, &s.value)))
                 .collect();
             let mut victim = None;
             for (i, e) in self.entries.iter().enumerate() {
                 let mut brings_new = false;
                 for fc in &e.fields {
-                    if seen.insert((fc.field.clone(), key(&fc.field, &fc.new))) {
+                    if seen.insert((fc.field.as_str(), key(&fc.field, &fc.new))) {
                         brings_new = true;
                     }
                 }
@@ -486,10 +486,20 @@ fn is_null(v: &Value) -> bool {
 /// The comparable form of a value: strings normalised (blank → null),
 /// lists of normalised non-blank items (empty → null), sellers as
 /// `{id, name}` normalised.
-pub(crate) fn norm(field: &str, v: &Value) -> Value {
+pub(crate) fn norm(v: &Value) -> Value {
     match v {
         Value::String(s) => {
-            let n = normalize(s);
+            let n = if s.is_ascii() {
+                // NFKC leaves ASCII unchanged and no invisible character is
+                // ASCII: only whitespace collapsing is left (same result as
+                // `normalize`, much faster while pruning).
+                s.split(char::is_whitespace)
+                    .filter(|p| !p.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            } else {
+                normalize(s)
+            };
             if n.is_empty() {
                 Value::Null
             } else {
@@ -499,7 +509,7 @@ pub(crate) fn norm(field: &str, v: &Value) -> Value {
         Value::Array(items) => {
             let out: Vec<Value> = items
                 .iter()
-                .map(|i| norm(field, i))
+                .map(norm)
                 .filter(|i| !i.is_null())
                 .collect();
             if out.is_empty() {
@@ -511,7 +521,7 @@ pub(crate) fn norm(field: &str, v: &Value) -> Value {
         Value::Object(o) => {
             let mut m = serde_json::Map::new();
             for (k, x) in o {
-                let n = norm(field, x);
+                let n = norm(x);
                 if !n.is_null() {
                     let n = if k == "id" {
                         Value::from(n.as_str().unwrap_or_default().to_ascii_uppercase())
@@ -533,7 +543,7 @@ pub(crate) fn norm(field: &str, v: &Value) -> Value {
 
 /// Whether two observed values of `field` are the same to the check.
 fn same(field: &str, a: &Value, b: &Value) -> bool {
-    let (a, b) = (norm(field, a), norm(field, b));
+    let (a, b) = (norm(a), norm(b));
     if field == "seller" {
         if let (Value::Object(x), Value::Object(y)) = (&a, &b) {
             if let (Some(i), Some(j)) = (x.get("id"), y.get("id")) {
@@ -548,7 +558,7 @@ fn same(field: &str, a: &Value, b: &Value) -> bool {
 /// The identity of a value for "distinct values" (pruning, first seen):
 /// the normalised JSON; sellers by merchant ID when they have one.
 pub(crate) fn key(field: &str, v: &Value) -> String {
-    let n = norm(field, v);
+    let n = norm(v);
     if field == "seller" {
         if let Some(id) = n.get("id").and_then(Value::as_str) {
             return format!("id:{id}");
@@ -557,7 +567,11 @@ pub(crate) fn key(field: &str, v: &Value) -> String {
             return format!("name:{name}");
         }
     }
-    n.to_string()
+    match n {
+        Value::String(s) => s,
+        // Non-strings are marked so `null` never equals the text "null".
+        other => format!("\u{0}{other}"),
+    }
 }
 
 /// A value as short readable text (timeline, reopen lists).
@@ -629,6 +643,20 @@ mod tests {
         assert!(h
             .record(obs(t, &[("title", Value::from("abc switch"))]), t)
             .is_some());
+    }
+
+    #[test]
+    fn ascii_fast_path_matches_normalize() {
+        for s in ["", "  a  b\t\nc ", "\u{b}x\u{c}y\r", "USB-C", "a\u{1f}b"] {
+            assert_eq!(norm(&Value::from(s)), {
+                let n = normalize(s);
+                if n.is_empty() {
+                    Value::Null
+                } else {
+                    Value::from(n)
+                }
+            });
+        }
     }
 
     #[test]
