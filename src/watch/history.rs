@@ -507,11 +507,7 @@ pub(crate) fn norm(v: &Value) -> Value {
             }
         }
         Value::Array(items) => {
-            let out: Vec<Value> = items
-                .iter()
-                .map(norm)
-                .filter(|i| !i.is_null())
-                .collect();
+            let out: Vec<Value> = items.iter().map(norm).filter(|i| !i.is_null()).collect();
             if out.is_empty() {
                 Value::Null
             } else {
