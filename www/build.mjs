@@ -5,7 +5,7 @@
 // out/ui/         <- extension/ui/*        (the popup's report view, i18n)
 // out/_locales/   <- extension/_locales/*  (the same messages)
 // out/pkg/        <- the wasm-bindgen --target web output (catalog_guard.js + catalog_guard_bg.wasm)
-// --pkg defaults to the first of dist/chrome/pkg, pkg that holds catalog_guard.js;
+// --pkg defaults to the first of extension/pkg, www/pkg, dist/chrome/pkg holding catalog_guard.js;
 // --out defaults to dist/www. Serve out/ over HTTP (module scripts and wasm need it).
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -19,7 +19,7 @@ const opt = (name) => {
 };
 
 const out = resolve(root, opt('--out') || 'dist/www');
-const pkgCandidates = opt('--pkg') ? [opt('--pkg')] : ['dist/chrome/pkg', 'pkg'];
+const pkgCandidates = opt('--pkg') ? [opt('--pkg')] : ['extension/pkg', 'www/pkg', 'dist/chrome/pkg'];
 const pkg = pkgCandidates.map((p) => resolve(root, p)).find((p) => existsSync(join(p, 'catalog_guard.js')));
 if (!pkg) {
   console.error(`www/build.mjs: no wasm-bindgen output (catalog_guard.js) in ${pkgCandidates.join(' or ')}; run make build first or pass --pkg DIR`);
