@@ -292,9 +292,11 @@ fn first_occurrence_entries(h: &History) -> usize {
     h.entries
         .iter()
         .filter(|e| {
-            e.fields.iter().fold(false, |any, fc| {
-                seen.insert((fc.field.clone(), fc.new.to_string())) || any
-            })
+            e.fields
+                .iter()
+                .filter(|fc| seen.insert((fc.field.clone(), fc.new.to_string())))
+                .count()
+                > 0
         })
         .count()
 }
