@@ -442,3 +442,45 @@ fn write_allowance_follows_the_rate_limits() {
     let a = write_allowance(&writes[..BUDGET_WRITES_PER_HOUR - 5], now);
     assert_eq!(a.available_now, 5);
 }
+
+#[test]
+fn many_tiny_listings_respect_the_item_and_manifest_limits() {
+    let all: Vec<Listing> = listings(1)
+        .into_iter()
+        .cycle()
+        .take(1000)
+        .enumerate()
+        .map(|(i, mut l)| {
+            l.asin = format!("B1{i:08}");
+            l.title = Some(format!("t{i}"));
+            l.bullets.clear();
+            l.description = None;
+            l.images.truncate(1);
+            l.breadcrumb.clear();
+            l.note.clear();
+            l.updated_at = catalog_guard::time::rfc3339(1_790_000_000_000 + i as i64 * 1000);
+            l
+        })
+        .collect();
+    let plan = encode(&all, &Settings::default());
+    check_plan(&all, &plan);
+    assert!(plan.stats.full >= 20, "{:?}", plan.stats);
+    // The fingerprints of all 1,000 fit in the share held back for them.
+    assert_eq!(plan.stats.not_synced, 0, "{:?}", plan.stats);
+}
+
+#[test]
+fn a_listing_too_big_for_sync_is_fingerprinted() {
+    let mut rng = Rng(7);
+    let mut all = listings(3);
+    // ~600 KB of text that does not compress: more than the whole quota.
+    let huge: String = (0..200_000)
+        .map(|_| char::from_u32(0x4E00 + (rng.next() % 20_000) as u32).unwrap())
+        .collect();
+    all[2].description = Some(huge);
+    let plan = encode(&all, &Settings::default());
+    check_plan(&all, &plan);
+    assert_eq!(plan.status[&all[2].key()], SyncState::FingerprintOnly);
+    assert_eq!(plan.status[&all[1].key()], SyncState::Full);
+    assert_eq!(plan.status[&all[0].key()], SyncState::Full);
+}

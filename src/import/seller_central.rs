@@ -48,7 +48,7 @@ use crate::listing::{Listing, Watch};
 use encoding_rs::{SHIFT_JIS, UTF_16BE, UTF_16LE};
 
 /// Why a report could not be imported.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImportError {
     /// 1-based line number, when the problem is on one line.
     pub line: Option<usize>,
