@@ -475,9 +475,10 @@ fn write_mismatches(
     }
 }
 
-/// A value on one line (reopen change lists): images as IDs.
+/// A value on one line (reopen change lists): images as IDs, long texts
+/// (descriptions) cut after 200 characters.
 fn value_inline(field: &str, v: &Value, w: &Words) -> String {
-    history::show(field, v, w)
+    history::show_max(field, v, w, 200)
 }
 
 fn write_value(s: &mut String, label: &str, field: &str, v: &Value, w: &Words) {

@@ -572,7 +572,11 @@ pub(crate) fn key(field: &str, v: &Value) -> String {
 
 /// A value as short readable text (timeline, reopen lists).
 pub(crate) fn show(field: &str, v: &Value, w: &Words) -> String {
-    const MAX: usize = 60;
+    show_max(field, v, w, 60)
+}
+
+/// [`show`] cut after `max` characters.
+pub(crate) fn show_max(field: &str, v: &Value, w: &Words, max: usize) -> String {
     let text = match v {
         Value::Null => return w.none.to_string(),
         Value::String(s) => s.clone(),
@@ -601,8 +605,8 @@ pub(crate) fn show(field: &str, v: &Value, w: &Words) -> String {
         }
         other => other.to_string(),
     };
-    if text.chars().count() > MAX {
-        let cut: String = text.chars().take(MAX).collect();
+    if text.chars().count() > max {
+        let cut: String = text.chars().take(max).collect();
         format!("{cut}…")
     } else {
         text
