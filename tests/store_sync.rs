@@ -484,3 +484,28 @@ fn a_listing_too_big_for_sync_is_fingerprinted() {
     assert_eq!(plan.status[&all[1].key()], SyncState::Full);
     assert_eq!(plan.status[&all[0].key()], SyncState::Full);
 }
+
+#[test]
+fn no_listings_and_duplicate_keys() {
+    let plan = encode(&[], &Settings::default());
+    check_plan(&[], &plan);
+    assert_eq!(plan.items.len(), 2, "settings and manifest only");
+    let got = decode(&as_map(&plan.items));
+    assert!(got.listings.is_empty() && got.fingerprints.is_empty());
+
+    let mut all = listings(3);
+    let mut dup = all[1].clone();
+    dup.title = Some("older copy".into());
+    dup.updated_at = "2020-01-01T00:00:00Z".into();
+    all.push(dup);
+    let plan = encode(&all, &Settings::default());
+    assert_eq!(plan.stats.full + plan.stats.fingerprint_only, 3);
+    assert_eq!(plan.stats.not_synced, 1);
+    assert!(plan
+        .stats
+        .reasons
+        .iter()
+        .any(|r| r.contains("same marketplace/ASIN")));
+    let got = decode(&as_map(&plan.items));
+    assert!(got.listings.contains(&all[1]), "the newer copy is synced");
+}
