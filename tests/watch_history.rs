@@ -161,6 +161,25 @@ fn normalised_text_is_not_a_change_but_absence_rules_apply() {
     assert_eq!(c.fields[0].field, "variations.pattern_name");
     assert_eq!(c.fields[0].new, Value::Null);
 
+    // A dimension grafted onto the page later is a change from null.
+    let mut p = page.clone();
+    p.variations
+        .insert("style_name".into(), "有機ELモデル".into());
+    let c = h.record(observe(&p, T3), T3).expect("dimension added");
+    let added: Vec<_> = c
+        .fields
+        .iter()
+        .map(|f| (f.field.as_str(), f.old.clone(), f.new.clone()))
+        .collect();
+    assert!(
+        added.contains(&("variations.style_name", Value::Null, json!("有機ELモデル"))),
+        "{added:?}"
+    );
+    assert_eq!(
+        h.first_seen("variations.style_name", &json!("有機ELモデル")),
+        Some(T3)
+    );
+
     // Non-product pages give no observation at all.
     let mut captcha = page.clone();
     captcha.kind = PageKind::Captcha;

@@ -24,8 +24,10 @@
 //! shows one, the offer count only when shown. An observation from an
 //! import holds only the fields the imported data has. A field seen for the
 //! first time is remembered with its time ([`History::first`]) but is not a
-//! change. A variation dimension that disappears from a product page is a
-//! change to `null`.
+//! change — except a variation dimension appearing on a product page after
+//! a product page was already observed (a change from `null`); likewise a
+//! variation dimension that disappears from a product page is a change to
+//! `null`.
 //!
 //! # Pruning (bounded storage)
 //!
@@ -226,12 +228,22 @@ pub struct History {
     /// How many changes pruning has dropped so far.
     #[serde(default)]
     pub dropped: u64,
+    /// Whether a product page (not only imported data) has been observed.
+    #[serde(default)]
+    pub page_observed: bool,
 }
 
 impl History {
     /// An empty history.
     pub fn new() -> Self {
         History::default()
+    }
+
+    /// Records the page's [`Observation`] (product pages only; `None` for
+    /// any other kind).
+    pub fn record_page(&mut self, page: &ProductPage, source: Source, now: &str) -> Option<Change> {
+        let o = Observation::from_page(page, source, now)?;
+        self.record(o, now)
     }
 
     /// Records `observation`, recorded at `now` (RFC 3339). Returns the
@@ -277,6 +289,19 @@ impl History {
         }
         for (field, new) in &observation.fields {
             match self.last.get(field) {
+                // A variation dimension added to a page seen before (a
+                // twister grafted onto the listing) is a change from null.
+                None if page_source
+                    && self.page_observed
+                    && field.starts_with("variations.")
+                    && !is_null(&norm(new)) =>
+                {
+                    changes.push(FieldChange {
+                        field: field.clone(),
+                        old: Value::Null,
+                        new: new.clone(),
+                    });
+                }
                 None => {
                     self.first.entry(field.clone()).or_insert_with(|| Seen {
                         at: at.clone(),
@@ -297,6 +322,7 @@ impl History {
         for (field, new) in observation.fields {
             self.last.entry(field).or_insert(new);
         }
+        self.page_observed |= page_source;
         if changes.is_empty() {
             return None;
         }
