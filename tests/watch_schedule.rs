@@ -332,6 +332,22 @@ fn off_means_done_and_cancels_a_run() {
             until: T0 + 1000 + 6 * HOUR
         }
     );
+    // A listing deleted during a run is skipped when its turn comes.
+    let ks = keys(3);
+    let mut d = state(Interval::H6, 2);
+    let (k, _, _) = fetch(&next_action(&mut d, &ks, T0));
+    on_result(&mut d, &k, Outcome::Checked { changed: false }, T0 + 500).unwrap();
+    let remaining = [ks[0].clone(), ks[2].clone()];
+    let (k, _, _) = fetch(&next_action(&mut d, &remaining, T0 + 10_000));
+    assert_eq!(k, ks[2]);
+    on_result(&mut d, &k, Outcome::Checked { changed: false }, T0 + 11_000).unwrap();
+    assert!(matches!(
+        next_action(&mut d, &remaining, T0 + 20_000),
+        Action::Wait { .. }
+    ));
+    let last = d.last_run.unwrap();
+    assert_eq!((last.total, last.checked, last.skipped), (3, 2, 1));
+
     // No watched listings: the run completes at once.
     let mut e = state(Interval::H6, 1);
     assert_eq!(

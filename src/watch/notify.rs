@@ -133,3 +133,13 @@ impl NotifyState {
         })
     }
 }
+
+/// [`NotifyState::should_notify`] as a free function (for bindings).
+pub fn should_notify(
+    state: &mut NotifyState,
+    report: &Report,
+    listing_title: Option<&str>,
+    lang: &str,
+) -> Option<Notification> {
+    state.should_notify(report, listing_title, lang)
+}

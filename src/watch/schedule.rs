@@ -176,6 +176,9 @@ pub struct Run {
     pub consecutive_failures: u32,
     /// Times this run was stopped (captcha, error page, failures in a row).
     pub stops: u32,
+    /// Keys skipped because they were no longer watched when their turn came.
+    #[serde(default)]
+    pub skipped: u32,
 }
 
 /// Why a run ended.
@@ -211,6 +214,9 @@ pub struct RunSummary {
     pub changed: u32,
     /// Pages that could not be checked.
     pub failed: u32,
+    /// Keys no longer watched when their turn came.
+    #[serde(default)]
+    pub skipped: u32,
 }
 
 /// Everything the schedule remembers. Serialise it after every step; it
@@ -314,6 +320,7 @@ fn summary(run: &Run, now_ms: i64, end: RunEnd) -> RunSummary {
         checked: run.checked,
         changed: run.changed,
         failed: run.failed,
+        skipped: run.skipped,
     }
 }
 
@@ -345,7 +352,8 @@ pub fn key_url(key: &str) -> String {
 }
 
 /// What the worker should do now (see the module docs). `keys` are the
-/// watched listings' keys; they are read only when a new run starts.
+/// keys of the listings watched *now*: a new run takes them in this order,
+/// and a run in progress skips its keys that are no longer among them.
 pub fn next_action(state: &mut ScheduleState, keys: &[String], now_ms: i64) -> Action {
     let Some(interval) = state.config.interval.millis() else {
         if let Some(run) = state.run.take() {
@@ -375,11 +383,21 @@ pub fn next_action(state: &mut ScheduleState, keys: &[String], now_ms: i64) -> A
             failed: 0,
             consecutive_failures: 0,
             stops: 0,
+            skipped: 0,
         });
     }
-    let Some(run) = state.run.as_ref() else {
+    let Some(run) = state.run.as_mut() else {
         return Action::Done;
     };
+    // Listings deleted or unwatched since the run started are skipped.
+    while run
+        .keys
+        .get(run.position)
+        .is_some_and(|k| !keys.contains(k))
+    {
+        run.position += 1;
+        run.skipped += 1;
+    }
     match run.keys.get(run.position) {
         Some(key) => Action::FetchNext {
             key: key.clone(),
