@@ -2,6 +2,8 @@
 // import, language. Talks to the background only through the messages in TEAM.md.
 import { initI18n, applyI18n, t } from '../ui/i18n.js';
 import { h, replaceChildren } from '../ui/dom.js';
+import { send as sendTyped } from '../lib/messages.js';
+import { api } from '../lib/platform.js';
 import { thumbnail, isImageId } from '../ui/images.js';
 import { formatTime } from '../ui/render.js';
 
@@ -23,6 +25,9 @@ const WATCH_FLAGS = [
 
 const $ = (id) => document.getElementById(id);
 
+/** Sends `{type, ...}` (TEAM.md) and returns the `{ok: true}` answer; throws the error. */
+const send = ({ type, ...payload }) => sendTyped(type, payload);
+
 const state = {
   listings: [], // [{key, listing, haystack}]
   filtered: [],
@@ -30,18 +35,6 @@ const state = {
   page: 0,
   settings: {},
 };
-
-/** Sends a message to the background; throws on {ok: false} or no answer. */
-async function send(message) {
-  const res = await chrome.runtime.sendMessage(message);
-  if (!res) throw new Error('no answer from the background');
-  if (!res.ok) {
-    const err = new Error((res.error && res.error.message) || 'failed');
-    err.details = res.error && res.error.details;
-    throw err;
-  }
-  return res;
-}
 
 function errorText(err) {
   const base = err && err.message ? err.message : String(err);
@@ -395,8 +388,8 @@ async function onLanguage() {
   const language = $('language').value;
   try {
     const settings = { ...state.settings, language };
-    await send({ type: 'ui-bg-settings-set', settings });
-    state.settings = settings;
+    const res = await send({ type: 'ui-bg-settings-set', settings });
+    state.settings = res.settings || settings;
     await initI18n({ language });
     applyI18n(document);
     renderTable();

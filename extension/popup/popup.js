@@ -2,25 +2,18 @@
 // Talks to the background only through the messages in TEAM.md.
 import { initI18n, applyI18n, t, currentLanguage } from '../ui/i18n.js';
 import { h, replaceChildren } from '../ui/dom.js';
+import { send as sendTyped } from '../lib/messages.js';
+import { api } from '../lib/platform.js';
 import { renderReport } from '../ui/render.js';
 
 const app = document.getElementById('app');
 const notice = document.getElementById('notice');
 
+/** Sends `{type, ...}` (TEAM.md) and returns the `{ok: true}` answer; throws the error. */
+const send = ({ type, ...payload }) => sendTyped(type, payload);
+
 let tabId = null;
 let state = { report: null, listing: null };
-
-/** Sends a message to the background; throws on {ok: false} or no answer. */
-async function send(message) {
-  const res = await chrome.runtime.sendMessage(message);
-  if (!res) throw new Error('no answer from the background');
-  if (!res.ok) {
-    const err = new Error((res.error && res.error.message) || 'failed');
-    err.details = res.error && res.error.details;
-    throw err;
-  }
-  return res;
-}
 
 function showNotice(text, kind = 'info') {
   notice.textContent = text;
@@ -136,7 +129,7 @@ function render() {
 async function currentTabId() {
   const fromUrl = new URLSearchParams(location.search).get('tabId');
   if (fromUrl !== null && /^\d+$/.test(fromUrl)) return Number(fromUrl);
-  const [tab] = await chrome.tabs.query({ active: true, currentWindow: true });
+  const [tab] = await api.tabs.query({ active: true, currentWindow: true });
   return tab ? tab.id : null;
 }
 
@@ -156,7 +149,7 @@ async function main() {
   applyI18n(document);
   document.getElementById('options-link').addEventListener('click', (e) => {
     e.preventDefault();
-    chrome.runtime.openOptionsPage();
+    api.runtime.openOptionsPage();
     window.close();
   });
 

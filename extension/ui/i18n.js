@@ -17,8 +17,13 @@ const SUPPORTED = ['en', 'ja'];
 let table = null; // messages.json object when loaded, else null (use chrome.i18n)
 let lang = 'en';
 
+/** The WebExtension namespace (Firefox: browser, Chrome: chrome), or null in www. */
+function ext() {
+  return globalThis.browser ?? globalThis.chrome ?? null;
+}
+
 function chromeI18n() {
-  const c = globalThis.chrome;
+  const c = ext();
   return c && c.i18n && typeof c.i18n.getMessage === 'function' ? c.i18n : null;
 }
 
@@ -35,7 +40,7 @@ export function browserLanguage() {
  *  elsewhere relative to `base` (default: the page). */
 function localeUrl(code, base) {
   const path = `_locales/${code}/messages.json`;
-  const c = globalThis.chrome;
+  const c = ext();
   if (!base && c && c.runtime && typeof c.runtime.getURL === 'function') return c.runtime.getURL(path);
   return new URL(path, base || document.baseURI).href;
 }
