@@ -3,7 +3,6 @@
 import { initI18n, applyI18n, t } from '../ui/i18n.js';
 import { h, replaceChildren } from '../ui/dom.js';
 import { send as sendTyped } from '../lib/messages.js';
-import { api } from '../lib/platform.js';
 import { thumbnail, isImageId } from '../ui/images.js';
 import { formatTime } from '../ui/render.js';
 
