@@ -306,20 +306,23 @@ fn decode(bytes: &[u8]) -> Result<(String, bool), ImportError> {
                 // UTF-8 text with a broken sequence: not Shift_JIS.
                 return utf8(bytes).map(|s| (s, false));
             }
-            for (i, line) in bytes.split(|b| *b == b'\n').enumerate() {
-                if SHIFT_JIS
-                    .decode_without_bom_handling_and_without_replacement(line)
-                    .is_none()
-                {
-                    return Err(err(
-                        Some(i + 1),
-                        "bytes that are neither UTF-8 nor Shift_JIS (CP932); \
-                         download the report again or save it as UTF-8",
-                    ));
-                }
+            if let Some(s) = SHIFT_JIS.decode_without_bom_handling_and_without_replacement(bytes) {
+                return Ok((s.into_owned(), true));
             }
-            let (s, _, _) = SHIFT_JIS.decode(bytes);
-            Ok((s.into_owned(), true))
+            // Find the line to blame (0x0A is never part of a Shift_JIS pair).
+            let line = bytes
+                .split(|b| *b == b'\n')
+                .position(|line| {
+                    SHIFT_JIS
+                        .decode_without_bom_handling_and_without_replacement(line)
+                        .is_none()
+                })
+                .map_or(1, |i| i + 1);
+            Err(err(
+                Some(line),
+                "bytes that are neither UTF-8 nor Shift_JIS (CP932); \
+                 download the report again or save it as UTF-8",
+            ))
         }
     }
 }
