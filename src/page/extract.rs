@@ -13,10 +13,52 @@ use super::selectors as sel;
 use super::text::{self, clean};
 use super::{ProductPage, Seller};
 use lol_html::html_content::{Element, TextChunk, TextType};
-use lol_html::{element, end_tag, text, HtmlRewriter, MemorySettings, Settings};
+use lol_html::{end_tag, ElementContentHandlers, HtmlRewriter, MemorySettings, Selector, Settings};
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
+use std::sync::OnceLock;
+
+/// Every selector of [`sel`], parsed once per process (parsing them per page cost ~2%).
+fn cached_selector(s: &'static str) -> Cow<'static, Selector> {
+    static CACHE: OnceLock<Vec<(&'static str, Selector)>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| {
+        sel::ALL
+            .iter()
+            .filter_map(|s| Some((*s, s.parse::<Selector>().ok()?)))
+            .collect()
+    });
+    match cache.iter().find(|(k, _)| *k == s) {
+        Some((_, parsed)) => Cow::Borrowed(parsed),
+        // Not in the table: parse it here (a selector of ours that fails to parse
+        // matches nothing rather than panicking).
+        None => Cow::Owned(
+            s.parse::<Selector>()
+                .unwrap_or_else(|_| "cg-never-matches".parse().expect("valid fallback")),
+        ),
+    }
+}
+
+/// `(selector, element handler)`, with the selector from the cache.
+macro_rules! el {
+    ($s:expr, $h:expr) => {
+        (
+            cached_selector($s),
+            ElementContentHandlers::default().element($h),
+        )
+    };
+}
+
+/// `(selector, text handler)`, with the selector from the cache.
+macro_rules! tx {
+    ($s:expr, $h:expr) => {
+        (
+            cached_selector($s),
+            ElementContentHandlers::default().text($h),
+        )
+    };
+}
 
 /// Cap on the raw text buffered for one field (title, byline, one bullet, seller…).
 pub const MAX_TEXT: usize = 16 * 1024;
@@ -215,7 +257,6 @@ struct State {
     byline: Capture,
     byline_is_link: bool,
     byline_has_contributors: bool,
-    olp_byline: Capture,
 
     landing_old_hires: Option<String>,
     landing_dynamic: Option<String>,
@@ -378,7 +419,7 @@ fn run_rewriter(html: &str, st: &Shared) {
 
     let handlers = vec![
         // ASIN
-        element!(
+        el!(
             sel::ASIN_INPUT,
             with_state!(st, |s, el| {
                 if s.asin_input.is_none() {
@@ -386,7 +427,7 @@ fn run_rewriter(html: &str, st: &Shared) {
                 }
             })
         ),
-        element!(
+        el!(
             sel::ASIN_DOT0_INPUT,
             with_state!(st, |s, el| {
                 if s.asin_dot0.is_none() {
@@ -394,7 +435,7 @@ fn run_rewriter(html: &str, st: &Shared) {
                 }
             })
         ),
-        element!(
+        el!(
             sel::ASIN_NAME_INPUT,
             with_state!(st, |s, el| {
                 if s.asin_name.is_none() {
@@ -403,23 +444,23 @@ fn run_rewriter(html: &str, st: &Shared) {
             })
         ),
         // Titles
-        element!(sel::TITLE, capture(|s| &mut s.title)),
-        text!(
+        el!(sel::TITLE, capture(|s| &mut s.title)),
+        tx!(
             sel::TITLE,
             text_capture(st, |s| &mut s.title, true, MAX_TEXT)
         ),
-        element!(sel::TITLE_CHILD, depth(|s| &mut s.title)),
-        element!(sel::EBOOKS_TITLE, capture(|s| &mut s.ebooks_title)),
-        text!(
+        el!(sel::TITLE_CHILD, depth(|s| &mut s.title)),
+        el!(sel::EBOOKS_TITLE, capture(|s| &mut s.ebooks_title)),
+        tx!(
             sel::EBOOKS_TITLE,
             text_capture(st, |s| &mut s.ebooks_title, false, MAX_TEXT)
         ),
-        element!(sel::BT_ASIN_TITLE, capture(|s| &mut s.bt_title)),
-        text!(
+        el!(sel::BT_ASIN_TITLE, capture(|s| &mut s.bt_title)),
+        tx!(
             sel::BT_ASIN_TITLE,
             text_capture(st, |s| &mut s.bt_title, false, MAX_TEXT)
         ),
-        element!(sel::OLP_TITLE, {
+        el!(sel::OLP_TITLE, {
             let st = st.clone();
             move |el: &mut Element<'_, '_>| {
                 st.borrow_mut().olp_page = true;
@@ -427,39 +468,34 @@ fn run_rewriter(html: &str, st: &Shared) {
                 Ok(())
             }
         }),
-        text!(
+        tx!(
             sel::OLP_TITLE,
             text_capture(st, |s| &mut s.olp_title, true, MAX_TEXT)
         ),
-        element!(sel::OLP_TITLE_CHILD, depth(|s| &mut s.olp_title)),
+        el!(sel::OLP_TITLE_CHILD, depth(|s| &mut s.olp_title)),
         // Brand
-        element!(sel::BYLINE_LINK, byline_start(st, true)),
-        element!(sel::BYLINE_DIV, byline_start(st, false)),
-        element!(sel::BYLINE_OLD, byline_start(st, false)),
-        element!(sel::BRAND_LINK, byline_start(st, true)),
-        text!(
+        el!(sel::BYLINE_LINK, byline_start(st, true)),
+        el!(sel::BYLINE_DIV, byline_start(st, false)),
+        el!(sel::BYLINE_OLD, byline_start(st, false)),
+        el!(sel::BRAND_LINK, byline_start(st, true)),
+        tx!(
             sel::BYLINE_LINK,
             text_capture(st, |s| &mut s.byline, false, MAX_TEXT)
         ),
-        text!(
+        tx!(
             sel::BYLINE_DIV,
             text_capture(st, |s| &mut s.byline, false, MAX_TEXT)
         ),
-        text!(
+        tx!(
             sel::BYLINE_OLD,
             text_capture(st, |s| &mut s.byline, false, MAX_TEXT)
         ),
-        text!(
+        tx!(
             sel::BRAND_LINK,
             text_capture(st, |s| &mut s.byline, false, MAX_TEXT)
         ),
-        element!(sel::OLP_BYLINE, capture(|s| &mut s.olp_byline)),
-        text!(
-            sel::OLP_BYLINE,
-            text_capture(st, |s| &mut s.olp_byline, false, MAX_TEXT)
-        ),
         // Images
-        element!(
+        el!(
             sel::LANDING_IMAGE,
             with_state!(st, |s, el| {
                 if s.landing_old_hires.is_none() {
@@ -471,7 +507,7 @@ fn run_rewriter(html: &str, st: &Shared) {
                 }
             })
         ),
-        element!(
+        el!(
             sel::BOOK_FRONT_IMAGE,
             with_state!(st, |s, el| {
                 if s.front_dynamic.is_none() {
@@ -479,7 +515,7 @@ fn run_rewriter(html: &str, st: &Shared) {
                 }
             })
         ),
-        element!(
+        el!(
             sel::EBOOK_FRONT_IMAGE,
             with_state!(st, |s, el| {
                 if s.front_dynamic.is_none() {
@@ -487,7 +523,7 @@ fn run_rewriter(html: &str, st: &Shared) {
                 }
             })
         ),
-        element!(
+        el!(
             sel::LEGACY_PROD_IMAGE,
             with_state!(st, |s, el| {
                 if s.legacy_src.is_none() {
@@ -495,7 +531,7 @@ fn run_rewriter(html: &str, st: &Shared) {
                 }
             })
         ),
-        element!(
+        el!(
             sel::OLP_IMAGE,
             with_state!(st, |s, el| {
                 if s.olp_image_src.is_none() {
@@ -503,7 +539,7 @@ fn run_rewriter(html: &str, st: &Shared) {
                 }
             })
         ),
-        element!(
+        el!(
             sel::MEDIA_BLOCK_ALT_IMAGE,
             with_state!(st, |s, el| {
                 if s.alt_images.len() < MAX_IMAGES {
@@ -515,7 +551,7 @@ fn run_rewriter(html: &str, st: &Shared) {
             })
         ),
         // Variations: swatches
-        element!(sel::VARIATION_DIV, {
+        el!(sel::VARIATION_DIV, {
             let st = st.clone();
             move |el: &mut Element<'_, '_>| {
                 let dim = el
@@ -530,7 +566,7 @@ fn run_rewriter(html: &str, st: &Shared) {
                 Ok(())
             }
         }),
-        element!(sel::VARIATION_SELECTION, {
+        el!(sel::VARIATION_SELECTION, {
             let st = st.clone();
             move |el: &mut Element<'_, '_>| {
                 if st.borrow_mut().selection.start() {
@@ -547,12 +583,12 @@ fn run_rewriter(html: &str, st: &Shared) {
                 Ok(())
             }
         }),
-        text!(
+        tx!(
             sel::VARIATION_SELECTION,
             text_capture(st, |s| &mut s.selection, false, MAX_TEXT)
         ),
         // Variations: inline twister
-        element!(sel::INLINE_TWISTER_VALUE, {
+        el!(sel::INLINE_TWISTER_VALUE, {
             let st = st.clone();
             move |el: &mut Element<'_, '_>| {
                 let dim = el
@@ -579,12 +615,12 @@ fn run_rewriter(html: &str, st: &Shared) {
                 Ok(())
             }
         }),
-        text!(
+        tx!(
             sel::INLINE_TWISTER_VALUE,
             text_capture(st, |s| &mut s.inline_value, false, MAX_TEXT)
         ),
         // Variations: dropdown
-        element!(
+        el!(
             sel::DROPDOWN_SELECT,
             with_state!(st, |s, el| {
                 s.dropdown_dim = el
@@ -593,7 +629,7 @@ fn run_rewriter(html: &str, st: &Shared) {
                     .filter(|d| !d.is_empty());
             })
         ),
-        element!(
+        el!(
             sel::DROPDOWN_SELECTED_OPTION,
             with_state!(st, |s, el| {
                 let placeholder = el.get_attribute("value").is_some_and(|v| v.trim() == "-1");
@@ -603,7 +639,7 @@ fn run_rewriter(html: &str, st: &Shared) {
                 }
             })
         ),
-        text!(sel::DROPDOWN_SELECTED_OPTION, {
+        tx!(sel::DROPDOWN_SELECTED_OPTION, {
             let st = st.clone();
             move |t: &mut TextChunk<'_>| {
                 let mut s = st.borrow_mut();
@@ -622,7 +658,7 @@ fn run_rewriter(html: &str, st: &Shared) {
             }
         }),
         // Breadcrumb
-        element!(sel::BREADCRUMB_LINK, {
+        el!(sel::BREADCRUMB_LINK, {
             let st = st.clone();
             move |el: &mut Element<'_, '_>| {
                 let back = el
@@ -634,7 +670,7 @@ fn run_rewriter(html: &str, st: &Shared) {
                 Ok(())
             }
         }),
-        text!(sel::BREADCRUMB_LINK, {
+        tx!(sel::BREADCRUMB_LINK, {
             let st = st.clone();
             move |t: &mut TextChunk<'_>| {
                 if is_visible_text(t) {
@@ -644,7 +680,7 @@ fn run_rewriter(html: &str, st: &Shared) {
             }
         }),
         // Bullets
-        element!(sel::BULLET, {
+        el!(sel::BULLET, {
             let st = st.clone();
             move |el: &mut Element<'_, '_>| {
                 let hidden = el
@@ -664,7 +700,7 @@ fn run_rewriter(html: &str, st: &Shared) {
                 Ok(())
             }
         }),
-        text!(sel::BULLET, {
+        tx!(sel::BULLET, {
             let st = st.clone();
             move |t: &mut TextChunk<'_>| {
                 if is_visible_text(t) {
@@ -674,12 +710,12 @@ fn run_rewriter(html: &str, st: &Shared) {
             }
         }),
         // Description
-        element!(sel::DESCRIPTION, capture(|s| &mut s.description)),
-        text!(
+        el!(sel::DESCRIPTION, capture(|s| &mut s.description)),
+        tx!(
             sel::DESCRIPTION,
             text_capture(st, |s| &mut s.description, false, MAX_DESCRIPTION)
         ),
-        element!(
+        el!(
             sel::DESCRIPTION_BLOCKS,
             with_state!(st, |s, el| {
                 let _ = &el;
@@ -687,7 +723,7 @@ fn run_rewriter(html: &str, st: &Shared) {
             })
         ),
         // Seller
-        element!(sel::SELLER_LINK, {
+        el!(sel::SELLER_LINK, {
             let st = st.clone();
             move |el: &mut Element<'_, '_>| {
                 if capture_element(el, &st, |s| &mut s.seller_link) {
@@ -697,43 +733,54 @@ fn run_rewriter(html: &str, st: &Shared) {
                 Ok(())
             }
         }),
-        text!(
+        tx!(
             sel::SELLER_LINK,
             text_capture(st, |s| &mut s.seller_link, false, MAX_TEXT)
         ),
-        element!(
+        el!(
             sel::OFFER_DISPLAY_SELLER,
             capture(|s| &mut s.offer_display_seller)
         ),
-        text!(
+        tx!(
             sel::OFFER_DISPLAY_SELLER,
             text_capture(st, |s| &mut s.offer_display_seller, false, MAX_TEXT)
         ),
-        element!(sel::TABULAR_SELLER, capture(|s| &mut s.tabular_seller)),
-        text!(
-            sel::TABULAR_SELLER,
+        el!(sel::TABULAR_ROW, {
+            let st = st.clone();
+            move |el: &mut Element<'_, '_>| {
+                let label = el
+                    .get_attribute("tabular-attribute-name")
+                    .unwrap_or_default();
+                if sel::TABULAR_SELLER_LABELS.contains(&label.trim()) {
+                    capture_element(el, &st, |s| &mut s.tabular_seller);
+                }
+                Ok(())
+            }
+        }),
+        tx!(
+            sel::TABULAR_ROW,
             text_capture(st, |s| &mut s.tabular_seller, false, MAX_TEXT)
         ),
-        element!(sel::MERCHANT_INFO, capture(|s| &mut s.merchant_info)),
-        text!(
+        el!(sel::MERCHANT_INFO, capture(|s| &mut s.merchant_info)),
+        tx!(
             sel::MERCHANT_INFO,
             text_capture(st, |s| &mut s.merchant_info, false, MAX_TEXT)
         ),
         // Offers
-        element!(
+        el!(
             sel::OLP_OFFER,
             with_state!(st, |s, el| {
                 let _ = &el;
                 s.olp_offers = s.olp_offers.saturating_add(1);
             })
         ),
-        element!(sel::OLP_LINK_WIDGET, capture(|s| &mut s.olp_link)),
-        text!(
+        el!(sel::OLP_LINK_WIDGET, capture(|s| &mut s.olp_link)),
+        tx!(
             sel::OLP_LINK_WIDGET,
             text_capture(st, |s| &mut s.olp_link, false, MAX_TEXT)
         ),
         // Marketplace
-        element!(
+        el!(
             sel::CANONICAL,
             with_state!(st, |s, el| {
                 if s.canonical.is_none() {
@@ -741,7 +788,7 @@ fn run_rewriter(html: &str, st: &Shared) {
                 }
             })
         ),
-        element!(
+        el!(
             sel::OG_URL,
             with_state!(st, |s, el| {
                 if s.og_url.is_none() {
@@ -752,7 +799,7 @@ fn run_rewriter(html: &str, st: &Shared) {
     ];
     let mut handlers = handlers;
     for contributor in sel::BYLINE_CONTRIBUTORS {
-        handlers.push(element!(
+        handlers.push(el!(
             contributor,
             with_state!(st, |s, el| {
                 let _ = &el;

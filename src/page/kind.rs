@@ -114,19 +114,23 @@ const ERROR_IMAGE_LOCALES: &[(&str, &str)] = &[
     ("/error/nl_NL/", "amazon.nl"),
 ];
 
-/// Scans at most this many bytes for page-level markers.
-const MARKER_SCAN_LIMIT: usize = 8 << 20;
+/// Scans at most this many bytes for the marketplace ID.
+const MARKETPLACE_SCAN_LIMIT: usize = 8 << 20;
+/// Bot walls and dog pages are a few KB and carry their markers near the top; only
+/// this much of a non-product page is searched for them (searching whole multi-MB
+/// search pages for 19 markers cost a quarter of the extraction time).
+const KIND_SCAN_LIMIT: usize = 64 * 1024;
 
-fn scan_window(html: &str) -> &[u8] {
+fn scan_window(html: &str, limit: usize) -> &[u8] {
     let b = html.as_bytes();
-    &b[..b.len().min(MARKER_SCAN_LIMIT)]
+    &b[..b.len().min(limit)]
 }
 
 /// The marketplace a page's own scripts name: the quoted ID after `ue_mid` /
 /// `obfuscatedMarketplaceId` (see [`crate::page::selectors::MARKETPLACE_ID_MARKERS`]),
 /// else the locale of the dog pages' error images.
 pub fn marketplace_from_page(html: &str) -> Option<String> {
-    let bytes = scan_window(html);
+    let bytes = scan_window(html, MARKETPLACE_SCAN_LIMIT);
     for marker in crate::page::selectors::MARKETPLACE_ID_MARKERS {
         let finder = memchr::memmem::Finder::new(marker.as_bytes());
         for at in finder.find_iter(bytes).take(16) {
@@ -198,7 +202,7 @@ pub fn marketplace_from_page(html: &str) -> Option<String> {
 /// (see [`crate::page::selectors::CAPTCHA_MARKERS`] and the lists beside it).
 pub fn kind_from_markers(html: &str) -> PageKind {
     use crate::page::selectors::{CAPTCHA_MARKERS, ERROR_MARKERS, NOT_FOUND_MARKERS};
-    let bytes = scan_window(html);
+    let bytes = scan_window(html, KIND_SCAN_LIMIT);
     let any = |markers: &[&str]| {
         markers
             .iter()

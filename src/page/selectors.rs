@@ -56,8 +56,6 @@ pub const BYLINE_CONTRIBUTORS: &[&str] = &[
     "div#byline span.contribution",
     "a#bylineInfo span.author",
 ];
-/// The offer-listing byline ("by Enid Blyton": an author, so no brand).
-pub const OLP_BYLINE: &str = "div#olpProductByline";
 
 // ---- Images ---------------------------------------------------------------------------
 
@@ -129,10 +127,18 @@ pub const SELLER_LINK: &str = "a#sellerProfileTriggerId";
 pub const MERCHANT_INFO: &str = "div#merchant-info";
 /// 2024+ offer display "Sold by" value (amazon.com/charmast-power-bank-B0DR8G428S-2026).
 pub const OFFER_DISPLAY_SELLER: &str = r#"div[offer-display-feature-name="desktop-merchant-info"] span.offer-display-feature-text-message"#;
-/// 2021–2023 tabular buy box rows, English and Japanese ("Sold by" / 販売元);
-/// structure as in the synthetic tests/pages/jp-buybox-seller.html.
-pub const TABULAR_SELLER: &str =
-    r#"div[tabular-attribute-name="Sold by"], div[tabular-attribute-name="販売元"]"#;
+/// 2021–2023 tabular buy box rows ("Ships from" / 出荷元, "Sold by" / 販売元);
+/// structure as in the synthetic tests/pages/jp-brand-byline.html.
+pub const TABULAR_ROW: &str = "div[tabular-attribute-name]";
+/// Row labels of [`TABULAR_ROW`] that hold the seller.
+pub const TABULAR_SELLER_LABELS: &[&str] = &[
+    "Sold by",
+    "販売元",
+    "Verkauf durch",
+    "Vendu par",
+    "Vendido por",
+    "Venduto da",
+];
 /// Offers on the offer-listing page: one `div.olpOffer` each
 /// (amazon.com/offer-listing-0001982389-2019 has 10).
 pub const OLP_OFFER: &str = "div.olpOffer";
@@ -183,3 +189,59 @@ pub const ERROR_MARKERS: &[&str] = &[
 ];
 /// The offer-listing page (amazon.com/offer-listing-0001982389-2019).
 pub const OFFER_LISTING_MARKER: &str = "id=\"olpProductDetails\"";
+
+/// Every lol_html selector above, parsed once per process.
+pub const ALL: &[&str] = &[
+    ASIN_INPUT,
+    ASIN_DOT0_INPUT,
+    ASIN_NAME_INPUT,
+    TITLE,
+    TITLE_CHILD,
+    EBOOKS_TITLE,
+    BT_ASIN_TITLE,
+    OLP_TITLE,
+    OLP_TITLE_CHILD,
+    BYLINE_LINK,
+    BYLINE_DIV,
+    BYLINE_OLD,
+    BRAND_LINK,
+    BYLINE_CONTRIBUTORS[0],
+    BYLINE_CONTRIBUTORS[1],
+    BYLINE_CONTRIBUTORS[2],
+    BYLINE_CONTRIBUTORS[3],
+    BYLINE_CONTRIBUTORS[4],
+    LANDING_IMAGE,
+    BOOK_FRONT_IMAGE,
+    EBOOK_FRONT_IMAGE,
+    LEGACY_PROD_IMAGE,
+    OLP_IMAGE,
+    MEDIA_BLOCK_ALT_IMAGE,
+    VARIATION_DIV,
+    VARIATION_SELECTION,
+    INLINE_TWISTER_VALUE,
+    DROPDOWN_SELECT,
+    DROPDOWN_SELECTED_OPTION,
+    BREADCRUMB_LINK,
+    BULLET,
+    DESCRIPTION,
+    DESCRIPTION_BLOCKS,
+    SELLER_LINK,
+    MERCHANT_INFO,
+    OFFER_DISPLAY_SELLER,
+    TABULAR_ROW,
+    OLP_OFFER,
+    OLP_LINK_WIDGET,
+    CANONICAL,
+    OG_URL,
+];
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_selector_parses() {
+        for s in super::ALL {
+            assert!(s.parse::<lol_html::Selector>().is_ok(), "{s}");
+        }
+        assert_eq!(super::BYLINE_CONTRIBUTORS.len(), 5);
+    }
+}

@@ -1,0 +1,128 @@
+//! Native extraction speed over every real fixture page (criterion).
+//!
+//! `cargo bench --bench extract` (pages from `$CG_FIXTURES`, else
+//! `../shared/fixtures/pages`). Each benchmark processes all pages once per iteration
+//! and reports MB/s; divide the time by the page count (printed) for ms per page.
+//! Reference points: a bare lol_html pass with nine selectors, and one `memmem` pass.
+
+use catalog_guard::page::{extract, read_page};
+use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+use std::path::PathBuf;
+use std::time::Duration;
+
+struct Page {
+    url: String,
+    bytes: Vec<u8>,
+    html: String,
+}
+
+fn pages() -> Vec<Page> {
+    let dir = std::env::var_os("CG_FIXTURES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/pages")
+        });
+    let tsv = std::fs::read_to_string(dir.join("SOURCES.tsv")).unwrap_or_else(|e| {
+        panic!(
+            "fixture pages not found at {} ({e}); set CG_FIXTURES",
+            dir.display()
+        )
+    });
+    let mut lines = tsv.lines();
+    let header: Vec<&str> = lines.next().expect("header").split('\t').collect();
+    let col = |n: &str| header.iter().position(|h| *h == n).expect(n);
+    let (f, m) = (col("file"), col("marketplace"));
+    lines
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let cells: Vec<&str> = l.split('\t').collect();
+            let bytes = std::fs::read(dir.join(cells[f])).expect("read page");
+            let html = catalog_guard::page::extract::decode(&bytes);
+            Page {
+                url: format!("https://www.{}/", cells[m]),
+                bytes,
+                html,
+            }
+        })
+        .collect()
+}
+
+/// The calibration pass from DESIGN.md: lol_html with nine id selectors, no handlers' work.
+fn bare_lol_html(html: &str) -> usize {
+    use lol_html::{element, HtmlRewriter, Settings};
+    let n = std::cell::Cell::new(0usize);
+    {
+        let mut settings = Settings::new();
+        for s in [
+            "#productTitle",
+            "#bylineInfo",
+            "#landingImage",
+            "#ASIN",
+            "#feature-bullets li",
+            "#wayfinding-breadcrumbs_feature_div li a",
+            "#productDescription",
+            "#merchant-info",
+            "#variation_color_name .selection",
+        ] {
+            settings = settings.append_element_content_handler(element!(s, |_el| {
+                n.set(n.get() + 1);
+                Ok(())
+            }));
+        }
+        let mut rw = HtmlRewriter::new(settings.with_strict(false), |_: &[u8]| {});
+        let _ = rw.write(html.as_bytes());
+        let _ = rw.end();
+    }
+    n.get()
+}
+
+fn bench(c: &mut Criterion) {
+    let pages = pages();
+    let total: usize = pages.iter().map(|p| p.html.len()).sum();
+    eprintln!(
+        "{} pages, {:.1} MB decoded ({:.1} MB raw)",
+        pages.len(),
+        total as f64 / 1e6,
+        pages.iter().map(|p| p.bytes.len()).sum::<usize>() as f64 / 1e6
+    );
+
+    let mut g = c.benchmark_group("fixtures");
+    g.throughput(Throughput::Bytes(total as u64))
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(4));
+
+    g.bench_function("extract (decoded text, as from the content script)", |b| {
+        b.iter(|| {
+            for p in &pages {
+                black_box(extract(black_box(&p.html), Some(&p.url)));
+            }
+        })
+    });
+    g.bench_function("read_page (bytes: charset decoding + extract)", |b| {
+        b.iter(|| {
+            for p in &pages {
+                black_box(read_page(black_box(&p.bytes), Some(&p.url)));
+            }
+        })
+    });
+    g.bench_function("reference: bare lol_html, nine id selectors", |b| {
+        b.iter(|| {
+            for p in &pages {
+                black_box(bare_lol_html(black_box(&p.html)));
+            }
+        })
+    });
+    g.bench_function("reference: one memmem pass", |b| {
+        let finder = memchr::memmem::Finder::new(b"</catalog-guard>");
+        b.iter(|| {
+            for p in &pages {
+                black_box(finder.find(black_box(p.html.as_bytes())));
+            }
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
