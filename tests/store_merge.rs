@@ -71,7 +71,7 @@ fn same_time_different_content_keeps_local_and_reports() {
 fn identical_and_new_listings() {
     let a = listing("B000000001", "2026-11-01T00:00:00Z", "a");
     let b = listing("B000000002", "2026-11-01T00:00:00Z", "b");
-    let r = merge(&[a.clone()], &[a.clone(), b.clone()], &[]);
+    let r = merge(std::slice::from_ref(&a), &[a.clone(), b.clone()], &[]);
     assert_eq!(r.listings, vec![a, b]);
     assert!(r.conflicts.is_empty());
     assert_eq!(r.updated, vec!["amazon.co.jp/B000000002".to_string()]);
@@ -99,7 +99,7 @@ fn fingerprint_only_newer_marks_changed_fields_without_overwriting() {
 
     // A fingerprint of a listing this browser does not have.
     let other = Fingerprint::of(&listing("B000000009", "2026-10-01T00:00:00Z", "x"));
-    let r = merge(&[local], &[], &[other.clone()]);
+    let r = merge(&[local], &[], std::slice::from_ref(&other));
     assert_eq!(r.remote_only, vec![other]);
 }
 
