@@ -1,1 +1,309 @@
-//! wasm-bindgen bindings (wasm32 only).
+//! wasm-bindgen bindings (wasm32 only): the one request/response entry point
+//! the extension's background, the `www/` page and the wasm tests call.
+//!
+//! This is the only module that touches `JsValue`. Every request is
+//! `{type, args}` (a serde-tagged [`Command`]); every answer is plain JSON
+//! data (serde-wasm-bindgen's json-compatible serializer: maps become plain
+//! objects); every error is thrown as `{message, details}`.
+//!
+//! Nothing here reads `window`: the code runs in an MV3 service worker, where
+//! only `js_sys::global()` exists.
+
+use crate::check::{self, Report};
+use crate::listing::{self, Listing, ListingsFile};
+use crate::page::{self, ProductPage};
+use crate::import::export_file;
+use crate::store::{settings, sync};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+
+/// One request to the core. The JSON form is `{"type": "<snake_case name>", "args": {...}}`.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", content = "args", rename_all = "snake_case")]
+pub enum Command {
+    /// `{url, html}` → ProductPage.
+    Extract {
+        /// The page's URL (gives the marketplace and ASIN when the HTML does not).
+        #[serde(default)]
+        url: Option<String>,
+        /// The page's HTML as a string.
+        html: String,
+    },
+    /// `{listings, page, now_ms}` → Report.
+    Check {
+        /// Every stored listing (the right one is found by ASIN + marketplace).
+        listings: Vec<Listing>,
+        /// The page read by `extract`.
+        page: ProductPage,
+        /// `Date.now()`.
+        now_ms: f64,
+    },
+    /// `{url, html, listings, now_ms}` → Report (whose `page` is the extracted
+    /// page): extract and check in one crossing, so the page is not copied
+    /// back and forth.
+    ExtractCheck {
+        /// The page's URL.
+        #[serde(default)]
+        url: Option<String>,
+        /// The page's HTML.
+        html: String,
+        /// Every stored listing.
+        listings: Vec<Listing>,
+        /// `Date.now()`.
+        now_ms: f64,
+    },
+    /// `{page, now_ms}` → Listing holding what the page shows.
+    Save {
+        /// The page read by `extract`.
+        page: ProductPage,
+        /// `Date.now()`.
+        now_ms: f64,
+    },
+    /// `{listing, page, field, now_ms}` → Listing with the page's value for `field`.
+    Accept {
+        /// The stored listing.
+        listing: Listing,
+        /// The page read by `extract`.
+        page: ProductPage,
+        /// A `Mismatch.field` name (or plain `variations`).
+        field: String,
+        /// `Date.now()`.
+        now_ms: f64,
+    },
+    /// `{listing, field}` → Listing that no longer compares `field`.
+    Unwatch {
+        /// The stored listing.
+        listing: Listing,
+        /// A `Mismatch.field` name (or plain `variations`).
+        field: String,
+    },
+    /// `{report, listing, lang}` → plain-text report (string).
+    ReportText {
+        /// The report to describe.
+        report: Report,
+        /// The listing it was checked against, if any.
+        #[serde(default)]
+        listing: Option<Listing>,
+        /// `"ja"` or `"en"`.
+        lang: String,
+    },
+    /// `{text}` → ListingsFile (validated and migrated).
+    ParseListings {
+        /// The file's text.
+        text: String,
+    },
+    /// `{listings, settings}` → `{text}`: the export file (`import::export_file::export`).
+    ExportListings {
+        /// The listings to export.
+        listings: Vec<Listing>,
+        /// The stored settings (any version), included in the file when given.
+        #[serde(default)]
+        settings: Option<Value>,
+    },
+    /// `{existing, text}` → ImportPreview: what importing `text` would change.
+    ImportPreview {
+        /// The stored listings.
+        existing: Vec<Listing>,
+        /// The file's text.
+        text: String,
+    },
+    /// `{existing, text, mode, now_ms}` → `{listings}`: every listing after
+    /// importing (`mode` `"merge"` or `"replace"`, see `import::export_file::apply`).
+    ImportApply {
+        /// The stored listings.
+        existing: Vec<Listing>,
+        /// The file's text.
+        text: String,
+        /// `"merge"` or `"replace"`.
+        mode: String,
+        /// `Date.now()`.
+        now_ms: f64,
+    },
+    /// `{stored}` → Settings: reads stored settings of any version (never fails).
+    SettingsRead {
+        /// What `storage.local` holds under `settings` (`null` when nothing).
+        #[serde(default)]
+        stored: Value,
+    },
+    /// `{settings}` → the compact stored form of the settings.
+    SettingsStore {
+        /// Settings as the options page sends them (missing fields take defaults).
+        settings: Value,
+    },
+    /// `{listings, settings}` → SyncPlan for `chrome.storage.sync`.
+    SyncEncode {
+        /// Every stored listing.
+        listings: Vec<Listing>,
+        /// Settings as stored or sent.
+        #[serde(default)]
+        settings: Value,
+    },
+    /// `{items}` → SyncContents: what another browser's sync items hold.
+    SyncDecode {
+        /// Everything `chrome.storage.sync.get(null)` returned.
+        items: serde_json::Map<String, Value>,
+    },
+}
+
+/// The error object thrown to JS.
+#[derive(Debug, Serialize)]
+struct Failure {
+    message: String,
+    details: Value,
+}
+
+impl Failure {
+    fn new(message: impl Into<String>, details: Value) -> Self {
+        Failure {
+            message: message.into(),
+            details,
+        }
+    }
+}
+
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    let ser = serde_wasm_bindgen::Serializer::json_compatible();
+    value
+        .serialize(&ser)
+        .map_err(|e| fail(Failure::new(format!("cannot serialise the answer: {e}"), Value::Null)))
+}
+
+fn fail(f: Failure) -> JsValue {
+    let ser = serde_wasm_bindgen::Serializer::json_compatible();
+    f.serialize(&ser)
+        .unwrap_or_else(|_| JsValue::from_str(&f.message))
+}
+
+fn listing_error(e: &listing::ListingError) -> JsValue {
+    let details = match e {
+        listing::ListingError::Syntax { line, column, .. }
+        | listing::ListingError::Shape { line, column, .. } => {
+            serde_json::json!({"kind": "listings_file", "line": line, "column": column})
+        }
+        listing::ListingError::UnknownField(f) | listing::ListingError::NothingOnPage(f) => {
+            serde_json::json!({"kind": "field", "field": f})
+        }
+        _ => serde_json::json!({"kind": "listing"}),
+    };
+    fail(Failure::new(e.to_string(), details))
+}
+
+fn import_error(e: &export_file::ImportFileError) -> JsValue {
+    let details = serde_json::json!({
+        "kind": "import_file",
+        "line": e.line,
+        "column": e.column,
+        "listing": e.listing,
+        "field": e.field,
+    });
+    fail(Failure::new(e.message.clone(), details))
+}
+
+fn rfc3339(now_ms: f64) -> String {
+    crate::time::rfc3339(now_ms as i64)
+}
+
+fn parse_file(text: &str) -> Result<ListingsFile, JsValue> {
+    listing::parse_listings_file(text).map_err(|e| listing_error(&e))
+}
+
+/// Runs one request (see [`Command`]). Throws `{message, details}` on a bad
+/// request or a refused operation; never panics on any input.
+#[wasm_bindgen]
+pub fn invoke(request: JsValue) -> Result<JsValue, JsValue> {
+    console_error_panic_hook::set_once();
+    let command: Command = serde_wasm_bindgen::from_value(request).map_err(|e| {
+        fail(Failure::new(
+            format!("bad request: {e}"),
+            serde_json::json!({"kind": "request"}),
+        ))
+    })?;
+    run(command)
+}
+
+fn run(command: Command) -> Result<JsValue, JsValue> {
+    match command {
+        Command::Extract { url, html } => to_js(&page::extract(&html, url.as_deref())),
+        Command::Check {
+            listings,
+            page,
+            now_ms,
+        } => to_js(&check::check(&listings, &page, &rfc3339(now_ms))),
+        Command::ExtractCheck {
+            url,
+            html,
+            listings,
+            now_ms,
+        } => {
+            let page = page::extract(&html, url.as_deref());
+            drop(html);
+            to_js(&check::check(&listings, &page, &rfc3339(now_ms)))
+        }
+        Command::Save { page, now_ms } => match Listing::from_page(&page, &rfc3339(now_ms)) {
+            Some(l) => to_js(&l),
+            None => Err(fail(Failure::new(
+                "this page cannot be saved: it is not a product page with an ASIN and a marketplace",
+                serde_json::json!({"kind": "not_product", "page_kind": page.kind}),
+            ))),
+        },
+        Command::Accept {
+            mut listing,
+            page,
+            field,
+            now_ms,
+        } => {
+            listing
+                .accept(&field, &page, &rfc3339(now_ms))
+                .map_err(|e| listing_error(&e))?;
+            to_js(&listing)
+        }
+        Command::Unwatch { mut listing, field } => {
+            listing.unwatch(&field).map_err(|e| listing_error(&e))?;
+            to_js(&listing)
+        }
+        Command::ReportText {
+            report,
+            listing,
+            lang,
+        } => to_js(&check::text::report_text(&report, listing.as_ref(), &lang)),
+        Command::ParseListings { text } => to_js(&parse_file(&text)?),
+        Command::ExportListings { listings, settings: s } => {
+            let s = s.map(settings::migrate);
+            let text = export_file::export(&listings, s.as_ref(), &Default::default());
+            to_js(&serde_json::json!({ "text": text }))
+        }
+        Command::ImportPreview { existing, text } => {
+            to_js(&export_file::preview(&existing, &text).map_err(|e| import_error(&e))?)
+        }
+        Command::ImportApply {
+            existing,
+            text,
+            mode,
+            now_ms,
+        } => {
+            let listings = export_file::apply(&existing, &text, &mode, &rfc3339(now_ms))
+                .map_err(|e| import_error(&e))?;
+            to_js(&serde_json::json!({ "listings": listings }))
+        }
+        Command::SettingsRead { stored } => to_js(&settings::migrate(stored)),
+        Command::SettingsStore { settings: s } => {
+            to_js(&settings::to_stored(&settings::migrate(with_version(s))))
+        }
+        Command::SyncEncode {
+            listings,
+            settings: s,
+        } => to_js(&sync::encode(&listings, &settings::migrate(s))),
+        Command::SyncDecode { items } => to_js(&sync::decode(&items)),
+    }
+}
+
+/// Settings sent by the options page are in the current shape: mark them so
+/// [`settings::migrate`] does not read them as the unversioned v0 shape.
+fn with_version(mut s: Value) -> Value {
+    if let Value::Object(m) = &mut s {
+        m.entry("version")
+            .or_insert(Value::from(settings::VERSION));
+    }
+    s
+}

@@ -1,0 +1,57 @@
+# Catalog Guard. `make demo` shows it working; `make test` runs everything.
+# Set-up on a fresh machine: scripts/setup.sh (wasm32 target, wasm-bindgen-cli, chromium, npm ci).
+
+SHELL := /bin/bash
+NODE_MODULES := node_modules/.package-lock.json
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER ?= wasm-bindgen-test-runner
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: all build test test-native test-wasm test-e2e lint lint-rust lint-js demo bench-wasm icons clean-dist
+
+all: build
+
+$(NODE_MODULES): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+# dist/chrome, dist/firefox and their zips; incremental (scripts/build.mjs skips unchanged steps).
+build: $(NODE_MODULES)
+	node scripts/build.mjs
+
+test-native:
+	cargo test
+
+# wasm-bindgen-test in headless Chromium (chromedriver): tests/wasm*.rs.
+test-wasm:
+	cargo test --target wasm32-unknown-unknown --test wasm --test wasm_worker
+
+test-e2e: build
+	node --test --test-concurrency=1 tests/e2e/
+
+lint-rust:
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings
+
+lint-js: $(NODE_MODULES)
+	npm run lint
+
+lint: lint-rust lint-js build
+	npx web-ext lint --source-dir dist/firefox --self-hosted
+
+test: lint test-native test-wasm test-e2e
+
+# Main job: build, then show the extension on a synthetic Japanese product page under its
+# real amazon.co.jp URL (saved, then hijacked). Screenshots in out/demo/.
+demo: build
+	node scripts/demo/demo.mjs
+
+bench-wasm: build
+	node scripts/bench-wasm.mjs
+
+icons:
+	node scripts/icons.mjs
+
+clean-dist:
+	rm -rf dist extension/pkg www/pkg

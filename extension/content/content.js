@@ -1,0 +1,75 @@
+// Content script (thin): sends the live product page's {url, html} to the background, at
+// document_idle and again after in-page changes (variation switch, image swap, ASIN change,
+// history navigation). It parses nothing itself: the Rust core in the background does.
+(() => {
+  const api = globalThis.browser ?? globalThis.chrome;
+  const DEBOUNCE_MS = 400;
+  // The containers whose changes matter; the first one found is observed (whole body otherwise).
+  const CONTAINERS = ['#ppd', '#dp-container', '#dp', '#a-page'];
+
+  let alive = true;
+  let timer = 0;
+  let lastUrl = location.href;
+  let lastHtml = '';
+  let observer = null;
+
+  function stop() {
+    alive = false;
+    clearTimeout(timer);
+    if (observer) observer.disconnect();
+    observer = null;
+  }
+
+  function contextGone(e) {
+    return /context invalidated|Extension context|receiving end does not exist/i.test(String(e && e.message));
+  }
+
+  function send() {
+    if (!alive) return;
+    if (!api?.runtime?.id) { stop(); return; } // the extension was reloaded or removed
+    const html = document.documentElement.outerHTML;
+    const url = location.href;
+    if (html === lastHtml && url === lastUrl) return; // nothing new to check
+    lastHtml = html;
+    lastUrl = url;
+    try {
+      const p = api.runtime.sendMessage({ type: 'cs-bg-page', url, html });
+      if (p && typeof p.catch === 'function') p.catch((e) => { if (contextGone(e)) stop(); });
+    } catch (e) {
+      if (contextGone(e)) stop(); // "Extension context invalidated.": quietly stop
+    }
+  }
+
+  function schedule() {
+    if (!alive) return;
+    clearTimeout(timer);
+    timer = setTimeout(send, DEBOUNCE_MS);
+  }
+
+  function observe() {
+    const target = CONTAINERS.map((s) => document.querySelector(s)).find(Boolean) || document.body;
+    if (!target) return;
+    observer = new MutationObserver(() => {
+      if (location.href !== lastUrl) { schedule(); return; }
+      schedule();
+    });
+    observer.observe(target, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+      attributes: true,
+      attributeFilter: ['src', 'value', 'selected', 'checked', 'data-old-hires', 'data-a-dynamic-image', 'class'],
+    });
+  }
+
+  addEventListener('popstate', schedule);
+  addEventListener('hashchange', schedule);
+  // Back/forward cache: the page comes back without running this script again.
+  addEventListener('pageshow', (e) => { if (e.persisted) { lastHtml = ''; schedule(); } });
+  if (globalThis.navigation && typeof navigation.addEventListener === 'function') {
+    navigation.addEventListener('navigatesuccess', schedule);
+  }
+
+  send();
+  observe();
+})();

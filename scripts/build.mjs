@@ -1,0 +1,142 @@
+#!/usr/bin/env node
+// Builds the extension for every browser from one source:
+//   cargo (wasm32, release) -> wasm-bindgen --target web -> wasm-opt -Oz (npm binaryen)
+//   -> extension/pkg + www/pkg -> dist/chrome, dist/firefox (manifest generated from
+//   extension/manifest.base.json) -> dist/catalog-guard-{chrome,firefox}.zip.
+// Incremental: every step is skipped when its inputs are older than its outputs, so a
+// second `make build` with nothing changed only pays for cargo's own no-op check.
+//
+// Usage: node scripts/build.mjs [--skip-cargo] [--quiet]
+
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { productMatches, hostPermissions, chromeManifest, firefoxManifest } from './manifest.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = new Set(process.argv.slice(2));
+const quiet = args.has('--quiet');
+const log = (...m) => { if (!quiet) console.log('[build]', ...m); };
+
+function run(cmd, argv, opts = {}) {
+  const r = spawnSync(cmd, argv, { cwd: root, stdio: 'inherit', ...opts });
+  if (r.error) throw new Error(`${cmd}: ${r.error.message}`);
+  if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed with exit code ${r.status}`);
+}
+
+const mtime = (p) => { try { return fs.statSync(p).mtimeMs; } catch { return -1; } };
+
+function findBin(name, candidates) {
+  for (const c of candidates) if (c && fs.existsSync(c)) return c;
+  const r = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
+  if (r.status === 0 && r.stdout.trim()) return r.stdout.trim();
+  throw new Error(`${name} not found (run scripts/setup.sh)`);
+}
+
+// 1. Rust -> wasm
+const rawWasm = path.join(root, 'target/wasm32-unknown-unknown/release/catalog_guard.wasm');
+if (!args.has('--skip-cargo')) {
+  log('cargo build --release --target wasm32-unknown-unknown --lib');
+  run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '--lib', ...(quiet ? ['--quiet'] : [])]);
+}
+
+// 2. wasm-bindgen + wasm-opt, only when the raw wasm changed.
+const pkg = path.join(root, 'extension/pkg');
+const pkgWasm = path.join(pkg, 'catalog_guard_bg.wasm');
+const pkgJs = path.join(pkg, 'catalog_guard.js');
+if (mtime(rawWasm) > mtime(pkgWasm) || mtime(pkgJs) < 0) {
+  const home = process.env.HOME || '';
+  const wasmBindgen = findBin('wasm-bindgen', [path.join(home, '.cargo/bin/wasm-bindgen')]);
+  // Never Debian's binaryen (108 emits wasm that fails in Chromium): the pinned npm package.
+  const wasmOpt = path.join(root, 'node_modules/.bin/wasm-opt');
+  if (!fs.existsSync(wasmOpt)) throw new Error('node_modules/.bin/wasm-opt missing: run `npm ci`');
+  const tmp = path.join(root, 'target/cg-bindgen');
+  fs.rmSync(tmp, { recursive: true, force: true });
+  log('wasm-bindgen --target web');
+  run(wasmBindgen, ['--target', 'web', '--no-typescript', '--out-dir', tmp, rawWasm]);
+  log('wasm-opt -Oz');
+  run(wasmOpt, [
+    '-Oz',
+    '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
+    '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue',
+    path.join(tmp, 'catalog_guard_bg.wasm'), '-o', path.join(tmp, 'opt.wasm'),
+  ]);
+  fs.mkdirSync(pkg, { recursive: true });
+  fs.copyFileSync(path.join(tmp, 'catalog_guard.js'), pkgJs);
+  fs.copyFileSync(path.join(tmp, 'opt.wasm'), pkgWasm);
+  const wwwPkg = path.join(root, 'www/pkg');
+  fs.mkdirSync(wwwPkg, { recursive: true });
+  fs.copyFileSync(pkgJs, path.join(wwwPkg, 'catalog_guard.js'));
+  fs.copyFileSync(pkgWasm, path.join(wwwPkg, 'catalog_guard_bg.wasm'));
+  log(`wasm: ${fs.statSync(pkgWasm).size} bytes`);
+}
+
+// 3. dist/<browser>: a mirror of extension/ (minus the manifest source) plus its manifest.
+const extDir = path.join(root, 'extension');
+const skip = new Set(['manifest.base.json']);
+
+function listFiles(dir, rel = '') {
+  const out = [];
+  for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+    const r = path.join(rel, e.name);
+    if (e.name.startsWith('.') || skip.has(r)) continue;
+    if (e.isDirectory()) out.push(...listFiles(dir, r));
+    else if (e.isFile()) out.push(r);
+  }
+  return out;
+}
+
+function mirror(dest, manifest) {
+  let changed = false;
+  const files = listFiles(extDir);
+  const want = new Set(files);
+  want.add('manifest.json');
+  for (const f of files) {
+    const s = path.join(extDir, f);
+    const d = path.join(dest, f);
+    const ss = fs.statSync(s);
+    let ds = null;
+    try { ds = fs.statSync(d); } catch { /* missing */ }
+    if (!ds || ds.size !== ss.size || ds.mtimeMs < ss.mtimeMs) {
+      fs.mkdirSync(path.dirname(d), { recursive: true });
+      fs.copyFileSync(s, d);
+      changed = true;
+    }
+  }
+  const mtext = JSON.stringify(manifest, null, 2) + '\n';
+  const mpath = path.join(dest, 'manifest.json');
+  let old = null;
+  try { old = fs.readFileSync(mpath, 'utf8'); } catch { /* missing */ }
+  if (old !== mtext) { fs.writeFileSync(mpath, mtext); changed = true; }
+  // Remove what no longer exists in the source.
+  if (fs.existsSync(dest)) {
+    for (const f of listFiles(dest)) {
+      if (!want.has(f)) { fs.rmSync(path.join(dest, f)); changed = true; }
+    }
+  }
+  return changed;
+}
+
+const base = JSON.parse(fs.readFileSync(path.join(extDir, 'manifest.base.json'), 'utf8'));
+const kindRs = fs.readFileSync(path.join(root, 'src/page/kind.rs'), 'utf8');
+const targets = [
+  ['chrome', chromeManifest(base, kindRs)],
+  ['firefox', firefoxManifest(base, kindRs)],
+];
+const haveZip = spawnSync('sh', ['-c', 'command -v zip'], { encoding: 'utf8' }).status === 0;
+for (const [name, manifest] of targets) {
+  const dest = path.join(root, 'dist', name);
+  fs.mkdirSync(dest, { recursive: true });
+  const changed = mirror(dest, manifest);
+  const zip = path.join(root, 'dist', `catalog-guard-${name}.zip`);
+  if (changed || mtime(zip) < 0) {
+    if (!haveZip) throw new Error('`zip` not found (run scripts/setup.sh)');
+    fs.rmSync(zip, { force: true });
+    run('zip', ['-q', '-r', '-X', zip, '.'], { cwd: dest });
+    log(`dist/${name} updated, ${path.relative(root, zip)} written`);
+  } else {
+    log(`dist/${name} up to date`);
+  }
+}
+log(`content script matches ${productMatches(kindRs).length} URL patterns on ${hostPermissions(kindRs).length} hosts`);
