@@ -184,8 +184,12 @@ pub fn parse_report(
         if !seen.insert(asin.clone()) {
             continue;
         }
-        let title = get(cols.title).map(str::to_string);
-        let description = get(cols.description).map(str::to_string);
+        let title = get(cols.title)
+            .map(crate::page::text::collapse_ws)
+            .filter(|t| !t.is_empty());
+        let description = get(cols.description)
+            .map(plain_text)
+            .filter(|d| !d.is_empty());
         let images: Vec<String> = get(cols.image)
             .and_then(crate::page::images::image_id)
             .into_iter()
@@ -282,6 +286,32 @@ impl Columns {
     }
 }
 
+/// Report descriptions may carry the HTML the seller uploaded (`<br>`,
+/// `<b>`, `&amp;`); the page shows the text. Tags become spaces, entities are
+/// decoded and whitespace collapses as on the page
+/// ([`crate::page::text::collapse_ws`]: U+3000 is kept).
+fn plain_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(lt) = rest.find('<') {
+        match rest[lt..].find('>') {
+            Some(gt)
+                if rest[lt + 1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/') =>
+            {
+                out.push_str(&rest[..lt]);
+                out.push(' ');
+                rest = &rest[lt + gt + 1..];
+            }
+            _ => {
+                out.push_str(&rest[..=lt]);
+                rest = &rest[lt + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    crate::page::text::collapse_ws(&html_escape::decode_html_entities(&out))
+}
+
 /// The report's text, and whether it was Shift_JIS.
 fn decode(bytes: &[u8]) -> Result<(String, bool), ImportError> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
@@ -344,6 +374,16 @@ fn utf8(bytes: &[u8]) -> Result<String, ImportError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn descriptions_lose_their_html() {
+        assert_eq!(
+            plain_text("Keeps <b>cold</b> 24h.<br>Lid &amp; straw.<br/> a < b"),
+            "Keeps cold 24h. Lid & straw. a < b"
+        );
+        assert_eq!(plain_text("説明文　です\t\n x"), "説明文　です x");
+        assert_eq!(plain_text("<br>"), "");
+    }
 
     #[test]
     fn header_names_normalise() {
