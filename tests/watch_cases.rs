@@ -241,6 +241,13 @@ fn reopen_without_evidence_uses_first_seen_and_handles_a_fixed_page() {
         "{text}"
     );
     assert!(text.contains("現時点で相違点はありません。"), "{text}");
+    // A first report on a matching page does not claim a change.
+    let text = case_report_text(&fine, Some(&s.listing), Some(&s.history), None, "ja");
+    assert!(
+        text.contains("下記ASINの商品詳細ページを確認いたしました。"),
+        "{text}"
+    );
+    assert!(!text.contains("変更を行っておりません"), "{text}");
     // Without any history: "nothing new" is said plainly.
     let text = reopen_text(&case, &s.report, None, "ja");
     assert!(

@@ -285,7 +285,9 @@ pub fn full_image_url(id: &str) -> String {
 /// product title, detail page URL, check time, then every mismatch with the
 /// expected and observed values (images as IDs and full-size URLs) and when
 /// the observed value was first seen according to `history`; the case ID
-/// when `case` is given. `lang`: `ja` or `en`.
+/// when `case` is given. `lang`: `ja` or `en`. Meant for a `mismatch`
+/// report; for any other status the text says the page was checked and
+/// lists no difference.
 pub fn case_report_text(
     report: &Report,
     listing: Option<&Listing>,
@@ -296,7 +298,11 @@ pub fn case_report_text(
     let w = templates::words(lang);
     let mut s = String::new();
     let _ = writeln!(s, "{}\n", w.greeting);
-    s.push_str(w.report_intro);
+    s.push_str(if report.mismatches.is_empty() {
+        w.report_intro_checked
+    } else {
+        w.report_intro
+    });
     s.push('\n');
     if let Some(c) = case {
         s.push_str(&fill(w.report_case_ref, &[("case_id", &c.id)]));

@@ -48,6 +48,8 @@ pub struct Words {
     pub greeting: &'static str,
     /// First report: what was found.
     pub report_intro: &'static str,
+    /// First report when the report shows no difference (match, unreadable…).
+    pub report_intro_checked: &'static str,
     /// First report, when a case already exists: `{case_id}`.
     pub report_case_ref: &'static str,
     /// Heading: the product.
@@ -120,6 +122,7 @@ pub const JA: Words = Words {
     list_sep: "・",
     greeting: "いつもお世話になっております。",
     report_intro: "下記ASINの商品詳細ページにおいて、当社が登録している商品情報と異なる内容が表示されていることを確認いたしました。当社ではこれらの変更を行っておりません。",
+    report_intro_checked: "下記ASINの商品詳細ページを確認いたしました。",
     report_case_ref: "本件はケースID {case_id} に関する追加のご連絡です。",
     h_product: "■ 対象商品",
     h_differences: "■ 相違点（{n}件）",
@@ -160,12 +163,13 @@ pub const EN: Words = Words {
     tl_back: "back to {new} on {at}",
     tl_join: "; ",
     tl_end: "",
-    tl_images: "{n} images",
+    tl_images: "{n} image(s)",
     notify_title: "Catalog Guard: listing changed",
     notify_body: "{asin} on {marketplace} no longer matches your saved listing: {fields}. {title}",
     list_sep: ", ",
     greeting: "Hello,",
     report_intro: "The detail page for the ASIN below shows information that differs from our listing data. We did not make these changes.",
+    report_intro_checked: "We checked the detail page for the ASIN below.",
     report_case_ref: "This message concerns case ID {case_id}.",
     h_product: "Product",
     h_differences: "Differences ({n})",
