@@ -293,3 +293,73 @@ fn cases_validate_and_serialise() {
         "https://sellercentral.amazon.co.jp/cu/case-lobby"
     );
 }
+
+#[test]
+fn every_real_product_page_round_trips_through_history_and_case_texts() {
+    let mut pages = 0;
+    for f in common::fixtures() {
+        let Some(truth) = &f.truth else { continue };
+        let bytes = std::fs::read(&f.path).expect("read fixture");
+        let page = read_page(&bytes, Some(&f.url()));
+        if page.kind != PageKind::Product || page.main_image().is_none() {
+            continue;
+        }
+        let Some(listing) = Listing::from_page(&page, T0) else {
+            continue;
+        };
+        pages += 1;
+        let asin = page.asin.clone().unwrap();
+        assert_eq!(truth["asin"].as_str(), Some(asin.as_str()), "{}", f.name);
+
+        // The same page observed again is no change, by every source.
+        let mut h = History::new();
+        assert_eq!(h.record_page(&page, Source::Badge, T0), None, "{}", f.name);
+        assert_eq!(
+            h.record_page(&page, Source::Recheck, T1),
+            None,
+            "{}",
+            f.name
+        );
+        let back: History = serde_json::from_str(&serde_json::to_string(&h).unwrap()).unwrap();
+        assert_eq!(back, h, "{}", f.name);
+
+        // A hijacked main image is one change, and the case texts carry it.
+        let mut hijacked = page.clone();
+        hijacked.images[0] = HIJACK.to_string();
+        let c = h
+            .record_page(&hijacked, Source::Recheck, T2)
+            .unwrap_or_else(|| panic!("{}: no change recorded", f.name));
+        assert_eq!(c.fields.len(), 1, "{}", f.name);
+        let report = check(std::slice::from_ref(&listing), &hijacked, T3);
+        let case = Case::new("1234567890", &listing.marketplace, "2026-11-05", T3).unwrap();
+        for lang in ["ja", "en"] {
+            let text = case_report_text(&report, Some(&listing), Some(&h), Some(&case), lang);
+            for needle in [
+                asin.as_str(),
+                page.main_image().unwrap(),
+                HIJACK,
+                &full_image_url(HIJACK),
+                "1234567890",
+            ] {
+                assert!(
+                    text.contains(needle),
+                    "{} {lang}: missing {needle:?}",
+                    f.name
+                );
+            }
+            let first = if lang == "ja" {
+                "2026-11-04 18:00（日本時間）"
+            } else {
+                "2026-11-04 09:00 UTC"
+            };
+            assert!(text.contains(first), "{} {lang}: first seen", f.name);
+            let reopen = reopen_text(&case, &report, Some(&h), lang);
+            assert!(
+                reopen.contains(&asin) && reopen.contains("1234567890"),
+                "{}",
+                f.name
+            );
+        }
+    }
+    assert!(pages >= 20, "only {pages} product pages with a main image");
+}
