@@ -219,3 +219,41 @@ fn malformed_files_are_refused_clearly() {
     let e = apply(&before, &good, "overwrite", "now").unwrap_err();
     assert!(e.message.contains("overwrite"));
 }
+
+#[test]
+fn mangled_files_never_panic_and_never_change_inputs() {
+    let good = export(
+        &file_listings(),
+        Some(&Settings::default()),
+        &ExportExtras::default(),
+    );
+    let chars: Vec<char> = good.chars().collect();
+    let mut x: u64 = 0xDEAD_BEEF_CAFE_F00D;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let before = existing();
+    for _ in 0..300 {
+        let mut c = chars.clone();
+        for _ in 0..(1 + next() % 4) {
+            let at = (next() as usize) % c.len();
+            match next() % 3 {
+                0 => c[at] = ['"', '{', '}', ',', '1', 'x', ']', ':'][(next() % 8) as usize],
+                1 => {
+                    c.remove(at);
+                }
+                _ => c.truncate(at.max(1)),
+            }
+        }
+        let text: String = c.into_iter().collect();
+        match apply(&before, &text, "merge", "now") {
+            Ok(out) => assert!(out.len() >= before.len()),
+            Err(e) => assert!(!e.message.is_empty()),
+        }
+        let _ = preview(&before, &text);
+        assert_eq!(before, existing());
+    }
+}

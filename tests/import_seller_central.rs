@@ -343,3 +343,38 @@ fn malformed_rows_and_inputs() {
         ("B0C9SHORT9", None)
     );
 }
+
+#[test]
+fn random_bytes_never_panic() {
+    let mut x: u64 = 0x1234_5678_9ABC_DEF1;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let base = data("seller_central_ja_sjis_crlf.txt");
+    for round in 0..400 {
+        let mut bytes = if round % 2 == 0 {
+            base.clone()
+        } else {
+            (0..(next() % 600)).map(|_| next() as u8).collect()
+        };
+        // Flip, cut and insert bytes (tabs, newlines, high bytes).
+        for _ in 0..(next() % 8) {
+            if bytes.is_empty() {
+                break;
+            }
+            let at = (next() as usize) % bytes.len();
+            match next() % 3 {
+                0 => bytes[at] = next() as u8,
+                1 => bytes.truncate(at),
+                _ => bytes.insert(at, [b'\t', b'\n', b'\r', 0x81, 0xFF][(next() % 5) as usize]),
+            }
+        }
+        match parse_report(&bytes, None, NOW) {
+            Ok(ls) => assert!(ls.iter().all(|l| l.asin.len() == 10)),
+            Err(e) => assert!(!e.message.is_empty()),
+        }
+    }
+}

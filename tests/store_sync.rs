@@ -509,3 +509,40 @@ fn no_listings_and_duplicate_keys() {
     let got = decode(&as_map(&plan.items));
     assert!(got.listings.contains(&all[1]), "the newer copy is synced");
 }
+
+#[test]
+fn mangled_items_never_panic_and_lose_at_most_what_was_mangled() {
+    let all = listings(30);
+    let plan = encode(&all, &Settings::default());
+    let keys: Vec<String> = plan.items.keys().cloned().collect();
+    let mut rng = Rng(0xABCD_EF01_2345_6789);
+    for _ in 0..200 {
+        let mut items = as_map(&plan.items);
+        let key = &keys[(rng.next() % keys.len() as u64) as usize];
+        let v = items.get_mut(key).unwrap();
+        match rng.next() % 4 {
+            0 => *v = Value::Null,
+            1 => *v = serde_json::json!({"x": [1, "2"]}),
+            2 => {
+                if let Some(s) = v.as_str() {
+                    let mut s = s.to_string();
+                    let cut = (rng.next() as usize) % s.len().max(1);
+                    s.truncate(cut);
+                    *v = Value::from(s);
+                }
+            }
+            _ => {
+                items.remove(key);
+            }
+        }
+        let got = decode(&items);
+        if key.starts_with('c') {
+            // One chunk: at most one full record falls back to its fingerprint.
+            assert!(got.listings.len() + 1 >= plan.stats.full);
+            assert_eq!(
+                got.listings.len() + got.fingerprints.len(),
+                plan.stats.full + plan.stats.fingerprint_only
+            );
+        }
+    }
+}
