@@ -115,6 +115,23 @@ impl Default for ScheduleConfig {
     }
 }
 
+impl ScheduleConfig {
+    /// The config for the options page's [`Settings`]: interval from
+    /// `recheck_interval_hours` (an unknown value is off), delay from
+    /// `request_delay_seconds` (never below [`MIN_DELAY_MS`]), the default
+    /// jitter and back-off.
+    ///
+    /// [`Settings`]: crate::store::settings::Settings
+    pub fn from_settings(settings: &crate::store::settings::Settings) -> Self {
+        ScheduleConfig {
+            interval: Interval::from_hours(settings.recheck_interval_hours)
+                .unwrap_or(Interval::Off),
+            delay_ms: (i64::from(settings.request_delay_seconds) * 1000).max(MIN_DELAY_MS),
+            ..ScheduleConfig::default()
+        }
+    }
+}
+
 /// What one fetch found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -519,6 +536,20 @@ mod tests {
             key_url("amazon.de/B01LW7X0JJ"),
             "https://www.amazon.de/dp/B01LW7X0JJ"
         );
+    }
+
+    #[test]
+    fn config_from_the_options_page_settings() {
+        let mut s = crate::store::settings::Settings::default();
+        assert_eq!(ScheduleConfig::from_settings(&s).interval, Interval::Off);
+        s.recheck_interval_hours = 12;
+        s.request_delay_seconds = 30;
+        let c = ScheduleConfig::from_settings(&s);
+        assert_eq!((c.interval, c.delay_ms), (Interval::H12, 30_000));
+        s.recheck_interval_hours = 7;
+        s.request_delay_seconds = 1;
+        let c = ScheduleConfig::from_settings(&s);
+        assert_eq!((c.interval, c.delay_ms), (Interval::Off, MIN_DELAY_MS));
     }
 
     #[test]
