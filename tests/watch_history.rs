@@ -432,6 +432,19 @@ fn timeline_in_english_and_japanese() {
             "バリエーション（カラー）: 2026-11-04 18:00（日本時間）に「ネオンブルー」から「グレー」に変更、2026-11-05 21:30（日本時間）に「ブラック」に変更",
         ]
     );
+    // A value that disappears: "none", not a quoted value.
+    let mut g = History::new();
+    g.record(obs(T0, &[("variations.size_name", json!("M"))]), T0);
+    g.record(obs(T1, &[]), T1);
+    assert_eq!(
+        g.timeline("ja"),
+        ["バリエーション（サイズ）: 2026-11-03 23:20（日本時間）に「M」から（なし）に変更"]
+    );
+    assert_eq!(
+        g.timeline("en"),
+        ["Variation (size) changed 2026-11-03 14:20 UTC from M to (none)"]
+    );
+
     // Explicit offset.
     let jst_en = h.timeline_with_offset("en", 540);
     assert!(

@@ -1,6 +1,8 @@
 //! Scheduled re-checks: run order, delay and jitter, back-off, resume after
 //! an interruption, and one notification per change.
 
+mod common;
+
 use catalog_guard::check::{check, Status};
 use catalog_guard::listing::Listing;
 use catalog_guard::page::{PageKind, ProductPage, Seller};
@@ -357,6 +359,36 @@ fn off_means_done_and_cancels_a_run() {
         }
     );
     assert_eq!(e.last_run.unwrap().total, 0);
+}
+
+#[test]
+fn outcomes_of_real_pages() {
+    use catalog_guard::page::read_page;
+    use catalog_guard::watch::schedule::outcome_of;
+    let fx = common::fixtures();
+    let find = |name: &str| {
+        let f = fx.iter().find(|f| f.name == name).expect(name);
+        read_page(&std::fs::read(&f.path).unwrap(), Some(&f.url()))
+    };
+    let cases = [
+        ("amazon.com/captcha-robot-check-2019.html", Outcome::Captcha),
+        (
+            "amazon.fr/bot-wall-aws-waf-challenge-2026.html",
+            Outcome::Captcha,
+        ),
+        ("amazon.com/error-503-dog-page-2024.html", Outcome::Error),
+        (
+            "amazon.co.jp/signin-kindle-notebook-2026.html",
+            Outcome::Failed,
+        ),
+        (
+            "amazon.co.jp/nintendo-switch-neon-B07WXL5YPW-2022.html",
+            Outcome::Checked { changed: true },
+        ),
+    ];
+    for (name, want) in cases {
+        assert_eq!(outcome_of(find(name).kind, true), want, "{name}");
+    }
 }
 
 #[test]

@@ -596,7 +596,8 @@ pub(crate) fn key(field: &str, v: &Value) -> String {
     }
 }
 
-/// A value as short readable text (timeline, reopen lists).
+/// A value as short readable text (timeline, reopen lists), quoted in the
+/// language's quotes; `null` as the language's "none", unquoted.
 pub(crate) fn show(field: &str, v: &Value, w: &Words) -> String {
     show_max(field, v, w, 60)
 }
@@ -631,12 +632,13 @@ pub(crate) fn show_max(field: &str, v: &Value, w: &Words, max: usize) -> String 
         }
         other => other.to_string(),
     };
-    if text.chars().count() > max {
+    let text = if text.chars().count() > max {
         let cut: String = text.chars().take(max).collect();
         format!("{cut}…")
     } else {
         text
-    }
+    };
+    format!("{}{text}{}", w.quote_open, w.quote_close)
 }
 
 #[cfg(test)]

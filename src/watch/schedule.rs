@@ -150,6 +150,20 @@ pub enum Outcome {
     Failed,
 }
 
+/// The outcome of a fetched page: a bot wall is [`Outcome::Captcha`], the
+/// error page [`Outcome::Error`], a product page [`Outcome::Checked`]
+/// (`changed`: the history recorded a change), anything else (not found,
+/// another page) [`Outcome::Failed`].
+pub fn outcome_of(kind: crate::page::PageKind, changed: bool) -> Outcome {
+    use crate::page::PageKind;
+    match kind {
+        PageKind::Product => Outcome::Checked { changed },
+        PageKind::Captcha => Outcome::Captcha,
+        PageKind::Error => Outcome::Error,
+        PageKind::NotFound | PageKind::Other => Outcome::Failed,
+    }
+}
+
 /// What the worker should do next.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]

@@ -20,6 +20,10 @@ pub struct Words {
     pub none: &'static str,
     /// Shown for an unknown ASIN/title/marketplace.
     pub unknown: &'static str,
+    /// Opens a quoted value in timelines and change lists (`「`; none in English).
+    pub quote_open: &'static str,
+    /// Closes a quoted value (`」`).
+    pub quote_close: &'static str,
 
     // ---- timeline (history) ----
     /// First change of an episode: `{field}`, `{at}`, `{old}`, `{new}`.
@@ -111,9 +115,11 @@ pub const JA: Words = Words {
     time_zone: "（日本時間）",
     none: "（なし）",
     unknown: "（不明）",
-    tl_changed: "{field}: {at}に「{old}」から「{new}」に変更",
-    tl_then: "{at}に「{new}」に変更",
-    tl_back: "{at}に「{new}」に戻りました",
+    quote_open: "「",
+    quote_close: "」",
+    tl_changed: "{field}: {at}に{old}から{new}に変更",
+    tl_then: "{at}に{new}に変更",
+    tl_back: "{at}に{new}に戻りました",
     tl_join: "、",
     tl_end: "",
     tl_images: "画像{n}点",
@@ -146,7 +152,7 @@ pub const JA: Words = Words {
     reopen_still: "前回のご連絡以降も、下記ASINの商品詳細ページが当社の登録内容と異なる状態となっております。",
     reopen_matches: "現時点では下記ASINの商品詳細ページは当社の登録内容と一致しておりますが、前回のご連絡以降に以下の変更を確認いたしました。",
     reopen_nothing_new: "前回のご連絡以降、新たな変更は記録されておりません。",
-    reopen_change: "・{at}　{field}: 「{old}」→「{new}」",
+    reopen_change: "・{at}　{field}: {old}→{new}",
     reopen_request: "お手数ですが、本ケースを再開のうえ、商品詳細ページを当社の登録内容どおりに修正し、再発防止のため変更の原因をご確認いただけますでしょうか。",
     no_differences: "現時点で相違点はありません。",
 };
@@ -158,6 +164,8 @@ pub const EN: Words = Words {
     time_zone: "UTC",
     none: "(none)",
     unknown: "(unknown)",
+    quote_open: "",
+    quote_close: "",
     tl_changed: "{field} changed {at} from {old} to {new}",
     tl_then: "then to {new} on {at}",
     tl_back: "back to {new} on {at}",
