@@ -591,8 +591,8 @@ pub(crate) fn key(field: &str, v: &Value) -> String {
     }
     match n {
         Value::String(s) => s,
-        // Non-strings are marked so `null` never equals the text "null".
-        other => format!("\u{0}{other}"),
+        // Non-strings are marked so `null` does not equal the text "null".
+        other => format!("json:{other}"),
     }
 }
 
