@@ -38,7 +38,7 @@ mod tests {
     fn formats_and_parses_round_trip() {
         let ms = 1_795_000_000_000;
         let s = rfc3339(ms);
-        assert_eq!(s, "2026-11-18T08:26:40Z");
+        assert_eq!(s, "2026-11-18T11:06:40Z");
         assert_eq!(parse_rfc3339(&s), Some(ms));
         assert_eq!(parse_rfc3339("not a date"), None);
     }
