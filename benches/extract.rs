@@ -31,18 +31,27 @@ fn pages() -> Vec<Page> {
     let mut lines = tsv.lines();
     let header: Vec<&str> = lines.next().expect("header").split('\t').collect();
     let col = |n: &str| header.iter().position(|h| *h == n).expect(n);
-    let (f, m) = (col("file"), col("marketplace"));
+    let (f, m, k) = (col("file"), col("marketplace"), col("page_kind"));
     lines
         .filter(|l| !l.trim().is_empty())
         .map(|l| {
             let cells: Vec<&str> = l.split('\t').collect();
-            let bytes = std::fs::read(dir.join(cells[f])).expect("read page");
+            let path = dir.join(cells[f]);
+            let bytes = std::fs::read(&path).expect("read page");
             let html = catalog_guard::page::extract::decode(&bytes);
-            Page {
-                url: format!("https://www.{}/", cells[m]),
-                bytes,
-                html,
-            }
+            // The URL the page was served under, as the extension passes it.
+            let asin = std::fs::read_to_string(path.with_extension("truth.json"))
+                .ok()
+                .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+                .and_then(|t| t["asin"].as_str().map(str::to_string));
+            let url = match (asin, cells[k]) {
+                (Some(a), "multi-seller") => {
+                    format!("https://www.{}/gp/offer-listing/{a}", cells[m])
+                }
+                (Some(a), _) => format!("https://www.{}/dp/{a}", cells[m]),
+                (None, _) => format!("https://www.{}/", cells[m]),
+            };
+            Page { url, bytes, html }
         })
         .collect()
 }

@@ -129,8 +129,17 @@ fn every_fixture_page_reads_as_its_truth() {
         let bytes = std::fs::read(&f.path).expect("read fixture");
         let mut fails = Vec::new();
 
-        // With the URL the page was served under.
-        let page = read_page(&bytes, Some(&f.url()));
+        // With the URL the page was served under (the offer-listing page's own URL is
+        // /gp/offer-listing/ASIN, not the /dp/ URL `Fixture::url` builds).
+        let url = match (&f.truth, f.page_kind.as_str()) {
+            (Some(t), "multi-seller") => format!(
+                "https://www.{}/gp/offer-listing/{}/ref=dp_olp_all_mbc?ie=UTF8&condition=all",
+                f.marketplace,
+                t["asin"].as_str().unwrap_or_default()
+            ),
+            _ => f.url(),
+        };
+        let page = read_page(&bytes, Some(&url));
         let kind = expected_kind(&f);
         if page.kind != kind {
             fails.push(format!("kind: expected {kind:?}, got {:?}", page.kind));

@@ -369,9 +369,14 @@ fn record_variation(s: &mut State, dim: String, raw: &str) {
 /// truncated or malformed input.
 pub fn extract(html: &str, url: Option<&str>) -> ProductPage {
     let st: Shared = Rc::new(RefCell::new(State::default()));
-    run_rewriter(html, &st);
+    let gallery = images::color_images_initial(html);
+    let opts = PassOptions {
+        offer_listing: url.map_or(true, |u| !is_detail_url(u)),
+        alt_images: gallery.is_none(),
+    };
+    run_rewriter(html, &st, &opts);
     let state = std::mem::take(&mut *st.borrow_mut());
-    build(html, url, state)
+    build(html, url, state, gallery)
 }
 
 macro_rules! with_state {
@@ -401,7 +406,15 @@ fn text_capture<'a>(
     }
 }
 
-fn run_rewriter(html: &str, st: &Shared) {
+/// Which optional handler groups a pass needs (fewer selectors, faster matching).
+struct PassOptions {
+    /// The offer-listing page's selectors (not needed under a `/dp/` URL).
+    offer_listing: bool,
+    /// The media block's gallery slots (only when the ImageBlockATF script is missing).
+    alt_images: bool,
+}
+
+fn run_rewriter(html: &str, st: &Shared, opts: &PassOptions) {
     let capture = |get: fn(&mut State) -> &mut Capture| {
         let st = st.clone();
         move |el: &mut Element<'_, '_>| {
@@ -444,44 +457,14 @@ fn run_rewriter(html: &str, st: &Shared) {
             })
         ),
         // Titles
-        el!(sel::TITLE, capture(|s| &mut s.title)),
-        tx!(
-            sel::TITLE,
-            text_capture(st, |s| &mut s.title, true, MAX_TEXT)
-        ),
+        el!(sel::SPAN_WITH_ID, span_with_id(st)),
+        tx!(sel::SPAN_WITH_ID, span_text(st)),
         el!(sel::TITLE_CHILD, depth(|s| &mut s.title)),
-        el!(sel::EBOOKS_TITLE, capture(|s| &mut s.ebooks_title)),
-        tx!(
-            sel::EBOOKS_TITLE,
-            text_capture(st, |s| &mut s.ebooks_title, false, MAX_TEXT)
-        ),
-        el!(sel::BT_ASIN_TITLE, capture(|s| &mut s.bt_title)),
-        tx!(
-            sel::BT_ASIN_TITLE,
-            text_capture(st, |s| &mut s.bt_title, false, MAX_TEXT)
-        ),
-        el!(sel::OLP_TITLE, {
-            let st = st.clone();
-            move |el: &mut Element<'_, '_>| {
-                st.borrow_mut().olp_page = true;
-                capture_element(el, &st, |s| &mut s.olp_title);
-                Ok(())
-            }
-        }),
-        tx!(
-            sel::OLP_TITLE,
-            text_capture(st, |s| &mut s.olp_title, true, MAX_TEXT)
-        ),
-        el!(sel::OLP_TITLE_CHILD, depth(|s| &mut s.olp_title)),
         // Brand
-        el!(sel::BYLINE_LINK, byline_start(st, true)),
+        el!(sel::A_WITH_ID, a_with_id(st)),
+        tx!(sel::A_WITH_ID, a_text(st)),
         el!(sel::BYLINE_DIV, byline_start(st, false)),
         el!(sel::BYLINE_OLD, byline_start(st, false)),
-        el!(sel::BRAND_LINK, byline_start(st, true)),
-        tx!(
-            sel::BYLINE_LINK,
-            text_capture(st, |s| &mut s.byline, false, MAX_TEXT)
-        ),
         tx!(
             sel::BYLINE_DIV,
             text_capture(st, |s| &mut s.byline, false, MAX_TEXT)
@@ -490,66 +473,8 @@ fn run_rewriter(html: &str, st: &Shared) {
             sel::BYLINE_OLD,
             text_capture(st, |s| &mut s.byline, false, MAX_TEXT)
         ),
-        tx!(
-            sel::BRAND_LINK,
-            text_capture(st, |s| &mut s.byline, false, MAX_TEXT)
-        ),
         // Images
-        el!(
-            sel::LANDING_IMAGE,
-            with_state!(st, |s, el| {
-                if s.landing_old_hires.is_none() {
-                    s.landing_old_hires =
-                        attr(el, "data-old-hires").filter(|v| !v.trim().is_empty());
-                }
-                if s.landing_dynamic.is_none() {
-                    s.landing_dynamic = attr(el, "data-a-dynamic-image");
-                }
-            })
-        ),
-        el!(
-            sel::BOOK_FRONT_IMAGE,
-            with_state!(st, |s, el| {
-                if s.front_dynamic.is_none() {
-                    s.front_dynamic = attr(el, "data-a-dynamic-image");
-                }
-            })
-        ),
-        el!(
-            sel::EBOOK_FRONT_IMAGE,
-            with_state!(st, |s, el| {
-                if s.front_dynamic.is_none() {
-                    s.front_dynamic = attr(el, "data-a-dynamic-image");
-                }
-            })
-        ),
-        el!(
-            sel::LEGACY_PROD_IMAGE,
-            with_state!(st, |s, el| {
-                if s.legacy_src.is_none() {
-                    s.legacy_src = attr(el, "src");
-                }
-            })
-        ),
-        el!(
-            sel::OLP_IMAGE,
-            with_state!(st, |s, el| {
-                if s.olp_image_src.is_none() {
-                    s.olp_image_src = attr(el, "src");
-                }
-            })
-        ),
-        el!(
-            sel::MEDIA_BLOCK_ALT_IMAGE,
-            with_state!(st, |s, el| {
-                if s.alt_images.len() < MAX_IMAGES {
-                    if let Some(id) = attr(el, "data-old-hires").and_then(|u| images::image_id(&u))
-                    {
-                        s.alt_images.push(id);
-                    }
-                }
-            })
-        ),
+        el!(sel::IMG_WITH_ID, img_with_id(st)),
         // Variations: swatches
         el!(sel::VARIATION_DIV, {
             let st = st.clone();
@@ -586,38 +511,6 @@ fn run_rewriter(html: &str, st: &Shared) {
         tx!(
             sel::VARIATION_SELECTION,
             text_capture(st, |s| &mut s.selection, false, MAX_TEXT)
-        ),
-        // Variations: inline twister
-        el!(sel::INLINE_TWISTER_VALUE, {
-            let st = st.clone();
-            move |el: &mut Element<'_, '_>| {
-                let dim = el
-                    .get_attribute("id")
-                    .and_then(|id| {
-                        id.strip_prefix(sel::INLINE_TWISTER_PREFIX)
-                            .map(str::to_string)
-                    })
-                    .filter(|d| !d.is_empty());
-                let started = {
-                    let mut s = st.borrow_mut();
-                    s.inline_dim = dim;
-                    s.inline_value.start()
-                };
-                if started {
-                    at_end(el, &st, |s| {
-                        let raw = std::mem::take(&mut s.inline_value.raw);
-                        s.inline_value = Capture::default();
-                        if let Some(dim) = s.inline_dim.take() {
-                            record_variation(s, dim, &raw);
-                        }
-                    });
-                }
-                Ok(())
-            }
-        }),
-        tx!(
-            sel::INLINE_TWISTER_VALUE,
-            text_capture(st, |s| &mut s.inline_value, false, MAX_TEXT)
         ),
         // Variations: dropdown
         el!(
@@ -723,20 +616,6 @@ fn run_rewriter(html: &str, st: &Shared) {
             })
         ),
         // Seller
-        el!(sel::SELLER_LINK, {
-            let st = st.clone();
-            move |el: &mut Element<'_, '_>| {
-                if capture_element(el, &st, |s| &mut s.seller_link) {
-                    let id = attr(el, "href").and_then(|h| text::seller_id_from_href(&h));
-                    st.borrow_mut().seller_link_id = id;
-                }
-                Ok(())
-            }
-        }),
-        tx!(
-            sel::SELLER_LINK,
-            text_capture(st, |s| &mut s.seller_link, false, MAX_TEXT)
-        ),
         el!(
             sel::OFFER_DISPLAY_SELLER,
             capture(|s| &mut s.offer_display_seller)
@@ -767,13 +646,6 @@ fn run_rewriter(html: &str, st: &Shared) {
             text_capture(st, |s| &mut s.merchant_info, false, MAX_TEXT)
         ),
         // Offers
-        el!(
-            sel::OLP_OFFER,
-            with_state!(st, |s, el| {
-                let _ = &el;
-                s.olp_offers = s.olp_offers.saturating_add(1);
-            })
-        ),
         el!(sel::OLP_LINK_WIDGET, capture(|s| &mut s.olp_link)),
         tx!(
             sel::OLP_LINK_WIDGET,
@@ -798,6 +670,51 @@ fn run_rewriter(html: &str, st: &Shared) {
         ),
     ];
     let mut handlers = handlers;
+    if opts.offer_listing {
+        handlers.extend([
+            el!(sel::OLP_TITLE, {
+                let st = st.clone();
+                move |el: &mut Element<'_, '_>| {
+                    st.borrow_mut().olp_page = true;
+                    capture_element(el, &st, |s| &mut s.olp_title);
+                    Ok(())
+                }
+            }),
+            tx!(
+                sel::OLP_TITLE,
+                text_capture(st, |s| &mut s.olp_title, true, MAX_TEXT)
+            ),
+            el!(sel::OLP_TITLE_CHILD, depth(|s| &mut s.olp_title)),
+            el!(
+                sel::OLP_IMAGE,
+                with_state!(st, |s, el| {
+                    if s.olp_image_src.is_none() {
+                        s.olp_image_src = attr(el, "src");
+                    }
+                })
+            ),
+            el!(
+                sel::OLP_OFFER,
+                with_state!(st, |s, el| {
+                    let _ = &el;
+                    s.olp_offers = s.olp_offers.saturating_add(1);
+                })
+            ),
+        ]);
+    }
+    if opts.alt_images {
+        handlers.extend([el!(
+            sel::MEDIA_BLOCK_ALT_IMAGE,
+            with_state!(st, |s, el| {
+                if s.alt_images.len() < MAX_IMAGES {
+                    if let Some(id) = attr(el, "data-old-hires").and_then(|u| images::image_id(&u))
+                    {
+                        s.alt_images.push(id);
+                    }
+                }
+            })
+        )]);
+    }
     for contributor in sel::BYLINE_CONTRIBUTORS {
         handlers.push(el!(
             contributor,
@@ -822,6 +739,138 @@ fn run_rewriter(html: &str, st: &Shared) {
     // Errors (memory limit, handler errors) only stop the pass early: keep what was read.
     if rewriter.write(html.as_bytes()).is_ok() {
         let _ = rewriter.end();
+    }
+}
+
+/// `span[id]`: the title spans and inline-twister values.
+fn span_with_id(st: &Shared) -> impl FnMut(&mut Element<'_, '_>) -> lol_html::HandlerResult {
+    let st = st.clone();
+    move |el: &mut Element<'_, '_>| {
+        let Some(id) = el.get_attribute("id") else {
+            return Ok(());
+        };
+        match id.as_str() {
+            sel::TITLE_ID => {
+                capture_element(el, &st, |s| &mut s.title);
+            }
+            sel::EBOOKS_TITLE_ID => {
+                capture_element(el, &st, |s| &mut s.ebooks_title);
+            }
+            sel::BT_ASIN_TITLE_ID => {
+                capture_element(el, &st, |s| &mut s.bt_title);
+            }
+            _ => {
+                let Some(dim) = id
+                    .strip_prefix(sel::INLINE_TWISTER_PREFIX)
+                    .filter(|d| !d.is_empty())
+                else {
+                    return Ok(());
+                };
+                let started = {
+                    let mut s = st.borrow_mut();
+                    s.inline_dim = Some(dim.to_string());
+                    s.inline_value.start()
+                };
+                if started {
+                    at_end(el, &st, |s| {
+                        let raw = std::mem::take(&mut s.inline_value.raw);
+                        s.inline_value = Capture::default();
+                        if let Some(dim) = s.inline_dim.take() {
+                            record_variation(s, dim, &raw);
+                        }
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Text inside `span[id]` elements goes to whichever span capture is open.
+fn span_text(st: &Shared) -> impl FnMut(&mut TextChunk<'_>) -> lol_html::HandlerResult {
+    let st = st.clone();
+    move |t: &mut TextChunk<'_>| {
+        if is_visible_text(t) {
+            let mut s = st.borrow_mut();
+            let chunk = t.as_str();
+            s.title.push(chunk, true, MAX_TEXT);
+            s.ebooks_title.push(chunk, false, MAX_TEXT);
+            s.bt_title.push(chunk, false, MAX_TEXT);
+            s.inline_value.push(chunk, false, MAX_TEXT);
+        }
+        Ok(())
+    }
+}
+
+/// `a[id]`: brand links and the seller link.
+fn a_with_id(st: &Shared) -> impl FnMut(&mut Element<'_, '_>) -> lol_html::HandlerResult {
+    let st = st.clone();
+    let mut byline = byline_start(&st, true);
+    move |el: &mut Element<'_, '_>| {
+        let Some(id) = el.get_attribute("id") else {
+            return Ok(());
+        };
+        match id.as_str() {
+            sel::BYLINE_LINK_ID | sel::BRAND_LINK_ID => byline(el)?,
+            sel::SELLER_LINK_ID => {
+                if capture_element(el, &st, |s| &mut s.seller_link) {
+                    let id = attr(el, "href").and_then(|h| text::seller_id_from_href(&h));
+                    st.borrow_mut().seller_link_id = id;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// Text inside `a[id]` elements goes to whichever link capture is open.
+fn a_text(st: &Shared) -> impl FnMut(&mut TextChunk<'_>) -> lol_html::HandlerResult {
+    let st = st.clone();
+    move |t: &mut TextChunk<'_>| {
+        if is_visible_text(t) {
+            let mut s = st.borrow_mut();
+            let chunk = t.as_str();
+            if s.byline_is_link {
+                s.byline.push(chunk, false, MAX_TEXT);
+            }
+            s.seller_link.push(chunk, false, MAX_TEXT);
+        }
+        Ok(())
+    }
+}
+
+/// `img[id]`: the main-image candidates.
+fn img_with_id(st: &Shared) -> impl FnMut(&mut Element<'_, '_>) -> lol_html::HandlerResult {
+    let st = st.clone();
+    move |el: &mut Element<'_, '_>| {
+        let Some(id) = el.get_attribute("id") else {
+            return Ok(());
+        };
+        let mut s = st.borrow_mut();
+        match id.as_str() {
+            sel::LANDING_IMAGE_ID => {
+                if s.landing_old_hires.is_none() {
+                    s.landing_old_hires =
+                        attr(el, "data-old-hires").filter(|v| !v.trim().is_empty());
+                }
+                if s.landing_dynamic.is_none() {
+                    s.landing_dynamic = attr(el, "data-a-dynamic-image");
+                }
+            }
+            sel::BOOK_FRONT_IMAGE_ID | sel::EBOOK_FRONT_IMAGE_ID => {
+                if s.front_dynamic.is_none() {
+                    s.front_dynamic = attr(el, "data-a-dynamic-image");
+                }
+            }
+            sel::LEGACY_PROD_IMAGE_ID => {
+                if s.legacy_src.is_none() {
+                    s.legacy_src = attr(el, "src");
+                }
+            }
+            _ => {}
+        }
+        Ok(())
     }
 }
 
@@ -860,7 +909,13 @@ fn asin_from_url(url: &str) -> Option<String> {
     None
 }
 
-fn build(html: &str, url: Option<&str>, s: State) -> ProductPage {
+/// A `/dp/ASIN` or `/gp/product/ASIN` URL: a detail page, never an offer listing.
+fn is_detail_url(url: &str) -> bool {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    (path.contains("/dp/") || path.contains("/gp/product/")) && !path.contains("offer-listing")
+}
+
+fn build(html: &str, url: Option<&str>, s: State, gallery: Option<Vec<String>>) -> ProductPage {
     let title = s
         .title
         .value()
@@ -913,7 +968,6 @@ fn build(html: &str, url: Option<&str>, s: State) -> ProductPage {
         .and_then(|b| text::brand_from_byline(&b, s.byline_is_link, s.byline_has_contributors));
 
     // Main image, in the README's order.
-    let gallery = images::color_images_initial(html);
     let main = s
         .landing_old_hires
         .as_deref()

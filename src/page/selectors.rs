@@ -1,10 +1,21 @@
 //! Every selector and page marker the reader uses, in one place, each next to the
 //! fixture page(s) that prove it (`../shared/fixtures/pages/<marketplace>/<page>.html`).
 //!
-//! Speed rule: every selector names its tag (`span#productTitle`, not `#productTitle`).
-//! lol_html matches tag names from its fast tag scanner and lexes attributes only for
-//! elements whose tag name could match, so a bare `#id` or `.class` selector would force
-//! attribute lexing of every element on the page.
+//! Speed rules, from profiling (see BENCHMARKS.md):
+//! * every selector names its tag (`div#feature-bullets`, not `#feature-bullets`):
+//!   lol_html matches tag names from its fast tag scanner and lexes attributes only for
+//!   elements whose tag name could match;
+//! * few entry points: the matching VM re-runs every top-level selector on every element
+//!   whose attributes it had to lex, so `span`, `a` and `img` targets share one selector
+//!   each ([`SPAN_WITH_ID`], [`A_WITH_ID`], [`IMG_WITH_ID`]) and the handler dispatches on
+//!   the id (the `*_ID` constants).
+
+/// Every `span` with an id: title spans and inline-twister values are dispatched by id.
+pub const SPAN_WITH_ID: &str = "span[id]";
+/// Every `a` with an id: brand bylines and the seller link are dispatched by id.
+pub const A_WITH_ID: &str = "a[id]";
+/// Every `img` with an id: the main-image candidates are dispatched by id.
+pub const IMG_WITH_ID: &str = "img[id]";
 
 // ---- ASIN -----------------------------------------------------------------------------
 
@@ -22,13 +33,13 @@ pub const ASIN_NAME_INPUT: &str = r#"input[name="ASIN"]"#;
 /// `input#productTitle` in a hidden form, which the tag name skips.
 /// Own text only: amazon.ca/cd-greta-van-fleet-anthem-B07H57DNVV-2019 nests an
 /// "Original recording" span that is not part of the title.
-pub const TITLE: &str = "span#productTitle";
+pub const TITLE_ID: &str = "productTitle";
 /// Child elements of the title, to keep its own text only (same CA CD page).
 pub const TITLE_CHILD: &str = "span#productTitle *";
 /// amazon.com/kindle-whole-truth-B0011UCPM4-2017.
-pub const EBOOKS_TITLE: &str = "span#ebooksProductTitle";
+pub const EBOOKS_TITLE_ID: &str = "ebooksProductTitle";
 /// amazon.co.jp/book-ruby-esoteric-4839927847-2008 (the binding is part of the text).
-pub const BT_ASIN_TITLE: &str = "span#btAsinTitle";
+pub const BT_ASIN_TITLE_ID: &str = "btAsinTitle";
 /// The offer-listing page's product name: own text of its h1
 /// (amazon.com/offer-listing-0001982389-2019).
 pub const OLP_TITLE: &str = "div#olpProductDetails h1";
@@ -40,21 +51,20 @@ pub const OLP_TITLE_CHILD: &str = "div#olpProductDetails h1 *";
 /// A brand link: amazon.com/gorilla-duct-tape-B00N150YS4-2021 ("Visit the Gorilla Store"),
 /// amazon.co.jp/nintendo-switch-neon-B07WXL5YPW-2022 ("Brand: 任天堂"),
 /// amazon.co.uk/watch-vintage-quartz-B01GAWQSFW-2019 (plain "Lintimes").
-pub const BYLINE_LINK: &str = "a#bylineInfo";
+pub const BYLINE_LINK_ID: &str = "bylineInfo";
 /// A contributor/format byline: the book, CD and DVD pages
 /// (amazon.ca/dvd-the-cars-musikladen-B00004YS4O-2019: "Rated: NR | Format: DVD").
 pub const BYLINE_DIV: &str = "div#bylineInfo";
 /// The older `#byline` div (amazon.co.uk/book-vegetable-perfection-1849757097-2017).
 pub const BYLINE_OLD: &str = "div#byline";
 /// The 2017 Spanish layout's brand link (amazon.es/cecotec-conga-990-B01MUGXRT9-2017).
-pub const BRAND_LINK: &str = "a#brand";
+pub const BRAND_LINK_ID: &str = "brand";
 /// Contributors inside a byline mean "no brand" (every book page; amazon.de/cd-greta-...).
 pub const BYLINE_CONTRIBUTORS: &[&str] = &[
     "div#bylineInfo span.author",
     "div#bylineInfo span.contribution",
     "div#byline span.author",
     "div#byline span.contribution",
-    "a#bylineInfo span.author",
 ];
 
 // ---- Images ---------------------------------------------------------------------------
@@ -62,13 +72,13 @@ pub const BYLINE_CONTRIBUTORS: &[&str] = &[
 /// `data-old-hires` and `data-a-dynamic-image` of the main image
 /// (amazon.com/gorilla-duct-tape-B00N150YS4-2021; amazon.com/sainsmart-relay-module-B0057OC5O8-2017
 /// has only the dynamic-image JSON filled).
-pub const LANDING_IMAGE: &str = "img#landingImage";
+pub const LANDING_IMAGE_ID: &str = "landingImage";
 /// Book covers: amazon.com/book-c-programming-language-0131103628-2018.
-pub const BOOK_FRONT_IMAGE: &str = "img#imgBlkFront";
+pub const BOOK_FRONT_IMAGE_ID: &str = "imgBlkFront";
 /// Kindle covers: amazon.com/kindle-whole-truth-B0011UCPM4-2017.
-pub const EBOOK_FRONT_IMAGE: &str = "img#ebooksImgBlkFront";
+pub const EBOOK_FRONT_IMAGE_ID: &str = "ebooksImgBlkFront";
 /// The 2008 JP layout: amazon.co.jp/book-ruby-esoteric-4839927847-2008.
-pub const LEGACY_PROD_IMAGE: &str = "img#prodImage";
+pub const LEGACY_PROD_IMAGE_ID: &str = "prodImage";
 /// The offer-listing thumbnail (amazon.com/offer-listing-0001982389-2019).
 pub const OLP_IMAGE: &str = "div#olpProductImage img";
 /// Gallery slots of the 2024+ media block, used only when the ImageBlockATF script is
@@ -89,8 +99,7 @@ pub const VARIATION_SELECTION: &str = r#"div[id^="variation_"] span.selection"#;
 /// Inline twister (2021+): amazon.com/charmast-power-bank-B0DR8G428S-2026 (color_name),
 /// amazon.in/shieldtech-case-B0GSWFSHQ4-2026-a (size_name),
 /// amazon.com/sainsmart-relay-module-B0057OC5O8-2024 (pattern_name).
-pub const INLINE_TWISTER_VALUE: &str = r#"span[id^="inline-twister-expanded-dimension-text-"]"#;
-/// Id prefix of [`INLINE_TWISTER_VALUE`].
+/// Inline twister (2021+) value spans are `span#inline-twister-expanded-dimension-text-<dim>`.
 pub const INLINE_TWISTER_PREFIX: &str = "inline-twister-expanded-dimension-text-";
 /// Dropdown twister: amazon.com/palarn-women-top-B07CL39Z8Q-2018 (size_name).
 pub const DROPDOWN_SELECT: &str = r#"select[name^="dropdown_selected_"]"#;
@@ -121,7 +130,7 @@ pub const DESCRIPTION_BLOCKS: &str =
 
 /// The seller link with `seller=ID` (amazon.com/led-wall-sconce-B07G2L3JMM-2019 in
 /// #merchant-info; amazon.com/sainsmart-relay-module-B0057OC5O8-2024 in the offer display).
-pub const SELLER_LINK: &str = "a#sellerProfileTriggerId";
+pub const SELLER_LINK_ID: &str = "sellerProfileTriggerId";
 /// "Ships from and sold by Amazon.com." (amazon.com/gorilla-duct-tape-B00N150YS4-2021),
 /// "Verkauf und Versand durch Amazon." (amazon.de/book-confidence-code-girls-0062796984-2019).
 pub const MERCHANT_INFO: &str = "div#merchant-info";
@@ -192,40 +201,31 @@ pub const OFFER_LISTING_MARKER: &str = "id=\"olpProductDetails\"";
 
 /// Every lol_html selector above, parsed once per process.
 pub const ALL: &[&str] = &[
+    SPAN_WITH_ID,
+    A_WITH_ID,
+    IMG_WITH_ID,
     ASIN_INPUT,
     ASIN_DOT0_INPUT,
     ASIN_NAME_INPUT,
-    TITLE,
     TITLE_CHILD,
-    EBOOKS_TITLE,
-    BT_ASIN_TITLE,
     OLP_TITLE,
     OLP_TITLE_CHILD,
-    BYLINE_LINK,
     BYLINE_DIV,
     BYLINE_OLD,
-    BRAND_LINK,
     BYLINE_CONTRIBUTORS[0],
     BYLINE_CONTRIBUTORS[1],
     BYLINE_CONTRIBUTORS[2],
     BYLINE_CONTRIBUTORS[3],
-    BYLINE_CONTRIBUTORS[4],
-    LANDING_IMAGE,
-    BOOK_FRONT_IMAGE,
-    EBOOK_FRONT_IMAGE,
-    LEGACY_PROD_IMAGE,
     OLP_IMAGE,
     MEDIA_BLOCK_ALT_IMAGE,
     VARIATION_DIV,
     VARIATION_SELECTION,
-    INLINE_TWISTER_VALUE,
     DROPDOWN_SELECT,
     DROPDOWN_SELECTED_OPTION,
     BREADCRUMB_LINK,
     BULLET,
     DESCRIPTION,
     DESCRIPTION_BLOCKS,
-    SELLER_LINK,
     MERCHANT_INFO,
     OFFER_DISPLAY_SELLER,
     TABULAR_ROW,
@@ -242,6 +242,6 @@ mod tests {
         for s in super::ALL {
             assert!(s.parse::<lol_html::Selector>().is_ok(), "{s}");
         }
-        assert_eq!(super::BYLINE_CONTRIBUTORS.len(), 5);
+        assert_eq!(super::BYLINE_CONTRIBUTORS.len(), 4);
     }
 }
