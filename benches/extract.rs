@@ -5,6 +5,9 @@
 //! and reports MB/s; divide the time by the page count (printed) for ms per page.
 //! Reference points: a bare lol_html pass with nine selectors, and one `memmem` pass.
 
+// criterion_group! expands to an undocumented pub fn.
+#![allow(missing_docs)]
+
 use catalog_guard::page::{extract, read_page};
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use std::path::PathBuf;

@@ -812,11 +812,9 @@ fn a_with_id(st: &Shared) -> impl FnMut(&mut Element<'_, '_>) -> lol_html::Handl
         };
         match id.as_str() {
             sel::BYLINE_LINK_ID | sel::BRAND_LINK_ID => byline(el)?,
-            sel::SELLER_LINK_ID => {
-                if capture_element(el, &st, |s| &mut s.seller_link) {
-                    let id = attr(el, "href").and_then(|h| text::seller_id_from_href(&h));
-                    st.borrow_mut().seller_link_id = id;
-                }
+            sel::SELLER_LINK_ID if capture_element(el, &st, |s| &mut s.seller_link) => {
+                let id = attr(el, "href").and_then(|h| text::seller_id_from_href(&h));
+                st.borrow_mut().seller_link_id = id;
             }
             _ => {}
         }
@@ -858,15 +856,11 @@ fn img_with_id(st: &Shared) -> impl FnMut(&mut Element<'_, '_>) -> lol_html::Han
                     s.landing_dynamic = attr(el, "data-a-dynamic-image");
                 }
             }
-            sel::BOOK_FRONT_IMAGE_ID | sel::EBOOK_FRONT_IMAGE_ID => {
-                if s.front_dynamic.is_none() {
-                    s.front_dynamic = attr(el, "data-a-dynamic-image");
-                }
+            sel::BOOK_FRONT_IMAGE_ID | sel::EBOOK_FRONT_IMAGE_ID if s.front_dynamic.is_none() => {
+                s.front_dynamic = attr(el, "data-a-dynamic-image");
             }
-            sel::LEGACY_PROD_IMAGE_ID => {
-                if s.legacy_src.is_none() {
-                    s.legacy_src = attr(el, "src");
-                }
+            sel::LEGACY_PROD_IMAGE_ID if s.legacy_src.is_none() => {
+                s.legacy_src = attr(el, "src");
             }
             _ => {}
         }
