@@ -382,7 +382,7 @@ fn report_text_in_both_languages() {
         "ASIN: B07WXL5YPW",
         "マーケットプレイス: amazon.co.jp",
         "https://www.amazon.co.jp/dp/B07WXL5YPW",
-        "確認日時（UTC）: 2026-11-22T07:00:00Z",
+        "確認日時: 2026-11-22T07:00:00Z",
         "相違点: 2件（重大 2件、警告 0件、参考 0件）",
         "1. メイン画像 [重大]",
         "当社の登録内容: 61-BA2Qc+UL (https://m.media-amazon.com/images/I/61-BA2Qc+UL",
