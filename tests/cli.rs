@@ -1,5 +1,7 @@
 //! The `catalog-guard` binary: every exit code and error message.
 
+mod common;
+
 use catalog_guard::check::Report;
 use catalog_guard::listing::{parse_listings_file, ListingsFile};
 use catalog_guard::page::ProductPage;
@@ -400,4 +402,40 @@ fn import_reads_a_seller_central_report() {
     assert_eq!(file.listings.len(), 1);
     assert_eq!(file.listings[0].asin, "B0SYNTH001");
     assert_eq!(file.listings[0].marketplace, "amazon.co.jp");
+}
+
+/// Real saved pages through the binary: the Shift_JIS 2008 page and the
+/// 2022 amazon.co.jp page save and then check as `match`.
+#[test]
+fn real_pages_save_and_check_as_match() {
+    let dir = common::fixtures_dir();
+    for (name, url) in [
+        (
+            "amazon.co.jp/book-ruby-esoteric-4839927847-2008.html",
+            "https://www.amazon.co.jp/dp/4839927847",
+        ),
+        (
+            "amazon.co.jp/nintendo-switch-neon-B07WXL5YPW-2022.html",
+            "https://www.amazon.co.jp/-/en/dp/B07WXL5YPW",
+        ),
+    ] {
+        let page = dir.join(name);
+        let page = page.to_str().unwrap();
+        let out = run(&["extract", "--url", url, page]);
+        assert_eq!(out.code, 0, "{name}: {}", out.stderr);
+        let p: ProductPage = serde_json::from_str(&out.stdout).unwrap();
+        assert!(
+            p.title
+                .as_deref()
+                .is_some_and(|t| t.chars().any(|c| c > '\u{3000}')),
+            "{name}: Japanese title decoded: {:?}",
+            p.title
+        );
+        let out = run(&["save", "--url", url, page]);
+        assert_eq!(out.code, 0, "{name}: {}", out.stderr);
+        let listings = temp_file("real.listings.json", out.stdout.as_bytes());
+        let out = run(&["check", "--listings", listings.s(), "--url", url, page]);
+        assert_eq!(out.code, 0, "{name}: {}", out.stderr);
+        assert_eq!(report(&out).status.as_str(), "match", "{name}");
+    }
 }
