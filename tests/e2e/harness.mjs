@@ -1,0 +1,266 @@
+// Shared end-to-end harness: Debian Chromium (headless) with the built extension (dist/chrome)
+// loaded, real saved Amazon pages served under their real URLs through context.route, and
+// helpers to read the badge and the stored report from the service worker, talk to the
+// background as an extension page, open the popup for a tab and stop/wake the worker.
+// Nothing leaves the machine: Amazon image hosts get a tiny local PNG, every other
+// http(s) request not served from `pages` is answered 404 (Amazon hosts) or aborted.
+//
+//   const h = await launch();                      // fresh profile each time
+//   await h.serve({ 'https://www.amazon.co.jp/-/en/dp/B07WXL5YPW': html });
+//   const { page, tabId } = await h.open('https://www.amazon.co.jp/-/en/dp/B07WXL5YPW');
+//   const badge = await h.waitForBadge(tabId, (b) => b.text === '?');
+//   const res = await h.send({ type: 'ui-bg-save-page', tabId });   // from an extension page
+//   const popup = await h.openPopup(tabId);
+//   await h.close();
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root. */
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The real saved pages: $CG_FIXTURES, else ../shared/fixtures/pages beside the repository. */
+export function fixturesDir() {
+  const dir = process.env.CG_FIXTURES
+    ? path.resolve(process.env.CG_FIXTURES)
+    : path.resolve(ROOT, '../shared/fixtures/pages');
+  if (!fs.existsSync(path.join(dir, 'SOURCES.tsv'))) {
+    throw new Error(`fixture pages not found at ${dir} (set CG_FIXTURES)`);
+  }
+  return dir;
+}
+
+/** One fixture page's bytes (as served: Buffer, charset untouched). */
+export function fixture(name) {
+  return fs.readFileSync(path.join(fixturesDir(), name));
+}
+
+/** One fixture's truth file. */
+export function truth(name) {
+  return JSON.parse(fs.readFileSync(path.join(fixturesDir(), name.replace(/\.html$/, '.truth.json')), 'utf8'));
+}
+
+/** A synthetic page of our own from tests/pages/. */
+export function ownPage(name) {
+  return fs.readFileSync(path.join(ROOT, 'tests/pages', name));
+}
+
+/** A 1x1 PNG served for every Amazon image request. */
+export const TINY_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+const IMAGE_HOST = /(^|\.)((media|ssl-images|images)-amazon\.com|images-amazon\.com)$/;
+const AMAZON_HOST = /(^|\.)amazon\.(com|ca|com\.mx|com\.br|co\.uk|de|fr|it|es|nl|se|pl|com\.be|com\.tr|ae|sa|eg|in|co\.jp|sg|com\.au|cn|ie|co\.za)$/;
+
+/** Chromium: $CHROMIUM, else Debian's /usr/bin/chromium. */
+export function chromiumPath() {
+  return process.env.CHROMIUM || '/usr/bin/chromium';
+}
+
+export const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/**
+ * Launches Chromium with the extension in a fresh profile. Options: `extensionDir`
+ * (default dist/chrome), `headless` (default true), `viewport`.
+ */
+export async function launch({ extensionDir = path.join(ROOT, 'dist/chrome'), headless = true, viewport = { width: 1280, height: 900 } } = {}) {
+  if (!fs.existsSync(path.join(extensionDir, 'manifest.json'))) {
+    throw new Error(`${extensionDir}/manifest.json missing: run \`make build\` first`);
+  }
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-e2e-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: chromiumPath(),
+    headless,
+    viewport,
+    args: [
+      ...CHROMIUM_FLAGS,
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
+    ],
+  });
+  const pages = new Map();
+  const gone = new WeakSet(); // stopped workers Playwright may still list
+  await context.route((url) => url.protocol === 'http:' || url.protocol === 'https:', async (route) => {
+    const url = route.request().url();
+    const u = new URL(url);
+    const key = url.split('#')[0];
+    if (pages.has(key)) {
+      const p = pages.get(key);
+      return route.fulfill({ status: 200, contentType: p.contentType, body: p.body });
+    }
+    if (IMAGE_HOST.test(u.hostname)) return route.fulfill({ status: 200, contentType: 'image/png', body: TINY_PNG });
+    if (AMAZON_HOST.test(u.hostname)) return route.fulfill({ status: 404, contentType: 'text/plain', body: '' });
+    return route.abort();
+  });
+
+  let sw = context.serviceWorkers()[0] || (await context.waitForEvent('serviceworker', { timeout: 15000 }));
+  const extensionId = new URL(sw.url()).host;
+
+  const h = {
+    context,
+    extensionId,
+    userDataDir,
+    /** The extension's current service worker (a new one after stop/wake). */
+    async worker() {
+      const live = context.serviceWorkers().filter((w) => !gone.has(w) && w.url().startsWith(`chrome-extension://${extensionId}/`));
+      if (live.length) sw = live[live.length - 1];
+      return sw;
+    },
+    /** Serves `body` (string or Buffer) at each URL; `contentType` defaults to HTML. */
+    serve(map, contentType = 'text/html; charset=utf-8') {
+      for (const [url, body] of Object.entries(map)) pages.set(url.split('#')[0], { body, contentType });
+    },
+    /** Opens `url` in a new tab; returns {page, tabId}. */
+    async open(url, page = null) {
+      page = page || (await context.newPage());
+      await page.goto(url, { waitUntil: 'domcontentloaded' });
+      const tabId = await h.tabIdOf(url);
+      return { page, tabId };
+    },
+    /** The tab id showing `url` (via chrome.tabs.query in the worker). */
+    async tabIdOf(url, timeout = 10000) {
+      const end = Date.now() + timeout;
+      for (;;) {
+        const w = await h.extensionPage();
+        const id = await w.evaluate(async (u) => {
+          const tabs = await chrome.tabs.query({});
+          const t = tabs.find((x) => x.url === u || x.pendingUrl === u);
+          return t ? t.id : null;
+        }, url).catch(() => null);
+        if (id !== null) return id;
+        if (Date.now() > end) throw new Error(`no tab shows ${url}`);
+        await sleep(100);
+      }
+    },
+    /** The tab's badge: {text, color: [r,g,b,a]} (read through chrome.action from an extension
+     *  page, so reading it neither needs nor wakes the service worker). */
+    async badge(tabId) {
+      const w = await h.extensionPage();
+      return w.evaluate(async (id) => ({
+        text: await chrome.action.getBadgeText({ tabId: id }),
+        color: await chrome.action.getBadgeBackgroundColor({ tabId: id }),
+      }), tabId);
+    },
+    /** Polls the badge until `pred(badge)` holds; returns it (throws with the last badge on timeout). */
+    async waitForBadge(tabId, pred, timeout = 15000) {
+      const end = Date.now() + timeout;
+      let last = null;
+      for (;;) {
+        last = await h.badge(tabId).catch(() => last);
+        if (last && pred(last)) return last;
+        if (Date.now() > end) throw new Error(`badge never matched; last: ${JSON.stringify(last)}`);
+        await sleep(100);
+      }
+    },
+    /** What the background stored for the tab: {report, page, url} or null. */
+    async tabState(tabId) {
+      const w = await h.extensionPage();
+      return w.evaluate(async (id) => {
+        const k = `tab:${id}`;
+        return (await chrome.storage.session.get(k))[k] ?? null;
+      }, tabId);
+    },
+    /** Polls the stored tab state until `pred(state)` holds. */
+    async waitForState(tabId, pred, timeout = 15000) {
+      const end = Date.now() + timeout;
+      let last = null;
+      for (;;) {
+        last = await h.tabState(tabId).catch(() => last);
+        if (last && pred(last)) return last;
+        if (Date.now() > end) throw new Error(`tab state never matched; last status: ${last?.report?.status}`);
+        await sleep(100);
+      }
+    },
+    /** An extension page (options.html, kept open) to send ui-* messages from. */
+    async extensionPage() {
+      if (!h._extPage || h._extPage.isClosed()) {
+        h._extPage = await context.newPage();
+        await h._extPage.goto(`chrome-extension://${extensionId}/options/options.html`);
+      }
+      return h._extPage;
+    },
+    /** Sends a message to the background from an extension page; returns the raw answer. */
+    async send(message) {
+      const p = await h.extensionPage();
+      return p.evaluate((m) => chrome.runtime.sendMessage(m), message);
+    },
+    /** Opens the popup for a tab (popup.html?tabId=N in its own tab). */
+    async openPopup(tabId) {
+      const p = await context.newPage();
+      await p.goto(`chrome-extension://${extensionId}/popup/popup.html?tabId=${tabId}`);
+      return p;
+    },
+    /** Stops the extension's service worker (CDP ServiceWorker.stopAllWorkers) and waits until it is stopped and closed. */
+    async stopWorker() {
+      const old = await h.worker();
+      const cdp = await h.swStatus();
+      await cdp.send('ServiceWorker.stopAllWorkers');
+      await h.waitForWorkerStatus('stopped');
+      gone.add(old);
+    },
+    /** A CDP session tracking our worker's running status in `h.workerStatus`. */
+    async swStatus() {
+      if (!h._cdp) {
+        const p = await h.extensionPage();
+        h._cdp = await context.newCDPSession(p);
+        h._cdp.on('ServiceWorker.workerVersionUpdated', (e) => {
+          for (const v of e.versions) {
+            if (v.scriptURL.startsWith(`chrome-extension://${extensionId}/`)) h.workerStatus = v.runningStatus;
+          }
+        });
+        await h._cdp.send('ServiceWorker.enable');
+        await sleep(200);
+      }
+      return h._cdp;
+    },
+    /** Waits until the worker's running status (CDP) is `status` ("running", "stopped"). */
+    async waitForWorkerStatus(status, timeout = 10000) {
+      await h.swStatus();
+      const end = Date.now() + timeout;
+      while (h.workerStatus !== status) {
+        if (Date.now() > end) throw new Error(`service worker status stayed ${h.workerStatus}, wanted ${status}`);
+        await sleep(50);
+      }
+    },
+    /** Wakes the stopped worker with a harmless message and waits until it runs again. */
+    async wakeWorker() {
+      const res = await h.send({ type: 'ui-bg-settings-get' });
+      if (!res || !res.ok) throw new Error(`worker did not answer: ${JSON.stringify(res)}`);
+      await h.waitForWorkerStatus('running');
+    },
+    async close() {
+      await context.close().catch(() => {});
+      fs.rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+  return h;
+}
+
+function withTimeout(promise, ms, message) {
+  let t;
+  return Promise.race([promise, new Promise((_, rej) => { t = setTimeout(() => rej(new Error(message)), ms); })]).finally(() => clearTimeout(t));
+}
+
+export function sleep(ms) {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Badge background colours the background sets, as Chromium reports them ([r, g, b, 255]). */
+export const BADGE_COLOURS = {
+  match: [0x18, 0x80, 0x38, 255],
+  mismatch: [0xd9, 0x30, 0x25, 255],
+  untracked: [0x80, 0x86, 0x8b, 255],
+  unreadable: [0xf2, 0x99, 0x00, 255],
+};
