@@ -433,26 +433,24 @@ fn run_rewriter(html: &str, st: &Shared, opts: &PassOptions) {
     let handlers = vec![
         // ASIN
         el!(
-            sel::ASIN_INPUT,
+            sel::INPUT,
             with_state!(st, |s, el| {
-                if s.asin_input.is_none() {
-                    s.asin_input = attr(el, "value").and_then(|v| valid_asin(&v));
-                }
-            })
-        ),
-        el!(
-            sel::ASIN_DOT0_INPUT,
-            with_state!(st, |s, el| {
-                if s.asin_dot0.is_none() {
-                    s.asin_dot0 = attr(el, "value").and_then(|v| valid_asin(&v));
-                }
-            })
-        ),
-        el!(
-            sel::ASIN_NAME_INPUT,
-            with_state!(st, |s, el| {
-                if s.asin_name.is_none() {
-                    s.asin_name = attr(el, "value").and_then(|v| valid_asin(&v));
+                // Dispatch on id/name: one `input` selector instead of three.
+                let is_id = el
+                    .get_attribute("id")
+                    .is_some_and(|v| v == sel::ASIN_INPUT_ID);
+                let name = el.get_attribute("name");
+                let slot = if is_id {
+                    &mut s.asin_input
+                } else if name.as_deref() == Some(sel::ASIN_DOT0_INPUT_NAME) {
+                    &mut s.asin_dot0
+                } else if name.as_deref() == Some(sel::ASIN_NAME_INPUT_NAME) {
+                    &mut s.asin_name
+                } else {
+                    return Ok(());
+                };
+                if slot.is_none() {
+                    *slot = attr(el, "value").and_then(|v| valid_asin(&v));
                 }
             })
         ),

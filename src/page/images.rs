@@ -3,6 +3,7 @@
 
 use memchr::memmem;
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Longest image ID accepted (real ones are 11 characters; a few legacy ones longer).
@@ -73,12 +74,55 @@ pub(crate) fn largest_dynamic_image(json: &str) -> Option<String> {
     best.map(|(_, u)| u.to_string())
 }
 
+/// One `colorImages` entry. Strings are borrowed from the page where they have no
+/// escapes (always, in practice), so parsing allocates almost nothing.
 #[derive(Deserialize)]
-struct ColorImage {
-    #[serde(rename = "hiRes")]
-    hi_res: Option<String>,
-    main: Option<BTreeMap<String, serde_json::Value>>,
-    large: Option<String>,
+struct ColorImage<'a> {
+    #[serde(rename = "hiRes", borrow)]
+    hi_res: Option<Cow<'a, str>>,
+    /// The largest URL of `main` (`{url: [w, h], ...}`), read without building a map.
+    #[serde(default, borrow, deserialize_with = "largest_of_map")]
+    main: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    large: Option<Cow<'a, str>>,
+}
+
+/// A string borrowed from the input when it has no escapes.
+#[derive(Deserialize)]
+struct Str<'a>(#[serde(borrow)] Cow<'a, str>);
+
+fn largest_of_map<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Cow<'de, str>>, D::Error> {
+    struct V;
+    impl<'de> serde::de::Visitor<'de> for V {
+        type Value = Option<Cow<'de, str>>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a map of image URLs to [width, height]")
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut m: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut best: Option<(u64, Cow<'de, str>)> = None;
+            while let Some(Str(url)) = m.next_key::<Str<'de>>()? {
+                let dims: serde_json::Value = m.next_value()?;
+                let area = dims
+                    .as_array()
+                    .and_then(|a| Some(a.first()?.as_u64()? * a.get(1)?.as_u64()?))
+                    .unwrap_or(0);
+                // Largest area wins; ties keep the first in page order.
+                if best.as_ref().map_or(true, |(b, _)| area > *b) {
+                    best = Some((area, url));
+                }
+            }
+            Ok(best.map(|(_, u)| u))
+        }
+    }
+    d.deserialize_any(V)
 }
 
 /// The image IDs of the ImageBlockATF script's `'colorImages': { 'initial': [...] }`
@@ -121,22 +165,9 @@ pub(crate) fn color_images_initial(html: &str) -> Option<Vec<String>> {
                     .hi_res
                     .as_deref()
                     .filter(|u| !u.is_empty())
-                    .map(str::to_string)
-                    .or_else(|| {
-                        let main = e.main.as_ref()?;
-                        let best = main
-                            .iter()
-                            .map(|(u, d)| {
-                                let a = d.as_array();
-                                let w = a.and_then(|a| a.first()?.as_u64()).unwrap_or(0);
-                                let h = a.and_then(|a| a.get(1)?.as_u64()).unwrap_or(0);
-                                (w * h, u)
-                            })
-                            .max_by(|x, y| x.0.cmp(&y.0).then(y.1.cmp(x.1)))?;
-                        Some(best.1.clone())
-                    })
-                    .or_else(|| e.large.clone())?;
-                image_id(&url)
+                    .or(e.main.as_deref())
+                    .or(e.large.as_deref())?;
+                image_id(url)
             })
             .take(MAX_IMAGES)
             .collect();

@@ -19,13 +19,16 @@ pub const IMG_WITH_ID: &str = "img[id]";
 
 // ---- ASIN -----------------------------------------------------------------------------
 
+/// Every `input`; the ASIN inputs are dispatched by id/name (inputs are few, and one
+/// selector is cheaper than three).
+pub const INPUT: &str = "input";
 /// `input#ASIN` — every detail page from 2017 on (e.g. amazon.com/gorilla-duct-tape-B00N150YS4-2021,
 /// amazon.co.jp/book-ruby-esoteric-4839927847-2008 has it too, as `id="ASIN" name="ASIN"`).
-pub const ASIN_INPUT: &str = "input#ASIN";
+pub const ASIN_INPUT_ID: &str = "ASIN";
 /// `input[name="ASIN.0"]` — the 2017 Kindle page (amazon.com/kindle-whole-truth-B0011UCPM4-2017).
-pub const ASIN_DOT0_INPUT: &str = r#"input[name="ASIN.0"]"#;
+pub const ASIN_DOT0_INPUT_NAME: &str = "ASIN.0";
 /// `input[name="ASIN"]` — the 2008 JP layout (amazon.co.jp/book-ruby-esoteric-4839927847-2008).
-pub const ASIN_NAME_INPUT: &str = r#"input[name="ASIN"]"#;
+pub const ASIN_NAME_INPUT_NAME: &str = "ASIN";
 
 // ---- Title ----------------------------------------------------------------------------
 
@@ -204,9 +207,7 @@ pub const ALL: &[&str] = &[
     SPAN_WITH_ID,
     A_WITH_ID,
     IMG_WITH_ID,
-    ASIN_INPUT,
-    ASIN_DOT0_INPUT,
-    ASIN_NAME_INPUT,
+    INPUT,
     TITLE_CHILD,
     OLP_TITLE,
     OLP_TITLE_CHILD,
