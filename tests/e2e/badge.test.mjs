@@ -1,0 +1,208 @@
+// End-to-end: the built extension (dist/chrome) in headless Chromium on real saved Amazon pages
+// served under their real URLs. Checks the toolbar badge and the report the background stores.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, fixture, truth, ownPage, BADGE_COLOURS } from './harness.mjs';
+
+const SWITCH = 'amazon.co.jp/nintendo-switch-neon-B07WXL5YPW-2022.html';
+// The page was saved from the English UI of amazon.co.jp (a /-/en/ URL).
+const SWITCH_URL = 'https://www.amazon.co.jp/-/en/dp/B07WXL5YPW';
+const CAPTCHA = 'amazon.com/captcha-robot-check-2019.html';
+const CAPTCHA_URL = 'https://www.amazon.com/dp/B00TEST000';
+const XSS_URL = 'https://www.amazon.co.jp/dp/B0XSSTEST1';
+const SIGNIN = 'amazon.co.jp/signin-kindle-notebook-2026.html';
+const SIGNIN_URL = 'https://www.amazon.co.jp/gp/product/B0SIGNIN01';
+
+const original = fixture(SWITCH);
+const mainId = truth(SWITCH).extra.main_image_id;
+const SWAPPED_ID = '71HiJaCkEdL';
+
+/** The same page with its main image ID replaced everywhere (a hijacked main image). */
+function swapped() {
+  const text = original.toString('latin1');
+  assert.ok(text.includes(mainId), `fixture holds its main image ${mainId}`);
+  return Buffer.from(text.split(mainId).join(SWAPPED_ID), 'latin1');
+}
+
+let h;
+let tab;
+
+before(async () => {
+  h = await launch();
+});
+
+after(async () => {
+  await h?.close();
+});
+
+test('an untracked product page gets the grey "?" badge and a stored untracked report', async () => {
+  h.serve({ [SWITCH_URL]: original });
+  tab = await h.open(SWITCH_URL);
+  const badge = await h.waitForBadge(tab.tabId, (b) => b.text !== '');
+  assert.equal(badge.text, '?');
+  assert.deepEqual(badge.color, BADGE_COLOURS.untracked);
+  const state = await h.tabState(tab.tabId);
+  assert.equal(state.report.status, 'untracked');
+  assert.equal(state.url, SWITCH_URL);
+  assert.equal(state.page.asin, 'B07WXL5YPW');
+  assert.equal(state.page.marketplace, 'amazon.co.jp');
+  assert.equal(state.page.images[0], mainId);
+});
+
+test('ui-bg-save-page from an extension page saves the listing and turns the badge green ✓', async () => {
+  const res = await h.send({ type: 'ui-bg-save-page', tabId: tab.tabId });
+  assert.equal(res.ok, true, JSON.stringify(res.error));
+  assert.equal(res.report.status, 'match');
+  assert.equal(res.listing.asin, 'B07WXL5YPW');
+  const badge = await h.waitForBadge(tab.tabId, (b) => b.text === '✓');
+  assert.deepEqual(badge.color, BADGE_COLOURS.match);
+  const got = await h.send({ type: 'ui-bg-listings-get' });
+  assert.deepEqual(got.listings.map((l) => `${l.marketplace}/${l.asin}`), ['amazon.co.jp/B07WXL5YPW']);
+  const st = await h.send({ type: 'ui-bg-tab-state', tabId: tab.tabId });
+  assert.equal(st.report.status, 'match');
+  assert.equal(st.listing.images[0], mainId);
+});
+
+test('an unknown message type is refused with a clear error', async () => {
+  const res = await h.send({ type: 'ui-bg-no-such-message' });
+  assert.equal(res.ok, false);
+  assert.match(res.error.message, /unknown message type/);
+});
+
+test('the same URL with the main image swapped gives a red badge with the count and an images.main mismatch', async () => {
+  h.serve({ [SWITCH_URL]: swapped() });
+  await tab.page.reload({ waitUntil: 'domcontentloaded' });
+  const badge = await h.waitForBadge(tab.tabId, (b) => b.text !== '' && b.text !== '✓' && b.text !== '?');
+  assert.deepEqual(badge.color, BADGE_COLOURS.mismatch);
+  const state = await h.waitForState(tab.tabId, (s) => s.report.status === 'mismatch');
+  assert.ok(Number(badge.text) >= 1, `badge ${badge.text}`);
+  assert.equal(Number(badge.text), state.report.mismatches.length);
+  const m = state.report.mismatches.find((x) => x.field === 'images.main');
+  assert.ok(m, `fields: ${state.report.mismatches.map((x) => x.field)}`);
+  assert.equal(m.expected, mainId);
+  assert.equal(m.actual, SWAPPED_ID);
+  assert.equal(m.severity, 'critical');
+  const text = await h.send({ type: 'ui-bg-report-text', tabId: tab.tabId, lang: 'en' });
+  assert.equal(text.ok, true);
+  assert.match(text.text, new RegExp(SWAPPED_ID));
+});
+
+test('after the service worker is stopped and woken, the badge and report are still right and checks go on', async () => {
+  await h.stopWorker();
+  assert.equal(h.workerStatus, 'stopped');
+  await h.wakeWorker();
+  const st = await h.send({ type: 'ui-bg-tab-state', tabId: tab.tabId });
+  assert.equal(st.ok, true);
+  assert.equal(st.report.status, 'mismatch');
+  assert.ok(st.report.mismatches.some((m) => m.field === 'images.main'));
+  const badge = await h.badge(tab.tabId);
+  assert.equal(Number(badge.text), st.report.mismatches.length);
+  assert.deepEqual(badge.color, BADGE_COLOURS.mismatch);
+  // The woken worker initialises wasm again and checks the original page as a match.
+  await h.stopWorker();
+  h.serve({ [SWITCH_URL]: original });
+  await tab.page.reload({ waitUntil: 'domcontentloaded' });
+  await h.waitForBadge(tab.tabId, (b) => b.text === '✓');
+  assert.equal((await h.tabState(tab.tabId)).report.status, 'match');
+});
+
+test('accept and unwatch through the background change the listing and re-check', async () => {
+  h.serve({ [SWITCH_URL]: swapped() });
+  await tab.page.reload({ waitUntil: 'domcontentloaded' });
+  await h.waitForState(tab.tabId, (s) => s.report.status === 'mismatch');
+  const acc = await h.send({ type: 'ui-bg-accept-field', tabId: tab.tabId, field: 'images.main' });
+  assert.equal(acc.ok, true, JSON.stringify(acc.error));
+  assert.equal(acc.listing.images[0], SWAPPED_ID);
+  assert.ok(!acc.report.mismatches.some((m) => m.field === 'images.main'));
+  const un = await h.send({ type: 'ui-bg-unwatch-field', tabId: tab.tabId, field: 'title' });
+  assert.equal(un.ok, true);
+  assert.equal(un.listing.watch.title, false);
+  const bad = await h.send({ type: 'ui-bg-accept-field', tabId: tab.tabId, field: 'no-such-field' });
+  assert.equal(bad.ok, false);
+  assert.ok(bad.error.message.length > 0);
+});
+
+test('a captcha page gets the amber "!" badge, never a mismatch', async () => {
+  h.serve({ [CAPTCHA_URL]: fixture(CAPTCHA) });
+  const t = await h.open(CAPTCHA_URL);
+  const badge = await h.waitForBadge(t.tabId, (b) => b.text !== '');
+  assert.equal(badge.text, '!');
+  assert.deepEqual(badge.color, BADGE_COLOURS.unreadable);
+  const state = await h.tabState(t.tabId);
+  assert.equal(state.report.status, 'unreadable');
+  assert.equal(state.report.page.kind, 'captcha');
+  assert.deepEqual(state.report.mismatches, []);
+  await t.page.close();
+});
+
+test('a page that is not a product page (sign-in wall under a product URL) gets no badge', async () => {
+  h.serve({ [SIGNIN_URL]: fixture(SIGNIN) });
+  const t = await h.open(SIGNIN_URL);
+  const state = await h.waitForState(t.tabId, (s) => Boolean(s.report));
+  assert.equal(state.report.status, 'not_product');
+  assert.equal((await h.badge(t.tabId)).text, '');
+  await t.page.close();
+});
+
+test('a title holding <img onerror> is stored as text and no script runs, in the page or the popup', async () => {
+  h.serve({ [XSS_URL]: ownPage('e2e-xss-title.html') });
+  const t = await h.open(XSS_URL);
+  const state = await h.waitForState(t.tabId, (s) => s.report.status === 'untracked');
+  assert.equal(state.page.title, '<img src=x onerror="document.title=\'PWNED\';window.__cgPwned=1"> 商品名');
+  assert.equal(state.page.bullets[0], '<script>window.__cgPwned=2</script> 箇条書き');
+  const saved = await h.send({ type: 'ui-bg-save-page', tabId: t.tabId });
+  assert.equal(saved.ok, true);
+  assert.equal(saved.listing.title, state.page.title);
+  const popup = await h.openPopup(t.tabId);
+  const errors = [];
+  popup.on('pageerror', (e) => errors.push(e));
+  await popup.waitForFunction(() => document.body.textContent.includes('商品名'), null, { timeout: 10000 }).catch(() => {});
+  const seen = await popup.evaluate(() => ({
+    pwned: window.__cgPwned ?? null,
+    title: document.title,
+    injectedImgs: document.querySelectorAll('img[src="x"], img[onerror], script:not([src])').length,
+  }));
+  assert.deepEqual(seen.pwned, null);
+  assert.notEqual(seen.title, 'PWNED');
+  assert.equal(seen.injectedImgs, 0);
+  assert.equal(await t.page.evaluate(() => window.__cgPwned ?? null), null);
+  assert.notEqual(await t.page.title(), 'PWNED');
+  assert.deepEqual(errors, []);
+  await popup.close();
+  await t.page.close();
+});
+
+test('options messages: export, import (malformed changes nothing), delete, settings', async () => {
+  const before = await h.send({ type: 'ui-bg-listings-get' });
+  assert.equal(before.listings.length, 2);
+  const exp = await h.send({ type: 'ui-bg-export' });
+  assert.equal(exp.ok, true);
+  assert.match(exp.filename, /^catalog-guard-listings-\d{4}-\d{2}-\d{2}\.json$/);
+  assert.equal(JSON.parse(exp.text).listings.length, 2);
+
+  const broken = await h.send({ type: 'ui-bg-import-apply', text: '{"format": "catalog-guard/listings", "version": 1, "listings": [', mode: 'replace' });
+  assert.equal(broken.ok, false);
+  assert.ok(broken.error.message.length > 0);
+  assert.equal((await h.send({ type: 'ui-bg-listings-get' })).listings.length, 2);
+
+  const del = await h.send({ type: 'ui-bg-listings-delete', keys: ['amazon.co.jp/B07WXL5YPW'] });
+  assert.equal(del.ok, true);
+  assert.equal((await h.send({ type: 'ui-bg-listings-get' })).listings.length, 1);
+  // The open tab for that ASIN is re-checked: now untracked.
+  await h.waitForBadge(tab.tabId, (b) => b.text === '?');
+
+  const prev = await h.send({ type: 'ui-bg-import-preview', text: exp.text });
+  assert.equal(prev.ok, true);
+  assert.equal(prev.preview.total, 2);
+  const imp = await h.send({ type: 'ui-bg-import-apply', text: exp.text, mode: 'merge' });
+  assert.equal(imp.ok, true, JSON.stringify(imp.error));
+  assert.equal((await h.send({ type: 'ui-bg-listings-get' })).listings.length, 2);
+  await h.waitForBadge(tab.tabId, (b) => b.text !== '?' && b.text !== '');
+
+  const set = await h.send({ type: 'ui-bg-settings-set', settings: { language: 'ja', badge_on_match: false } });
+  assert.equal(set.ok, true, JSON.stringify(set.error));
+  assert.equal(set.settings.language, 'ja');
+  const got = await h.send({ type: 'ui-bg-settings-get' });
+  assert.equal(got.settings.language, 'ja');
+  assert.equal(got.settings.badge_on_match, false);
+});
