@@ -63,6 +63,8 @@ export function firefoxManifest(base, kindRs) {
       strict_min_version: '140.0',
       data_collection_permissions: { required: ['none'] },
     },
+    // Firefox for Android reads data_collection_permissions from 142 on.
+    gecko_android: { strict_min_version: '142.0' },
   };
   return m;
 }

@@ -248,11 +248,6 @@ export async function launch({ extensionDir = path.join(ROOT, 'dist/chrome'), he
   return h;
 }
 
-function withTimeout(promise, ms, message) {
-  let t;
-  return Promise.race([promise, new Promise((_, rej) => { t = setTimeout(() => rej(new Error(message)), ms); })]).finally(() => clearTimeout(t));
-}
-
 export function sleep(ms) {
   return new Promise((r) => setTimeout(r, ms));
 }
