@@ -608,8 +608,7 @@ fn run_rewriter(html: &str, st: &Shared, opts: &PassOptions) {
         ),
         el!(
             sel::DESCRIPTION_BLOCKS,
-            with_state!(st, |s, el| {
-                let _ = &el;
+            with_state!(st, |s, _el| {
                 s.description.push(" ", false, MAX_DESCRIPTION);
             })
         ),
@@ -693,8 +692,7 @@ fn run_rewriter(html: &str, st: &Shared, opts: &PassOptions) {
             ),
             el!(
                 sel::OLP_OFFER,
-                with_state!(st, |s, el| {
-                    let _ = &el;
+                with_state!(st, |s, _el| {
                     s.olp_offers = s.olp_offers.saturating_add(1);
                 })
             ),
@@ -716,8 +714,7 @@ fn run_rewriter(html: &str, st: &Shared, opts: &PassOptions) {
     for contributor in sel::BYLINE_CONTRIBUTORS {
         handlers.push(el!(
             contributor,
-            with_state!(st, |s, el| {
-                let _ = &el;
+            with_state!(st, |s, _el| {
                 if s.byline.active {
                     s.byline_has_contributors = true;
                 }
