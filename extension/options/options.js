@@ -1,6 +1,6 @@
 // Options page: saved listings (search, paging, edit, delete), export and
 // import, language. Talks to the background only through the messages in TEAM.md.
-import { initI18n, applyI18n, t } from '../ui/i18n.js';
+import { initI18n, applyI18n, t, currentLanguage } from '../ui/i18n.js';
 import { h, replaceChildren } from '../ui/dom.js';
 import { send as sendTyped } from '../lib/messages.js';
 import { thumbnail, isImageId } from '../ui/images.js';
@@ -8,18 +8,18 @@ import { formatTime } from '../ui/render.js';
 
 const PAGE_SIZE = 50;
 
-/** Watch flags in display order with their message keys. */
+/** Watch flags in display order: [flag, checkbox label key, short name key for the table]. */
 const WATCH_FLAGS = [
-  ['title', 'watchTitle'],
-  ['brand', 'watchBrand'],
-  ['main_image', 'watchMainImage'],
-  ['gallery', 'watchGallery'],
-  ['variations', 'watchVariations'],
-  ['breadcrumb', 'watchBreadcrumb'],
-  ['bullets', 'watchBullets'],
-  ['description', 'watchDescription'],
-  ['seller', 'watchSeller'],
-  ['offers', 'watchOffers'],
+  ['title', 'watchTitle', 'fieldTitle'],
+  ['brand', 'watchBrand', 'fieldBrand'],
+  ['main_image', 'watchMainImage', 'fieldImagesMain'],
+  ['gallery', 'watchGallery', 'fieldImagesGallery'],
+  ['variations', 'watchVariations', 'fieldVariations'],
+  ['breadcrumb', 'watchBreadcrumb', 'fieldBreadcrumb'],
+  ['bullets', 'watchBullets', 'fieldBullets'],
+  ['description', 'watchDescription', 'fieldDescription'],
+  ['seller', 'watchSeller', 'fieldSeller'],
+  ['offers', 'watchOffers', 'fieldOffers'],
 ];
 
 const $ = (id) => document.getElementById(id);
@@ -84,7 +84,7 @@ function applyFilter(resetPage = true) {
 
 function watchedNames(l) {
   const w = l.watch || {};
-  return WATCH_FLAGS.filter(([flag]) => w[flag]).map(([, key]) => t(key));
+  return WATCH_FLAGS.filter(([flag]) => w[flag]).map(([, , key]) => t(key));
 }
 
 function renderRow(entry) {
@@ -97,7 +97,7 @@ function renderRow(entry) {
     h('td', { class: 'cell-asin' }, l.asin, l.sku ? h('span', { class: 'sku', text: `${t('fieldSku')}: ${l.sku}` }) : null),
     h('td', { class: 'cell-marketplace', text: l.marketplace }),
     h('td', { class: 'cell-title', text: l.title || '' }),
-    h('td', { class: 'cell-watched', title: watched.join(', ') }, t('watchedCount', [String(watched.length), String(WATCH_FLAGS.length)]), h('br'), watched.join('・')),
+    h('td', { class: 'cell-watched', title: watched.join(', ') }, t('watchedCount', [String(watched.length), String(WATCH_FLAGS.length)]), h('br'), watched.join(currentLanguage() === 'ja' ? '・' : ', ')),
     h('td', { class: 'cell-updated', text: formatTime(l.updated_at) }),
     h(
       'td',
@@ -128,7 +128,8 @@ function renderTable() {
   const slice = state.filtered.slice(start, start + PAGE_SIZE);
 
   replaceChildren($('rows'), slice.map(renderRow));
-  $('count').textContent = shown === total ? t('optionsCount', [String(total)]) : t('optionsCountFiltered', [String(shown), String(total)]);
+  if (shown !== total) $('count').textContent = t('optionsCountFiltered', [String(shown), String(total)]);
+  else $('count').textContent = total === 1 ? t('optionsCountOne') : t('optionsCount', [String(total)]);
   const empty = $('empty');
   empty.hidden = shown > 0;
   empty.textContent = total === 0 ? t('optionsEmpty') : t('optionsNoResults');
