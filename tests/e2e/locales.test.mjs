@@ -113,3 +113,11 @@ test('formatMessage substitutes placeholders like chrome.i18n.getMessage', () =>
   assert.equal(formatMessage(en.errorPrefix, ['$1 <b>']), 'Error: $1 <b>');
   assert.equal(formatMessage(undefined, []), '');
 });
+
+test('the store name and description fit Chrome Web Store limits in both languages', () => {
+  for (const table of [en, ja]) {
+    assert.ok(table.extName.message.length <= 75, 'extName longer than 75 characters');
+    assert.ok(table.extDescription.message.length <= 132, `extDescription is ${table.extDescription.message.length} characters (max 132)`);
+  }
+  assert.match(ja.extDescription.message, /相乗り/);
+});
