@@ -370,9 +370,11 @@ fn record_variation(s: &mut State, dim: String, raw: &str) {
 pub fn extract(html: &str, url: Option<&str>) -> ProductPage {
     let st: Shared = Rc::new(RefCell::new(State::default()));
     let gallery = images::color_images_initial(html);
+    let offer_listing = url.map_or(true, |u| !is_detail_url(u));
     let opts = PassOptions {
-        offer_listing: url.map_or(true, |u| !is_detail_url(u)),
+        offer_listing,
         alt_images: gallery.is_none(),
+        page_urls: offer_listing || url.and_then(kind::marketplace_of).is_none(),
     };
     run_rewriter(html, &st, &opts);
     let state = std::mem::take(&mut *st.borrow_mut());
@@ -412,6 +414,9 @@ struct PassOptions {
     offer_listing: bool,
     /// The media block's gallery slots (only when the ImageBlockATF script is missing).
     alt_images: bool,
+    /// The page's own URLs (canonical link, og:url): only needed when the given URL
+    /// does not name the marketplace, or for an offer listing's ASIN.
+    page_urls: bool,
 }
 
 fn run_rewriter(html: &str, st: &Shared, opts: &PassOptions) {
@@ -648,25 +653,29 @@ fn run_rewriter(html: &str, st: &Shared, opts: &PassOptions) {
             sel::OLP_LINK_WIDGET,
             text_capture(st, |s| &mut s.olp_link, false, MAX_TEXT)
         ),
-        // Marketplace
-        el!(
-            sel::CANONICAL,
-            with_state!(st, |s, el| {
-                if s.canonical.is_none() {
-                    s.canonical = attr(el, "href");
-                }
-            })
-        ),
-        el!(
-            sel::OG_URL,
-            with_state!(st, |s, el| {
-                if s.og_url.is_none() {
-                    s.og_url = attr(el, "content");
-                }
-            })
-        ),
     ];
     let mut handlers = handlers;
+    if opts.page_urls {
+        handlers.extend([
+            // Marketplace
+            el!(
+                sel::CANONICAL,
+                with_state!(st, |s, el| {
+                    if s.canonical.is_none() {
+                        s.canonical = attr(el, "href");
+                    }
+                })
+            ),
+            el!(
+                sel::OG_URL,
+                with_state!(st, |s, el| {
+                    if s.og_url.is_none() {
+                        s.og_url = attr(el, "content");
+                    }
+                })
+            ),
+        ]);
+    }
     if opts.offer_listing {
         handlers.extend([
             el!(sel::OLP_TITLE, {
