@@ -384,19 +384,32 @@ async function onImportFile() {
 
 // ---------------------------------------------------------------- settings
 
-async function onLanguage() {
-  const language = $('language').value;
+/** Saves the settings with `change` applied; returns false (and says why) on failure. */
+async function saveSettings(change) {
   try {
-    const settings = { ...state.settings, language };
+    const settings = { ...state.settings, ...change };
     const res = await send({ type: 'ui-bg-settings-set', settings });
     state.settings = res.settings || settings;
-    await initI18n({ language });
-    applyI18n(document);
-    renderTable();
-    notify(t('settingsSaved'));
+    return true;
   } catch (err) {
     notify(t('errorPrefix', [errorText(err)]), 'error');
+    return false;
   }
+}
+
+async function onLanguage() {
+  const language = $('language').value;
+  if (!(await saveSettings({ language }))) return;
+  await initI18n({ language });
+  applyI18n(document);
+  renderTable();
+  notify(t('settingsSaved'));
+}
+
+async function onBadgeOnMatch() {
+  const box = $('badge-on-match');
+  if (await saveSettings({ badge_on_match: box.checked })) notify(t('settingsSaved'));
+  else box.checked = !box.checked;
 }
 
 // -------------------------------------------------------------------- main
@@ -416,6 +429,7 @@ async function main() {
   }
   applyI18n(document);
   $('language').value = ['auto', 'ja', 'en'].includes(language) ? language : 'auto';
+  $('badge-on-match').checked = state.settings.badge_on_match !== false;
 
   let timer = null;
   $('search').addEventListener('input', () => {
@@ -438,6 +452,7 @@ async function main() {
   $('export').addEventListener('click', doExport);
   $('import-file').addEventListener('change', onImportFile);
   $('language').addEventListener('change', onLanguage);
+  $('badge-on-match').addEventListener('change', onBadgeOnMatch);
 
   try {
     await loadListings();

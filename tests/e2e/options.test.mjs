@@ -230,3 +230,19 @@ test('the language override switches the page to Japanese and is saved', async (
   await page.locator('#listings-heading', { hasText: 'Saved listings' }).waitFor();
   await page.close();
 });
+
+test('"show ✓ when a page matches" is saved', async () => {
+  const page = await openOptions();
+  const box = page.locator('#badge-on-match');
+  assert.ok(await box.isChecked());
+  await box.uncheck();
+  await page.locator('#notice', { hasText: 'Settings saved.' }).waitFor();
+  const settings = await (await ext.worker()).evaluate(async () => (await chrome.storage.local.get('settings')).settings);
+  assert.match(JSON.stringify(settings), /"badge_on_match":false/);
+  await page.reload();
+  await page.locator('body[data-ready="true"]').waitFor();
+  assert.ok(!(await page.locator('#badge-on-match').isChecked()));
+  await page.locator('#badge-on-match').check();
+  await page.locator('#notice', { hasText: 'Settings saved.' }).waitFor();
+  await page.close();
+});
