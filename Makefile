@@ -24,7 +24,7 @@ test-native:
 
 # wasm-bindgen-test in headless Chromium (chromedriver): tests/wasm*.rs.
 test-wasm:
-	cargo test --target wasm32-unknown-unknown --test wasm --test wasm_worker
+	cargo test --target wasm32-unknown-unknown --lib wasm::
 
 test-e2e: build
 	node --test --test-concurrency=1 tests/e2e/
@@ -33,6 +33,7 @@ lint-rust:
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --lib --profile test -- -D warnings
 
 lint-js: $(NODE_MODULES)
 	npm run lint

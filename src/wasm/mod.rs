@@ -10,9 +10,9 @@
 //! only `js_sys::global()` exists.
 
 use crate::check::{self, Report};
+use crate::import::export_file;
 use crate::listing::{self, Listing, ListingsFile};
 use crate::page::{self, ProductPage};
-use crate::import::export_file;
 use crate::store::{settings, sync};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -164,9 +164,12 @@ impl Failure {
 
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     let ser = serde_wasm_bindgen::Serializer::json_compatible();
-    value
-        .serialize(&ser)
-        .map_err(|e| fail(Failure::new(format!("cannot serialise the answer: {e}"), Value::Null)))
+    value.serialize(&ser).map_err(|e| {
+        fail(Failure::new(
+            format!("cannot serialise the answer: {e}"),
+            Value::Null,
+        ))
+    })
 }
 
 fn fail(f: Failure) -> JsValue {
@@ -302,8 +305,10 @@ fn run(command: Command) -> Result<JsValue, JsValue> {
 /// [`settings::migrate`] does not read them as the unversioned v0 shape.
 fn with_version(mut s: Value) -> Value {
     if let Value::Object(m) = &mut s {
-        m.entry("version")
-            .or_insert(Value::from(settings::VERSION));
+        m.entry("version").or_insert(Value::from(settings::VERSION));
     }
     s
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,204 @@
+//! wasm-bindgen tests of `invoke` in headless Chromium (lib unit tests, so that building them
+//! does not build the native CLI binary for wasm32; run by `make test-wasm`).
+
+use super::invoke;
+use js_sys::{Reflect, JSON};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+/// The URL the synthetic page is read under.
+const URL: &str = "https://www.amazon.co.jp/dp/B0WASMTEST";
+
+/// A small synthetic amazon.co.jp product page.
+const PAGE: &str = r#"<!doctype html>
+<html lang="ja-jp"><head><meta charset="utf-8"><title>Amazon.co.jp: テスト タンブラー</title></head>
+<body><div id="dp-container">
+<img id="landingImage" src="https://m.media-amazon.com/images/I/61WasmMainL._AC_SX679_.jpg" data-old-hires="https://m.media-amazon.com/images/I/61WasmMainL._AC_SL1500_.jpg">
+<a id="bylineInfo" href="/stores/x">ブランド: テスト工房</a>
+<span id="productTitle"> テスト工房 真空断熱タンブラー 420ml ブラック </span>
+<div id="variation_color_name"><span class="selection">ブラック</span></div>
+<div id="feature-bullets"><ul><li><span class="a-list-item">保温・保冷</span></li></ul></div>
+<input type="hidden" id="ASIN" value="B0WASMTEST">
+</div></body></html>"#;
+
+/// `s` as a JSON string literal.
+fn json_str(s: &str) -> String {
+    JSON::stringify(&JsValue::from_str(s))
+        .unwrap()
+        .as_string()
+        .unwrap()
+}
+
+/// `invoke({type, args})` with `args` given as JSON text; panics on an error.
+fn call(ty: &str, args_json: &str) -> JsValue {
+    try_call(ty, args_json).unwrap_or_else(|e| panic!("{ty} failed: {}", text(&e)))
+}
+
+/// `invoke({type, args})` with `args` given as JSON text.
+fn try_call(ty: &str, args_json: &str) -> Result<JsValue, JsValue> {
+    let req = js_sys::Object::new();
+    Reflect::set(&req, &"type".into(), &ty.into()).unwrap();
+    let args = JSON::parse(args_json).expect("args JSON");
+    Reflect::set(&req, &"args".into(), &args).unwrap();
+    invoke(req.into())
+}
+
+/// A JS value as JSON text.
+fn text(v: &JsValue) -> String {
+    JSON::stringify(v)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default()
+}
+
+/// `v[key]` as a string.
+fn get_str(v: &JsValue, key: &str) -> Option<String> {
+    Reflect::get(v, &key.into()).ok()?.as_string()
+}
+
+/// extract -> save -> check against the saved listing is a match.
+fn round_trip() {
+    let page = call(
+        "extract",
+        &format!(
+            r#"{{"url": {}, "html": {}}}"#,
+            json_str(URL),
+            json_str(PAGE)
+        ),
+    );
+    assert_eq!(get_str(&page, "kind").as_deref(), Some("product"));
+    assert_eq!(get_str(&page, "asin").as_deref(), Some("B0WASMTEST"));
+    assert_eq!(
+        get_str(&page, "marketplace").as_deref(),
+        Some("amazon.co.jp")
+    );
+    assert_eq!(
+        get_str(&page, "title").as_deref(),
+        Some("テスト工房 真空断熱タンブラー 420ml ブラック")
+    );
+    let page_json = text(&page);
+    let listing = call(
+        "save",
+        &format!(r#"{{"page": {page_json}, "now_ms": 1795000000000}}"#),
+    );
+    assert_eq!(get_str(&listing, "asin").as_deref(), Some("B0WASMTEST"));
+    assert_eq!(
+        get_str(&listing, "saved_at").as_deref(),
+        Some("2026-11-18T11:06:40Z")
+    );
+    let listing_json = text(&listing);
+    let report = call(
+        "check",
+        &format!(
+            r#"{{"listings": [{listing_json}], "page": {page_json}, "now_ms": 1795000000000}}"#
+        ),
+    );
+    assert_eq!(
+        get_str(&report, "status").as_deref(),
+        Some("match"),
+        "{}",
+        text(&report)
+    );
+}
+
+/// The same page with another main image is a mismatch on `images.main`.
+fn swapped_image() {
+    let page = call(
+        "extract",
+        &format!(
+            r#"{{"url": {}, "html": {}}}"#,
+            json_str(URL),
+            json_str(PAGE)
+        ),
+    );
+    let listing = call(
+        "save",
+        &format!(r#"{{"page": {}, "now_ms": 1795000000000}}"#, text(&page)),
+    );
+    let hijacked = PAGE.replace("61WasmMainL", "71HiJaCkEdL");
+    let report = call(
+        "extract_check",
+        &format!(
+            r#"{{"url": {}, "html": {}, "listings": [{}], "now_ms": 1795000001000}}"#,
+            json_str(URL),
+            json_str(&hijacked),
+            text(&listing)
+        ),
+    );
+    assert_eq!(get_str(&report, "status").as_deref(), Some("mismatch"));
+    let t = text(&report);
+    assert!(t.contains(r#""field":"images.main""#), "{t}");
+    assert!(t.contains("71HiJaCkEdL"), "{t}");
+}
+
+/// Unknown types, missing args and refused operations throw `{message, details}`.
+fn bad_requests() {
+    let e = try_call("no_such_command", "{}").unwrap_err();
+    let msg = get_str(&e, "message").expect("message");
+    assert!(msg.contains("bad request"), "{msg}");
+    assert!(Reflect::has(&e, &"details".into()).unwrap());
+
+    let e = try_call("extract", r#"{"url": "x"}"#).unwrap_err();
+    assert!(get_str(&e, "message").unwrap().contains("html"));
+
+    let e = try_call("parse_listings", r#"{"text": "{\"format\": 1"}"#).unwrap_err();
+    assert!(!get_str(&e, "message").unwrap().is_empty());
+    let details = Reflect::get(&e, &"details".into()).unwrap();
+    assert!(Reflect::get(&details, &"line".into())
+        .unwrap()
+        .as_f64()
+        .is_some());
+
+    let not_product = call(
+        "extract",
+        r#"{"url": "https://www.amazon.co.jp/s?k=x", "html": "<html><body>検索</body></html>"}"#,
+    );
+    let e = try_call(
+        "save",
+        &format!(r#"{{"page": {}, "now_ms": 0}}"#, text(&not_product)),
+    )
+    .unwrap_err();
+    assert!(get_str(&e, "message").unwrap().contains("cannot be saved"));
+
+    // A request that is not even an object.
+    let e = invoke(JsValue::from_f64(3.0)).unwrap_err();
+    assert!(get_str(&e, "message").is_some());
+}
+#[wasm_bindgen_test]
+fn extract_save_check_is_a_match() {
+    round_trip();
+}
+
+#[wasm_bindgen_test]
+fn a_swapped_main_image_is_a_mismatch() {
+    swapped_image();
+}
+
+#[wasm_bindgen_test]
+fn bad_requests_throw_message_and_details() {
+    bad_requests();
+}
+
+#[wasm_bindgen_test]
+fn maps_become_plain_objects() {
+    let page = call(
+        "extract",
+        &format!(
+            r#"{{"url": {}, "html": {}}}"#,
+            json_str(URL),
+            json_str(PAGE)
+        ),
+    );
+    let variations = Reflect::get(&page, &"variations".into()).unwrap();
+    // json_compatible: a plain object, not a JS Map.
+    assert!(variations.is_object());
+    assert!(!variations.is_instance_of::<js_sys::Map>());
+    assert_eq!(
+        Reflect::get(&variations, &"color_name".into())
+            .unwrap()
+            .as_string()
+            .as_deref(),
+        Some("ブラック")
+    );
+}
