@@ -94,7 +94,7 @@ function renderRow(entry) {
     'tr',
     { attrs: { 'data-key': entry.key } },
     h('td', { class: 'cell-image' }, l.images && l.images[0] ? thumbnail(l.images[0], { size: 75, caption: false }) : null),
-    h('td', { class: 'cell-asin' }, l.asin, l.sku ? h('span', { class: 'sku', text: `${t('fieldSku')}: ${l.sku}` }) : null),
+    h('th', { class: 'cell-asin', attrs: { scope: 'row' } }, l.asin, l.sku ? h('span', { class: 'sku', text: `${t('fieldSku')}: ${l.sku}` }) : null),
     h('td', { class: 'cell-marketplace', text: l.marketplace }),
     h('td', { class: 'cell-title', text: l.title || '' }),
     h('td', { class: 'cell-watched', title: watched.join(', ') }, t('watchedCount', [String(watched.length), String(WATCH_FLAGS.length)]), h('br'), watched.join(currentLanguage() === 'ja' ? '・' : ', ')),
