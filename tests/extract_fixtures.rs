@@ -249,6 +249,16 @@ fn sellers_and_descriptions_on_real_pages() {
         charmast.images
     );
 
+    // "Sold by <a ...seller=ID>X</a> and Fulfilled by Amazon." without sellerProfileTriggerId.
+    let cd = read("amazon.ca/cd-greta-van-fleet-anthem-B07H57DNVV-2019.html");
+    let seller = cd.seller.expect("seller");
+    assert_eq!(seller.name, "Cousin Floyd");
+    assert_eq!(seller.id.as_deref(), Some("A3R342797AGDDU"));
+    let fr = read("amazon.fr/book-confidence-code-girls-0062796984-2019.html");
+    let seller = fr.seller.expect("seller");
+    assert_eq!(seller.name, "livres_allemands");
+    assert_eq!(seller.id.as_deref(), Some("A2VSCSN8IXFNBL"));
+
     let de = read("amazon.de/chair-cover-B01LW7X0JJ-2019.html");
     assert_eq!(
         de.seller.as_ref().map(|s| s.name.as_str()),

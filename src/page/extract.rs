@@ -282,6 +282,7 @@ struct State {
     offer_display_seller: Capture,
     tabular_seller: Capture,
     merchant_info: Capture,
+    merchant_link_id: Option<String>,
 
     olp_offers: u32,
     olp_link: Capture,
@@ -643,6 +644,15 @@ fn run_rewriter(html: &str, st: &Shared, opts: &PassOptions) {
             text_capture(st, |s| &mut s.tabular_seller, false, MAX_TEXT)
         ),
         el!(sel::MERCHANT_INFO, capture(|s| &mut s.merchant_info)),
+        el!(
+            sel::MERCHANT_INFO_LINK,
+            with_state!(st, |s, el| {
+                if s.merchant_info.active && s.merchant_link_id.is_none() {
+                    s.merchant_link_id =
+                        attr(el, "href").and_then(|h| text::seller_id_from_href(&h));
+                }
+            })
+        ),
         tx!(
             sel::MERCHANT_INFO,
             text_capture(st, |s| &mut s.merchant_info, false, MAX_TEXT)
@@ -1002,15 +1012,21 @@ fn build(html: &str, url: Option<&str>, s: State, gallery: Option<Vec<String>>) 
             name,
         })
     } else {
-        s.offer_display_seller
+        match s
+            .offer_display_seller
             .value()
             .or_else(|| s.tabular_seller.value())
-            .or_else(|| {
-                s.merchant_info
-                    .value()
-                    .and_then(|t| text::seller_from_sentence(&t))
-            })
-            .map(|name| Seller { id: None, name })
+        {
+            Some(name) => Some(Seller { id: None, name }),
+            None => s
+                .merchant_info
+                .value()
+                .and_then(|t| text::seller_from_sentence(&t))
+                .map(|name| Seller {
+                    id: s.merchant_link_id,
+                    name,
+                }),
+        }
     };
 
     let offer_count = s

@@ -137,6 +137,9 @@ pub const SELLER_LINK_ID: &str = "sellerProfileTriggerId";
 /// "Ships from and sold by Amazon.com." (amazon.com/gorilla-duct-tape-B00N150YS4-2021),
 /// "Verkauf und Versand durch Amazon." (amazon.de/book-confidence-code-girls-0062796984-2019).
 pub const MERCHANT_INFO: &str = "div#merchant-info";
+/// The seller's link inside #merchant-info, with `seller=ID`
+/// ("Sold by <a>Cousin Floyd</a> and Fulfilled by Amazon": amazon.ca/cd-greta-van-fleet-anthem-B07H57DNVV-2019).
+pub const MERCHANT_INFO_LINK: &str = "div#merchant-info a";
 /// 2024+ offer display "Sold by" value (amazon.com/charmast-power-bank-B0DR8G428S-2026).
 pub const OFFER_DISPLAY_SELLER: &str = r#"div[offer-display-feature-name="desktop-merchant-info"] span.offer-display-feature-text-message"#;
 /// 2021–2023 tabular buy box rows ("Ships from" / 出荷元, "Sold by" / 販売元);
@@ -228,6 +231,7 @@ pub const ALL: &[&str] = &[
     DESCRIPTION,
     DESCRIPTION_BLOCKS,
     MERCHANT_INFO,
+    MERCHANT_INFO_LINK,
     OFFER_DISPLAY_SELLER,
     TABULAR_ROW,
     OLP_OFFER,
