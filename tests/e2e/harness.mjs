@@ -92,6 +92,7 @@ export async function launch({ extensionDir = path.join(ROOT, 'dist/chrome'), he
   });
   const pages = new Map();
   const gone = new WeakSet(); // stopped workers Playwright may still list
+  let imageFor = null; // url -> PNG bytes for Amazon image hosts (else TINY_PNG)
   await context.route((url) => url.protocol === 'http:' || url.protocol === 'https:', async (route) => {
     const url = route.request().url();
     const u = new URL(url);
@@ -100,7 +101,10 @@ export async function launch({ extensionDir = path.join(ROOT, 'dist/chrome'), he
       const p = pages.get(key);
       return route.fulfill({ status: 200, contentType: p.contentType, body: p.body });
     }
-    if (IMAGE_HOST.test(u.hostname)) return route.fulfill({ status: 200, contentType: 'image/png', body: TINY_PNG });
+    if (IMAGE_HOST.test(u.hostname)) {
+      const body = (imageFor && imageFor(url)) || TINY_PNG;
+      return route.fulfill({ status: 200, contentType: 'image/png', body });
+    }
     if (AMAZON_HOST.test(u.hostname)) return route.fulfill({ status: 404, contentType: 'text/plain', body: '' });
     return route.abort();
   });
@@ -121,6 +125,10 @@ export async function launch({ extensionDir = path.join(ROOT, 'dist/chrome'), he
     /** Serves `body` (string or Buffer) at each URL; `contentType` defaults to HTML. */
     serve(map, contentType = 'text/html; charset=utf-8') {
       for (const [url, body] of Object.entries(map)) pages.set(url.split('#')[0], { body, contentType });
+    },
+    /** Answers Amazon image requests with `fn(url)` (PNG bytes; null/undefined = the tiny PNG). */
+    serveImages(fn) {
+      imageFor = fn;
     },
     /** Opens `url` in a new tab; returns {page, tabId}. */
     async open(url, page = null) {
