@@ -164,6 +164,22 @@ fn charset_detection() {
 }
 
 #[test]
+fn title_own_text_and_wrapped_title() {
+    // Own text only when the title has it (a nested "Original recording" is not title)…
+    let own = extract(
+        r#"<input id="ASIN" value="B0OWNTEXT1"><span id="productTitle"> Anthem <span>Original recording</span> </span>"#,
+        None,
+    );
+    assert_eq!(own.title.as_deref(), Some("Anthem"));
+    // …but a title wrapped entirely in a child element is still read, never "missing".
+    let wrapped = extract(
+        r#"<input id="ASIN" value="B0WRAPPED1"><span id="productTitle"> <span class="a">ケトル　黒</span> </span>"#,
+        None,
+    );
+    assert_eq!(wrapped.title.as_deref(), Some("ケトル\u{3000}黒"));
+}
+
+#[test]
 fn never_panics_on_hostile_input() {
     // Arbitrary bytes (a simple deterministic generator; no extra crates).
     let mut x: u64 = 0x9E37_79B9_7F4A_7C15;

@@ -170,6 +170,10 @@ fn push_capped(buf: &mut String, s: &str, cap: usize) {
 #[derive(Default)]
 struct Capture {
     raw: String,
+    /// For own-text captures: the text inside child elements, used only when the
+    /// element has no own text at all (`<span id="productTitle"><span>T</span></span>`),
+    /// so that a wrapped title is never reported missing.
+    nested: String,
     /// Inside the element being captured.
     active: bool,
     /// A complete element was captured; later matches are ignored.
@@ -190,22 +194,28 @@ impl Capture {
 
     fn finish(&mut self) {
         self.active = false;
-        if text::collapse_ws(&self.raw).is_empty() {
-            self.raw.clear();
-        } else {
+        if clean(&self.raw).is_some() || clean(&self.nested).is_some() {
             self.done = true;
+        } else {
+            self.raw.clear();
+            self.nested.clear();
         }
     }
 
     fn push(&mut self, s: &str, own_only: bool, cap: usize) {
-        if self.active && (!own_only || self.depth == 0) {
+        if !self.active {
+            return;
+        }
+        if !own_only || self.depth == 0 {
             push_capped(&mut self.raw, s, cap);
+        } else {
+            push_capped(&mut self.nested, s, cap);
         }
     }
 
     fn value(&self) -> Option<String> {
         if self.done {
-            clean(&self.raw)
+            clean(&self.raw).or_else(|| clean(&self.nested))
         } else {
             None
         }
