@@ -204,6 +204,12 @@ fn never_panics_on_hostile_input() {
         let page = extract(&html[..i], None);
         assert!(page.images.len() <= 2);
     }
+    // A page cut off inside the title still yields what was read.
+    let cut = extract(
+        "<input id=ASIN value=B0TRUNCATE><span id=productTitle>Kettle 0.8 L bl",
+        None,
+    );
+    assert_eq!(cut.title.as_deref(), Some("Kettle 0.8 L bl"));
     // Unclosed elements everywhere, deep nesting, bogus attributes.
     let nasty = format!(
         "<span id=productTitle>{}<div id=feature-bullets><li>{}<select name=dropdown_selected_x><option selected>{}",

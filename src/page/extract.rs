@@ -301,6 +301,30 @@ struct State {
     og_url: Option<String>,
 }
 
+impl State {
+    /// Finishes captures whose end tag never came (truncated or malformed pages), so a
+    /// page cut off inside its title still yields the title read so far.
+    fn finish_open(&mut self) {
+        for c in [
+            &mut self.title,
+            &mut self.ebooks_title,
+            &mut self.bt_title,
+            &mut self.olp_title,
+            &mut self.byline,
+            &mut self.description,
+            &mut self.seller_link,
+            &mut self.offer_display_seller,
+            &mut self.tabular_seller,
+            &mut self.merchant_info,
+            &mut self.olp_link,
+        ] {
+            if c.active {
+                c.finish();
+            }
+        }
+    }
+}
+
 type Shared = Rc<RefCell<State>>;
 
 /// Attribute value with entities decoded.
@@ -388,7 +412,8 @@ pub fn extract(html: &str, url: Option<&str>) -> ProductPage {
         page_urls: offer_listing || url.and_then(kind::marketplace_of).is_none(),
     };
     run_rewriter(html, &st, &opts);
-    let state = std::mem::take(&mut *st.borrow_mut());
+    let mut state = std::mem::take(&mut *st.borrow_mut());
+    state.finish_open();
     build(html, url, state, gallery)
 }
 
