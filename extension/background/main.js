@@ -112,17 +112,34 @@ async function clearTab(tabId) {
 
 // ------------------------------------------------------------------ checks
 
+// The last few page checks' timings (ms), for `make bench-wasm` and debugging:
+// {url, bytes, cold, total (content script start -> badge set), wasm (extract + check), storage}.
+const timings = [];
+globalThis.cgTimings = timings;
+let checksSinceStart = 0;
+
 // Per-tab sequence numbers: a slower, older check never overwrites a newer one.
 const tabSeq = new Map();
 
 /** Extract + check a page the content script sent, then badge and remember it. */
-async function onPage(tabId, url, html) {
+async function onPage(tabId, url, html, started) {
   const seq = (tabSeq.get(tabId) ?? 0) + 1;
   tabSeq.set(tabId, seq);
+  const cold = checksSinceStart++ === 0;
+  const t0 = performance.now();
   const [map, settings] = await Promise.all([loadListings(), loadSettings()]);
+  await wasm();
+  const t1 = performance.now();
   const report = await core('extract_check', { url, html, listings: Object.values(map), now_ms: Date.now() });
+  const t2 = performance.now();
   if (tabSeq.get(tabId) !== seq) return { report, stale: true };
   await publish(tabId, report, url, settings);
+  timings.push({
+    url, bytes: html.length, cold, status: report.status,
+    total: typeof started === 'number' ? Date.now() - started : null,
+    wasm: t2 - t1, storage_and_init: t1 - t0, publish: performance.now() - t2,
+  });
+  if (timings.length > 200) timings.shift();
   return { report };
 }
 
@@ -309,7 +326,7 @@ async function dispatch(msg, sender) {
   if (msg.type === 'cs-bg-page') {
     if (!fromContentScript(sender)) throw failure('cs-bg-page is only accepted from the content script', { kind: 'sender' });
     if (typeof msg.html !== 'string' || typeof msg.url !== 'string') throw failure('cs-bg-page needs {url, html}', { kind: 'request' });
-    const { report } = await onPage(sender.tab.id, msg.url, msg.html);
+    const { report } = await onPage(sender.tab.id, msg.url, msg.html, msg.started);
     return { status: report.status };
   }
   const handler = Object.hasOwn(uiHandlers, msg.type) ? uiHandlers[msg.type] : null;

@@ -27,13 +27,14 @@
   function send() {
     if (!alive) return;
     if (!api?.runtime?.id) { stop(); return; } // the extension was reloaded or removed
+    const started = Date.now();
     const html = document.documentElement.outerHTML;
     const url = location.href;
     if (html === lastHtml && url === lastUrl) return; // nothing new to check
     lastHtml = html;
     lastUrl = url;
     try {
-      const p = api.runtime.sendMessage({ type: 'cs-bg-page', url, html });
+      const p = api.runtime.sendMessage({ type: 'cs-bg-page', url, html, started });
       if (p && typeof p.catch === 'function') p.catch((e) => { if (contextGone(e)) stop(); });
     } catch (e) {
       if (contextGone(e)) stop(); // "Extension context invalidated.": quietly stop
