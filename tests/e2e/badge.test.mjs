@@ -205,4 +205,33 @@ test('options messages: export, import (malformed changes nothing), delete, sett
   const got = await h.send({ type: 'ui-bg-settings-get' });
   assert.equal(got.settings.language, 'ja');
   assert.equal(got.settings.badge_on_match, false);
+  // With badge_on_match off, a matching tab shows no badge text (re-checked at once).
+  const st = await h.tabState(tab.tabId);
+  if (st.report.status === 'match') await h.waitForBadge(tab.tabId, (b) => b.text === '');
+});
+
+test('an in-page change without a reload (main image swap, colour switch) is re-checked by the content script', async () => {
+  const url = 'https://www.amazon.co.jp/dp/B0DEMOJP01';
+  const reset = await h.send({ type: 'ui-bg-settings-set', settings: { language: 'auto', badge_on_match: true } });
+  assert.equal(reset.ok, true);
+  h.serve({ [url]: ownPage('demo-jp.html') });
+  const t = await h.open(url);
+  await h.waitForState(t.tabId, (s) => s.report.status === 'untracked');
+  const saved = await h.send({ type: 'ui-bg-save-page', tabId: t.tabId });
+  assert.equal(saved.ok, true);
+  await h.waitForBadge(t.tabId, (b) => b.text === '✓');
+  // What Amazon's own scripts do on a variation switch: swap the image and the selected value.
+  await t.page.evaluate(() => {
+    const img = document.getElementById('landingImage');
+    img.setAttribute('data-old-hires', 'https://m.media-amazon.com/images/I/71SwApPedL._AC_SL1500_.jpg');
+    img.setAttribute('src', 'https://m.media-amazon.com/images/I/71SwApPedL._AC_SX679_.jpg');
+    document.querySelector('#variation_color_name .selection').textContent = 'ローズレッド';
+  });
+  const badge = await h.waitForBadge(t.tabId, (b) => /^\d+$/.test(b.text));
+  assert.deepEqual(badge.color, BADGE_COLOURS.mismatch);
+  const state = await h.tabState(t.tabId);
+  const fields = state.report.mismatches.map((m) => m.field);
+  assert.ok(fields.includes('variations.color_name'), `fields: ${fields}`);
+  assert.ok(fields.includes('images.main'), `fields: ${fields}`);
+  await t.page.close();
 });
