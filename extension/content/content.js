@@ -4,6 +4,10 @@
 (() => {
   const api = globalThis.browser ?? globalThis.chrome;
   const DEBOUNCE_MS = 400;
+  // Amazon updates parts of #ppd on its own (delivery countdowns, carousels): never send more
+  // often than this, whatever the page does.
+  const MIN_INTERVAL_MS = 2000;
+  let lastSentAt = 0;
   // The containers whose changes matter; the first one found is observed (whole body otherwise).
   const CONTAINERS = ['#ppd', '#dp-container', '#dp', '#a-page'];
 
@@ -21,7 +25,7 @@
   }
 
   function contextGone(e) {
-    return /context invalidated|Extension context|receiving end does not exist/i.test(String(e && e.message));
+    return /context invalidated/i.test(String(e && e.message));
   }
 
   function send() {
@@ -33,6 +37,7 @@
     if (html === lastHtml && url === lastUrl) return; // nothing new to check
     lastHtml = html;
     lastUrl = url;
+    lastSentAt = Date.now();
     try {
       const p = api.runtime.sendMessage({ type: 'cs-bg-page', url, html, started });
       if (p && typeof p.catch === 'function') p.catch((e) => { if (contextGone(e)) stop(); });
@@ -44,22 +49,20 @@
   function schedule() {
     if (!alive) return;
     clearTimeout(timer);
-    timer = setTimeout(send, DEBOUNCE_MS);
+    const wait = Math.max(DEBOUNCE_MS, lastSentAt + MIN_INTERVAL_MS - Date.now());
+    timer = setTimeout(send, wait);
   }
 
   function observe() {
     const target = CONTAINERS.map((s) => document.querySelector(s)).find(Boolean) || document.body;
     if (!target) return;
-    observer = new MutationObserver(() => {
-      if (location.href !== lastUrl) { schedule(); return; }
-      schedule();
-    });
+    observer = new MutationObserver(schedule);
     observer.observe(target, {
       subtree: true,
       childList: true,
       characterData: true,
       attributes: true,
-      attributeFilter: ['src', 'value', 'selected', 'checked', 'data-old-hires', 'data-a-dynamic-image', 'class'],
+      attributeFilter: ['src', 'value', 'selected', 'checked', 'data-old-hires', 'data-a-dynamic-image'],
     });
   }
 
