@@ -75,6 +75,10 @@ pub fn fixtures() -> Vec<Fixture> {
             }
         })
         .collect();
-    assert!(out.len() > 50, "expected the full fixture set, found {}", out.len());
+    assert!(
+        out.len() > 50,
+        "expected the full fixture set, found {}",
+        out.len()
+    );
     out
 }
