@@ -13,7 +13,7 @@ use crate::check::{self, Report};
 use crate::import::export_file;
 use crate::listing::{self, Listing, ListingsFile};
 use crate::page::{self, ProductPage};
-use crate::store::{settings, sync};
+use crate::store::{merge, settings, sync};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
@@ -141,6 +141,15 @@ pub enum Command {
     },
     /// `{items}` → SyncContents: what another browser's sync items hold.
     SyncDecode {
+        /// Everything `chrome.storage.sync.get(null)` returned.
+        items: serde_json::Map<String, Value>,
+    },
+    /// `{local, items}` → MergeResult: the local listings merged with what the sync items
+    /// hold (`store::merge::merge_sync`: per key the newer `updated_at` wins, nothing is
+    /// dropped silently).
+    SyncMerge {
+        /// The listings in `storage.local`.
+        local: Vec<Listing>,
         /// Everything `chrome.storage.sync.get(null)` returned.
         items: serde_json::Map<String, Value>,
     },
@@ -298,6 +307,9 @@ fn run(command: Command) -> Result<JsValue, JsValue> {
             settings: s,
         } => to_js(&sync::encode(&listings, &settings::migrate(s))),
         Command::SyncDecode { items } => to_js(&sync::decode(&items)),
+        Command::SyncMerge { local, items } => {
+            to_js(&merge::merge_sync(&local, &sync::decode(&items)))
+        }
     }
 }
 

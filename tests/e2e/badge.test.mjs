@@ -235,3 +235,41 @@ test('an in-page change without a reload (main image swap, colour switch) is re-
   assert.ok(fields.includes('images.main'), `fields: ${fields}`);
   await t.page.close();
 });
+
+test('listings are copied to storage.sync, and listings another browser synced are merged in', async () => {
+  const ext = await h.extensionPage();
+  // Pushed after the saves above (debounced).
+  const items = await (async () => {
+    const end = Date.now() + 15000;
+    for (;;) {
+      const got = await ext.evaluate(() => chrome.storage.sync.get(null));
+      if (Object.keys(got).length) return got;
+      if (Date.now() > end) throw new Error('nothing was written to storage.sync');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  })();
+  const status = await h.send({ type: 'ui-bg-sync-status' });
+  assert.equal(status.ok, true);
+  assert.ok(status.sync.stats.full >= 1, JSON.stringify(status.sync.stats));
+  assert.equal(status.sync.error, null);
+
+  // "Another browser": this browser forgets a listing locally (behind the background's back),
+  // then the sync items arrive again: the listing comes back from sync.
+  const local = await ext.evaluate(() => chrome.storage.local.get('listings'));
+  const keys = Object.keys(local.listings);
+  assert.ok(keys.includes('amazon.co.jp/B0DEMOJP01'), keys.join());
+  await ext.evaluate(async (all) => {
+    const { listings } = await chrome.storage.local.get('listings');
+    delete listings['amazon.co.jp/B0DEMOJP01'];
+    await chrome.storage.local.set({ listings });
+    await chrome.storage.sync.clear();
+    await chrome.storage.sync.set(all);
+  }, items);
+  const end = Date.now() + 15000;
+  for (;;) {
+    const { listings } = await ext.evaluate(() => chrome.storage.local.get('listings'));
+    if (listings['amazon.co.jp/B0DEMOJP01']) break;
+    if (Date.now() > end) throw new Error(`listing not merged back from sync; local keys: ${Object.keys(listings)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+});
