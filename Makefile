@@ -22,9 +22,12 @@ build: $(NODE_MODULES)
 test-native:
 	cargo test
 
-# wasm-bindgen-test in headless Chromium (chromedriver): tests/wasm*.rs.
+# wasm-bindgen-test in headless Chromium (chromedriver): src/wasm/tests.rs, once in a page and
+# once in a service worker (where the background runs). Lib tests, not tests/*.rs: integration
+# tests would build the native CLI binary for wasm32, which does not compile there.
 test-wasm:
-	cargo test --target wasm32-unknown-unknown --lib wasm::
+	WASM_BINDGEN_USE_BROWSER=1 cargo test --target wasm32-unknown-unknown --lib wasm::
+	WASM_BINDGEN_USE_SERVICE_WORKER=1 cargo test --target wasm32-unknown-unknown --lib wasm::
 
 test-e2e: build
 	node --test --test-concurrency=1 tests/e2e/

@@ -1,12 +1,15 @@
-//! wasm-bindgen tests of `invoke` in headless Chromium (lib unit tests, so that building them
-//! does not build the native CLI binary for wasm32; run by `make test-wasm`).
+//! wasm-bindgen tests of `invoke` in headless Chromium, in a page and in a service worker
+//! (lib unit tests, so that building them does not build the native CLI binary for wasm32;
+//! run by `make test-wasm`).
 
 use super::invoke;
 use js_sys::{Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
-wasm_bindgen_test_configure!(run_in_browser);
+// Where the tests run is chosen by the runner's environment (see `make test-wasm`):
+// WASM_BINDGEN_USE_BROWSER=1 (a page) and WASM_BINDGEN_USE_SERVICE_WORKER=1 (where the
+// extension's background runs: no `window`, no DOM).
 /// The URL the synthetic page is read under.
 const URL: &str = "https://www.amazon.co.jp/dp/B0WASMTEST";
 
@@ -201,4 +204,20 @@ fn maps_become_plain_objects() {
             .as_deref(),
         Some("ブラック")
     );
+}
+
+#[wasm_bindgen_test]
+fn runs_in_a_page_or_a_service_worker() {
+    // `make test-wasm` runs this file twice: in a page and in a service worker.
+    let g = js_sys::global();
+    let name = Reflect::get(&g, &"constructor".into())
+        .and_then(|c| Reflect::get(&c, &"name".into()))
+        .ok()
+        .and_then(|n| n.as_string())
+        .unwrap_or_default();
+    assert!(
+        name == "Window" || name == "ServiceWorkerGlobalScope",
+        "unexpected global {name}"
+    );
+    round_trip();
 }
