@@ -1,5 +1,6 @@
 # Catalog Guard. `make demo` shows it working; `make test` runs everything.
-# Set-up on a fresh machine: scripts/setup.sh (wasm32 target, wasm-bindgen-cli, chromium, npm ci).
+# Both run `make setup` first (scripts/setup.sh: wasm32 target, wasm-bindgen-cli, chromium, fonts);
+# npm packages come from package-lock.json with npm ci.
 
 SHELL := /bin/bash
 NODE_MODULES := node_modules/.package-lock.json
@@ -7,9 +8,13 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER ?= wasm-bindgen-test-runner
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: all build test test-native test-wasm test-e2e lint lint-rust lint-js demo bench-wasm icons clean-dist
+.PHONY: all setup build test test-native test-wasm test-e2e lint lint-rust lint-js demo bench-wasm icons clean-dist
 
 all: build
+
+# Everything a fresh Debian machine lacks (idempotent; quick when all is there).
+setup:
+	bash scripts/setup.sh
 
 $(NODE_MODULES): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -44,11 +49,11 @@ lint-js: $(NODE_MODULES)
 lint: lint-rust lint-js build
 	npx web-ext lint --source-dir dist/firefox --self-hosted
 
-test: lint test-native test-wasm test-e2e
+test: setup lint test-native test-wasm test-e2e
 
 # Main job: build, then show the extension on a synthetic Japanese product page under its
 # real amazon.co.jp URL (saved, then hijacked). Screenshots in out/demo/.
-demo: build
+demo: setup build
 	node scripts/demo/demo.mjs
 
 bench-wasm: build

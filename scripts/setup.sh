@@ -29,4 +29,4 @@ if ((${#need[@]})); then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
-npm ci --no-audit --no-fund
+# npm packages: `make` runs `npm ci` when package-lock.json is newer than node_modules.
