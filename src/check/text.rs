@@ -241,37 +241,50 @@ impl Lang {
     }
 
     fn field(&self, field: &str) -> String {
-        if let Some(dim) = field.strip_prefix("variations.") {
-            let name = dimension(dim, self.ja);
-            return if self.ja {
-                format!("バリエーション（{name}）")
-            } else {
-                format!("Variation ({name})")
-            };
+        let label = field_label(field, if self.ja { "ja" } else { "en" });
+        let mut chars = label.chars();
+        match chars.next() {
+            Some(first) => first.to_uppercase().chain(chars).collect(),
+            None => label,
         }
-        let label = match (self.ja, field) {
-            (true, "title") => "商品名",
-            (true, "brand") => "ブランド",
-            (true, "images.main") => "メイン画像",
-            (true, "images.gallery") => "サブ画像",
-            (true, "breadcrumb") => "カテゴリー",
-            (true, "bullets") => "商品の仕様（箇条書き）",
-            (true, "description") => "商品説明",
-            (true, "seller") => "出品者（カート獲得者）",
-            (true, "offers") => "出品者数",
-            (false, "title") => "Title",
-            (false, "brand") => "Brand",
-            (false, "images.main") => "Main image",
-            (false, "images.gallery") => "Other images",
-            (false, "breadcrumb") => "Category (browse path)",
-            (false, "bullets") => "Bullet points",
-            (false, "description") => "Product description",
-            (false, "seller") => "Seller (buy box)",
-            (false, "offers") => "Number of offers",
-            (_, other) => other,
-        };
-        label.to_string()
     }
+}
+
+/// The name of a field (a `Mismatch.field` name) in `lang`'s words ("ja" or "en"), as it
+/// reads inside a sentence ("main image"). The one table of field names for every text the
+/// core writes (reports, case texts, history timelines, notifications).
+pub fn field_label(field: &str, lang: &str) -> String {
+    let ja = lang == "ja";
+    if let Some(dim) = field.strip_prefix("variations.") {
+        let name = dimension(dim, ja);
+        return if ja {
+            format!("バリエーション（{name}）")
+        } else {
+            format!("variation ({name})")
+        };
+    }
+    let label = match (ja, field) {
+        (true, "title") => "商品名",
+        (true, "brand") => "ブランド",
+        (true, "images.main") => "メイン画像",
+        (true, "images.gallery") => "サブ画像",
+        (true, "breadcrumb") => "カテゴリー",
+        (true, "bullets") => "商品の仕様（箇条書き）",
+        (true, "description") => "商品説明",
+        (true, "seller") => "出品者（カート獲得者）",
+        (true, "offers") => "出品者数",
+        (false, "title") => "title",
+        (false, "brand") => "brand",
+        (false, "images.main") => "main image",
+        (false, "images.gallery") => "other images",
+        (false, "breadcrumb") => "category (browse path)",
+        (false, "bullets") => "bullet points",
+        (false, "description") => "product description",
+        (false, "seller") => "seller (buy box)",
+        (false, "offers") => "number of offers",
+        (_, other) => other,
+    };
+    label.to_string()
 }
 
 fn dimension(dim: &str, ja: bool) -> String {

@@ -218,48 +218,7 @@ pub fn words(lang: &str) -> &'static Words {
 
 /// The name of a field (a `Mismatch.field` name) in `lang`'s words.
 pub fn field_label(field: &str, w: &Words) -> String {
-    let ja = w.lang == "ja";
-    if let Some(dim) = field.strip_prefix("variations.") {
-        let name = match (ja, dim) {
-            (true, "color_name") => "カラー",
-            (true, "size_name") => "サイズ",
-            (true, "style_name") => "スタイル",
-            (true, "pattern_name") => "パターン",
-            (true, "configuration") => "構成",
-            (false, "color_name") => "colour",
-            (false, "size_name") => "size",
-            (false, "style_name") => "style",
-            (false, "pattern_name") => "pattern",
-            (_, d) => d,
-        };
-        return if ja {
-            format!("バリエーション（{name}）")
-        } else {
-            format!("variation ({name})")
-        };
-    }
-    let label = match (ja, field) {
-        (true, "title") => "商品名",
-        (true, "brand") => "ブランド",
-        (true, "images.main") => "メイン画像",
-        (true, "images.gallery") => "サブ画像",
-        (true, "breadcrumb") => "カテゴリー",
-        (true, "bullets") => "商品の仕様（箇条書き）",
-        (true, "description") => "商品説明",
-        (true, "seller") => "出品者（カート獲得者）",
-        (true, "offers") => "出品者数",
-        (false, "title") => "title",
-        (false, "brand") => "brand",
-        (false, "images.main") => "main image",
-        (false, "images.gallery") => "other images",
-        (false, "breadcrumb") => "category",
-        (false, "bullets") => "bullet points",
-        (false, "description") => "description",
-        (false, "seller") => "seller",
-        (false, "offers") => "number of offers",
-        (_, other) => other,
-    };
-    label.to_string()
+    crate::check::text::field_label(field, w.lang)
 }
 
 /// `template` with every `{name}` in `vars` replaced by its value.
