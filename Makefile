@@ -8,7 +8,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER ?= wasm-bindgen-test-runner
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: all setup build test test-native test-wasm test-e2e lint lint-rust lint-js demo bench-wasm icons clean-dist
+.PHONY: all setup build www test test-native test-wasm test-e2e lint lint-rust lint-js demo bench-wasm icons clean-dist
 
 all: build
 
@@ -23,6 +23,10 @@ $(NODE_MODULES): package.json package-lock.json
 # dist/chrome, dist/firefox and their zips; incremental (scripts/build.mjs skips unchanged steps).
 build: $(NODE_MODULES)
 	node scripts/build.mjs
+
+# dist/www: the standalone check page and the in-browser benchmark page (serve it over http).
+www: build
+	node www/build.mjs
 
 test-native:
 	cargo test
