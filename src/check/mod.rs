@@ -402,6 +402,9 @@ fn same_seller(expected: &Seller, actual: &Seller) -> bool {
 /// so a hostile page cannot make the check slow.
 pub const MAX_DIFF_CHARS: usize = 20_000;
 
+/// Below this similarity (0..1, `similar`'s ratio) a text diff is shown as a whole replacement.
+pub const MIN_DIFF_RATIO: f32 = 0.5;
+
 /// The character-level diff between the normalised forms of `expected` and
 /// `actual`, adjacent characters with the same op merged into one part.
 pub fn diff(expected: &str, actual: &str) -> Vec<DiffPart> {
@@ -432,6 +435,14 @@ fn diff_normalized(expected: &str, actual: &str) -> Vec<DiffPart> {
         return parts;
     }
     let d = TextDiff::from_chars(expected, actual);
+    // Two unrelated values (a colour name replaced by another) share only scattered
+    // characters; highlighting those as "unchanged" reads as noise, so show a whole
+    // replacement when less than half the text is shared.
+    if d.ratio() < MIN_DIFF_RATIO {
+        push(DiffOp::Delete, expected);
+        push(DiffOp::Insert, actual);
+        return parts;
+    }
     for change in d.iter_all_changes() {
         let op = match change.tag() {
             ChangeTag::Equal => DiffOp::Equal,

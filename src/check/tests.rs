@@ -322,6 +322,21 @@ fn text_diff_shows_the_change() {
             },
         ]
     );
+    // Unrelated values share only scattered characters ("ッド"): a whole replacement reads
+    // better than highlighting those as unchanged.
+    assert_eq!(
+        diff("ミッドナイトブラック", "ローズレッド"),
+        vec![
+            DiffPart {
+                op: DiffOp::Delete,
+                text: "ミッドナイトブラック".into()
+            },
+            DiffPart {
+                op: DiffOp::Insert,
+                text: "ローズレッド".into()
+            },
+        ]
+    );
     // Huge texts: whole delete + insert.
     let a = "a".repeat(MAX_DIFF_CHARS);
     let d = diff(&a, "b");
