@@ -3,10 +3,15 @@
 import { initI18n, applyI18n, t, currentLanguage } from '../ui/i18n.js';
 import { h, replaceChildren } from '../ui/dom.js';
 import { send as sendTyped } from '../lib/messages.js';
+import { api } from '../lib/platform.js';
 import { thumbnail, isImageId } from '../ui/images.js';
 import { formatTime } from '../ui/render.js';
 
 const PAGE_SIZE = 50;
+
+/** chrome.storage.sync quotas (QUOTA_BYTES, MAX_ITEMS). */
+const SYNC_QUOTA_BYTES = 102_400;
+const SYNC_MAX_ITEMS = 512;
 
 /** Watch flags in display order: [flag, checkbox label key, short name key for the table]. */
 const WATCH_FLAGS = [
@@ -382,6 +387,66 @@ async function onImportFile() {
   panel.querySelector('#import-merge').focus();
 }
 
+// -------------------------------------------------------------------- sync
+
+/** A bar and its caption: `value` of `max`. */
+function usageBar(id, caption, value, max) {
+  return h(
+    'div',
+    { class: 'sync-usage' },
+    h('label', { attrs: { for: id }, text: caption }),
+    h('progress', { id, attrs: { max: String(max), value: String(Math.min(value, max)) } }),
+  );
+}
+
+function renderSync(sync) {
+  const panel = $('sync-panel');
+  if (!sync || !sync.stats) {
+    replaceChildren(panel, h('p', { class: 'hint', id: 'sync-never', text: t('syncNever') }));
+    return;
+  }
+  const s = sync.stats;
+  const num = (n) => Number(n || 0).toLocaleString(currentLanguage() === 'ja' ? 'ja-JP' : 'en-US');
+  const reasons = Array.isArray(s.reasons) ? s.reasons : [];
+  let error = null;
+  if (sync.error) {
+    // Quota errors say the storage is full; anything else (a rate limit) is still a refused write.
+    const full = /quota|MAX_ITEMS/i.test(String(sync.error));
+    error = h(
+      'p',
+      { class: 'import-error', id: 'sync-error', attrs: { role: 'alert' } },
+      t(full ? 'syncErrorFull' : 'syncErrorOther'),
+      h('span', { class: 'sync-error-detail', text: String(sync.error) }),
+    );
+  }
+  replaceChildren(
+    panel,
+    error,
+    usageBar('sync-bytes', t('syncBytes', [num(s.bytes_used), num(SYNC_QUOTA_BYTES)]), Number(s.bytes_used || 0), SYNC_QUOTA_BYTES),
+    usageBar('sync-items', t('syncItems', [num(s.items_used), num(SYNC_MAX_ITEMS)]), Number(s.items_used || 0), SYNC_MAX_ITEMS),
+    h(
+      'ul',
+      { id: 'sync-counts', class: 'sync-counts' },
+      h('li', { attrs: { 'data-sync': 'full' }, text: t('syncFull', [num(s.full)]) }),
+      h('li', { attrs: { 'data-sync': 'fingerprint_only' }, text: t('syncFingerprint', [num(s.fingerprint_only)]) }),
+      h('li', { attrs: { 'data-sync': 'not_synced' }, text: t('syncNotSynced', [num(s.not_synced)]) }),
+    ),
+    reasons.length
+      ? h('div', { class: 'sync-reasons' }, h('p', { text: t('syncReasons') }), h('ul', { id: 'sync-reasons' }, reasons.map((r) => h('li', { text: String(r) }))))
+      : null,
+    sync.at ? h('p', { class: 'hint', id: 'sync-at', text: t('syncLastPush', [formatTime(sync.at)]) }) : null,
+  );
+}
+
+async function loadSync() {
+  try {
+    const { sync } = await send({ type: 'ui-bg-sync-status' });
+    renderSync(sync);
+  } catch (err) {
+    replaceChildren($('sync-panel'), h('p', { class: 'import-error', attrs: { role: 'alert' }, text: t('errorPrefix', [errorText(err)]) }));
+  }
+}
+
 // ---------------------------------------------------------------- settings
 
 /** Saves the settings with `change` applied; returns false (and says why) on failure. */
@@ -403,6 +468,7 @@ async function onLanguage() {
   await initI18n({ language });
   applyI18n(document);
   renderTable();
+  loadSync();
   notify(t('settingsSaved'));
 }
 
@@ -454,12 +520,18 @@ async function main() {
   $('language').addEventListener('change', onLanguage);
   $('badge-on-match').addEventListener('change', onBadgeOnMatch);
 
+  // The background writes `sync_status` after each push; show it as it changes.
+  api.storage?.onChanged?.addListener((changes, area) => {
+    if (area === 'local' && changes.sync_status) loadSync();
+  });
+
   try {
     await loadListings();
   } catch (err) {
     notify(t('errorPrefix', [errorText(err)]), 'error');
     renderTable();
   }
+  await loadSync();
   document.body.dataset.ready = 'true';
 }
 
