@@ -38,6 +38,7 @@ const state = {
   query: '',
   page: 0,
   settings: {},
+  selected: new Set(), // keys ticked for a bulk action (kept across pages and searches)
 };
 
 function errorText(err) {
@@ -72,6 +73,8 @@ async function loadListings() {
     .filter((l) => l && typeof l === 'object' && l.asin)
     .map((l) => ({ key: keyOf(l), listing: l, haystack: fold([l.asin, l.sku || '', l.title || ''].join('\n')) }))
     .sort((a, b) => String(b.listing.updated_at || '').localeCompare(String(a.listing.updated_at || '')) || a.key.localeCompare(b.key));
+  const keys = new Set(state.listings.map((e) => e.key));
+  for (const k of state.selected) if (!keys.has(k)) state.selected.delete(k);
   applyFilter(false);
 }
 
@@ -98,6 +101,23 @@ function renderRow(entry) {
   return h(
     'tr',
     { attrs: { 'data-key': entry.key } },
+    h(
+      'td',
+      { class: 'cell-select' },
+      h('input', {
+        type: 'checkbox',
+        class: 'row-select',
+        checked: state.selected.has(entry.key),
+        attrs: { 'aria-label': t('bulkSelectRow', [entry.key]) },
+        on: {
+          change: (e) => {
+            if (e.target.checked) state.selected.add(entry.key);
+            else state.selected.delete(entry.key);
+            renderBulk();
+          },
+        },
+      }),
+    ),
     h('td', { class: 'cell-image' }, l.images && l.images[0] ? thumbnail(l.images[0], { size: 75, caption: false }) : null),
     h('th', { class: 'cell-asin', attrs: { scope: 'row' } }, l.asin, l.sku ? h('span', { class: 'sku', text: `${t('fieldSku')}: ${l.sku}` }) : null),
     h('td', { class: 'cell-marketplace', text: l.marketplace }),
@@ -119,7 +139,7 @@ function renderRow(entry) {
         class: 'btn btn-small btn-quiet action-delete',
         text: t('actionDelete'),
         attrs: { 'aria-label': `${t('actionDelete')} ${entry.key}` },
-        on: { click: () => confirmDelete(entry) },
+        on: { click: () => confirmDelete([entry.key]) },
       }),
     ),
   );
@@ -143,6 +163,68 @@ function renderTable() {
   $('page-info').textContent = t('pageOf', [String(state.page + 1), String(pages)]);
   $('page-prev').disabled = state.page === 0;
   $('page-next').disabled = state.page >= pages - 1;
+  renderBulk();
+}
+
+/** The listings shown on the current page. */
+function pageEntries() {
+  const start = state.page * PAGE_SIZE;
+  return state.filtered.slice(start, start + PAGE_SIZE);
+}
+
+/** Selection count, the bulk buttons and the page's select-all box. */
+function renderBulk() {
+  const n = state.selected.size;
+  $('selected-count').textContent = t('bulkSelected', [String(n)]);
+  for (const id of ['bulk-delete', 'bulk-watch', 'bulk-unwatch']) $(id).disabled = n === 0;
+  const onPage = pageEntries();
+  const ticked = onPage.filter((e) => state.selected.has(e.key)).length;
+  const all = $('select-page');
+  all.checked = onPage.length > 0 && ticked === onPage.length;
+  all.indeterminate = ticked > 0 && ticked < onPage.length;
+}
+
+function onSelectPage() {
+  const on = $('select-page').checked;
+  for (const e of pageEntries()) {
+    if (on) state.selected.add(e.key);
+    else state.selected.delete(e.key);
+  }
+  for (const box of $('rows').querySelectorAll('input.row-select')) box.checked = on;
+  renderBulk();
+}
+
+/** Sets watch flag `flag` to `on` for every selected listing, one `ui-bg-listing-put` each. */
+async function bulkWatch(on) {
+  const flag = $('bulk-field').value;
+  const name = t((WATCH_FLAGS.find(([f]) => f === flag) || [])[2] || 'bulkField');
+  const byKey = new Map(state.listings.map((e) => [e.key, e.listing]));
+  const buttons = ['bulk-delete', 'bulk-watch', 'bulk-unwatch'].map($);
+  for (const b of buttons) b.disabled = true;
+  let changed = 0;
+  let failure = null;
+  try {
+    for (const key of state.selected) {
+      const l = byKey.get(key);
+      if (!l || Boolean((l.watch || {})[flag]) === on) continue;
+      const listing = { ...l, watch: { ...(l.watch || {}), [flag]: on }, updated_at: new Date().toISOString() };
+      try {
+        await send({ type: 'ui-bg-listing-put', listing });
+        changed += 1;
+      } catch (err) {
+        failure = failure || `${key}: ${errorText(err)}`;
+      }
+    }
+  } finally {
+    try {
+      await loadListings();
+    } catch (err) {
+      failure = failure || errorText(err);
+    }
+    renderBulk();
+  }
+  if (failure) notify(t('errorPrefix', [failure]), 'error');
+  else notify(t(on ? 'bulkWatchDone' : 'bulkUnwatchDone', [String(changed), name]));
 }
 
 // ------------------------------------------------------------------ editor
@@ -282,22 +364,25 @@ function readEditor(form, original) {
 
 // ------------------------------------------------------------------ delete
 
-function confirmDelete(entry) {
+/** Asks before deleting `keys` (one listing from its row, or the selection). */
+function confirmDelete(keys) {
+  if (!keys.length) return;
   const dialog = $('confirm-delete');
-  $('confirm-text').textContent = t('deleteConfirm', [entry.key]);
-  dialog.dataset.key = entry.key;
+  $('confirm-text').textContent = keys.length === 1 ? t('deleteConfirm', [keys[0]]) : t('bulkDeleteConfirm', [String(keys.length)]);
+  dialog.dataset.keys = JSON.stringify(keys);
   dialog.showModal();
   $('confirm-cancel').focus();
 }
 
 async function doDelete() {
   const dialog = $('confirm-delete');
-  const key = dialog.dataset.key;
+  const keys = JSON.parse(dialog.dataset.keys || '[]');
   dialog.close();
   try {
-    await send({ type: 'ui-bg-listings-delete', keys: [key] });
+    await send({ type: 'ui-bg-listings-delete', keys });
+    for (const k of keys) state.selected.delete(k);
     await loadListings();
-    notify(t('deleteDone', [key]));
+    notify(keys.length === 1 ? t('deleteDone', [keys[0]]) : t('bulkDeleteDone', [String(keys.length)]));
   } catch (err) {
     notify(t('errorPrefix', [errorText(err)]), 'error');
   }
@@ -467,6 +552,7 @@ async function onLanguage() {
   if (!(await saveSettings({ language }))) return;
   await initI18n({ language });
   applyI18n(document);
+  for (const opt of $('bulk-field').options) opt.textContent = t((WATCH_FLAGS.find(([f]) => f === opt.value) || [])[2] || 'bulkField');
   renderTable();
   loadSync();
   notify(t('settingsSaved'));
@@ -515,6 +601,11 @@ async function main() {
   });
   $('confirm-cancel').addEventListener('click', () => $('confirm-delete').close());
   $('confirm-ok').addEventListener('click', doDelete);
+  replaceChildren($('bulk-field'), WATCH_FLAGS.map(([flag, , key]) => h('option', { value: flag, text: t(key) })));
+  $('select-page').addEventListener('change', onSelectPage);
+  $('bulk-delete').addEventListener('click', () => confirmDelete([...state.selected]));
+  $('bulk-watch').addEventListener('click', () => bulkWatch(true));
+  $('bulk-unwatch').addEventListener('click', () => bulkWatch(false));
   $('export').addEventListener('click', doExport);
   $('import-file').addEventListener('change', onImportFile);
   $('language').addEventListener('change', onLanguage);
