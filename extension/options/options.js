@@ -27,6 +27,13 @@ const WATCH_FLAGS = [
   ['offers', 'watchOffers', 'fieldOffers'],
 ];
 
+/** Every Amazon marketplace (as `page::kind::MARKETPLACES`), for the report import. */
+const MARKETPLACES = [
+  'amazon.co.jp', 'amazon.com', 'amazon.ca', 'amazon.com.mx', 'amazon.com.br', 'amazon.co.uk', 'amazon.de', 'amazon.fr',
+  'amazon.it', 'amazon.es', 'amazon.nl', 'amazon.se', 'amazon.pl', 'amazon.com.be', 'amazon.com.tr', 'amazon.ae',
+  'amazon.sa', 'amazon.eg', 'amazon.in', 'amazon.sg', 'amazon.com.au', 'amazon.cn', 'amazon.ie', 'amazon.co.za',
+];
+
 const $ = (id) => document.getElementById(id);
 
 /** Sends `{type, ...}` (TEAM.md) and returns the `{ok: true}` answer; throws the error. */
@@ -532,6 +539,89 @@ async function loadSync() {
   }
 }
 
+// ------------------------------------------------- Seller Central report
+
+/** The chosen report, kept so a marketplace change re-runs the preview: {name, bytes}. */
+let pendingReport = null;
+
+function reportMarketplace() {
+  const v = $('report-marketplace').value;
+  return v === 'auto' ? null : v;
+}
+
+function closeReport() {
+  pendingReport = null;
+  const panel = $('report-panel');
+  panel.hidden = true;
+  replaceChildren(panel);
+}
+
+function reportError(err) {
+  const panel = $('report-panel');
+  panel.hidden = false;
+  replaceChildren(panel, h('p', { class: 'import-error', id: 'report-error', attrs: { role: 'alert' }, text: t('reportError', [errorText(err)]) }));
+}
+
+async function onReportFile() {
+  const input = $('report-file');
+  const file = input.files && input.files[0];
+  input.value = '';
+  if (!file) return;
+  try {
+    pendingReport = { name: file.name, bytes: Array.from(new Uint8Array(await file.arrayBuffer())) };
+  } catch (err) {
+    pendingReport = null;
+    reportError(err);
+    return;
+  }
+  await previewReport();
+}
+
+async function previewReport() {
+  const report = pendingReport;
+  if (!report) return;
+  const marketplace = reportMarketplace();
+  let preview;
+  try {
+    ({ preview } = await send({ type: 'ui-bg-import-report-preview', bytes: report.bytes, marketplace }));
+  } catch (err) {
+    if (report === pendingReport) reportError(err);
+    return;
+  }
+  if (report !== pendingReport) return; // another file was chosen meanwhile
+  const counts = [
+    ['importNew', countOf(preview, ['new'])],
+    ['importChanged', countOf(preview, ['changed'])],
+    ['importUnchanged', countOf(preview, ['unchanged'])],
+    ['reportTotal', countOf(preview, ['total'])],
+  ].filter(([, n]) => n !== null);
+  const panel = $('report-panel');
+  const apply = async () => {
+    for (const b of panel.querySelectorAll('button')) b.disabled = true;
+    try {
+      const { count } = await send({ type: 'ui-bg-import-report-apply', bytes: report.bytes, marketplace });
+      closeReport();
+      await loadListings();
+      notify(t('reportDone', [String(count ?? 0)]));
+    } catch (err) {
+      reportError(err);
+    }
+  };
+  panel.hidden = false;
+  replaceChildren(
+    panel,
+    h('p', { text: t('importPreviewTitle', [report.name]) }),
+    h('ul', { id: 'report-counts' }, counts.map(([key, n]) => h('li', { attrs: { 'data-count': key }, text: t(key, [String(n)]) }))),
+    h(
+      'div',
+      { class: 'row' },
+      h('button', { type: 'button', class: 'btn btn-primary', id: 'report-apply', text: t('reportApply'), on: { click: apply } }),
+      h('button', { type: 'button', class: 'btn btn-quiet', id: 'report-cancel', text: t('actionCancel'), on: { click: closeReport } }),
+    ),
+  );
+  panel.querySelector('#report-apply').focus();
+}
+
 // ---------------------------------------------------------------- settings
 
 /** Saves the settings with `change` applied; returns false (and says why) on failure. */
@@ -608,6 +698,9 @@ async function main() {
   $('bulk-unwatch').addEventListener('click', () => bulkWatch(false));
   $('export').addEventListener('click', doExport);
   $('import-file').addEventListener('change', onImportFile);
+  $('report-marketplace').append(...MARKETPLACES.map((m) => h('option', { value: m, text: m })));
+  $('report-file').addEventListener('change', onReportFile);
+  $('report-marketplace').addEventListener('change', previewReport);
   $('language').addEventListener('change', onLanguage);
   $('badge-on-match').addEventListener('change', onBadgeOnMatch);
 
