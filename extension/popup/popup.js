@@ -13,7 +13,8 @@ const notice = document.getElementById('notice');
 const send = ({ type, ...payload }) => sendTyped(type, payload);
 
 let tabId = null;
-let state = { report: null, listing: null };
+/** `partial`: the saved listing lacks fields the page shows (ui-bg-tab-state). */
+let state = { report: null, listing: null, partial: false };
 
 function showNotice(text, kind = 'info') {
   notice.textContent = text;
@@ -37,7 +38,9 @@ async function act(message, doneKey) {
   showNotice('');
   try {
     const res = await send({ ...message, tabId });
-    state = { report: res.report ?? state.report, listing: res.listing ?? null };
+    // Completing fills the missing fields; other actions keep what tab-state said unless told.
+    const partial = Object.hasOwn(res, 'partial') ? Boolean(res.partial) : message.type === 'ui-bg-complete-listing' ? false : state.partial;
+    state = { report: res.report ?? state.report, listing: res.listing ?? null, partial };
     render();
     if (doneKey) showNotice(t(doneKey), 'success');
     const status = document.getElementById('status');
@@ -110,6 +113,18 @@ function render() {
       }),
     );
   }
+  if (state.partial && report && listing) {
+    actions.appendChild(
+      h('button', {
+        type: 'button',
+        id: 'complete-listing',
+        class: 'btn',
+        text: t('actionComplete'),
+        title: t('actionCompleteHint'),
+        on: { click: () => act({ type: 'ui-bg-complete-listing' }, 'completedDone') },
+      }),
+    );
+  }
   if (report && report.asin && (report.status === 'match' || report.status === 'mismatch')) {
     const copy = h('button', {
       type: 'button',
@@ -161,10 +176,10 @@ async function main() {
   }
   try {
     const res = await send({ type: 'ui-bg-tab-state', tabId });
-    state = { report: res.report || null, listing: res.listing || null };
+    state = { report: res.report || null, listing: res.listing || null, partial: res.partial === true };
     render();
   } catch (err) {
-    state = { report: null, listing: null };
+    state = { report: null, listing: null, partial: false };
     render();
     showError(err);
   }
