@@ -3,7 +3,8 @@
 // the background's error and changes nothing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch } from './harness.mjs';
+import { readFileSync } from 'node:fs';
+import { launch, ROOT } from './harness.mjs';
 
 let ext;
 
@@ -71,5 +72,35 @@ test('a report that is not a Seller Central report is sent as bytes, refused wit
   const stored = await (await ext.worker()).evaluate(async () => Object.keys((await chrome.storage.local.get('listings')).listings || {}));
   assert.deepEqual(stored, ['amazon.co.jp/B0REPT0001']);
   assert.equal(await page.locator('#rows tr').count(), 1);
+  await page.close();
+});
+
+test('preview counts, then Import sends the same bytes and marketplace (background answers stubbed per the TEAM.md contract)', async () => {
+  const page = await ext.context.newPage();
+  await page.addInitScript(() => {
+    const original = chrome.runtime.sendMessage.bind(chrome.runtime);
+    window.__sent = [];
+    chrome.runtime.sendMessage = async (m) => {
+      window.__sent.push(JSON.parse(JSON.stringify(m)));
+      if (m.type === 'ui-bg-import-report-preview') return { ok: true, preview: { new: 2, changed: 1, unchanged: 0, total: 3 }, count: 3 };
+      if (m.type === 'ui-bg-import-report-apply') return { ok: true, count: 3 };
+      return original(m);
+    };
+  });
+  await page.goto(`chrome-extension://${ext.extensionId}/options/options.html`);
+  await page.locator('body[data-ready="true"]').waitFor();
+  const bytes = readFileSync(`${ROOT}/tests/data/seller_central_ja_sjis_crlf.txt`); // a real Shift_JIS report
+  await page.locator('#report-marketplace').selectOption('amazon.co.jp');
+  await page.locator('#report-file').setInputFiles({ name: 'All+Listings+Report.txt', mimeType: 'text/plain', buffer: bytes });
+  await page.locator('#report-counts').waitFor();
+  assert.deepEqual(await page.locator('#report-counts li').allTextContents(), ['New: 2', 'Changed: 1', 'Unchanged: 0', 'Listings in the report: 3']);
+  await page.locator('#report-apply').click();
+  await page.locator('#notice', { hasText: 'Imported 3 listings from the report.' }).waitFor();
+  assert.ok(await page.locator('#report-panel').isHidden());
+  const sent = await page.evaluate(() => window.__sent.filter((m) => m.type.startsWith('ui-bg-import-report')));
+  assert.deepEqual(sent, [
+    { type: 'ui-bg-import-report-preview', bytes: Array.from(bytes), marketplace: 'amazon.co.jp' },
+    { type: 'ui-bg-import-report-apply', bytes: Array.from(bytes), marketplace: 'amazon.co.jp' },
+  ]);
   await page.close();
 });
