@@ -241,12 +241,13 @@ impl Lang {
     }
 
     fn field(&self, field: &str) -> String {
-        let label = field_label(field, if self.ja { "ja" } else { "en" });
-        let mut chars = label.chars();
-        match chars.next() {
-            Some(first) => first.to_uppercase().chain(chars).collect(),
-            None => label,
+        let mut label = field_label(field, if self.ja { "ja" } else { "en" });
+        // English labels start with an ASCII letter; ASCII-only capitalising keeps the
+        // Unicode case tables out of the wasm (Japanese labels have no case).
+        if let Some(first) = label.get_mut(0..1) {
+            first.make_ascii_uppercase();
         }
+        label
     }
 }
 
