@@ -518,6 +518,66 @@ impl Listing {
         Ok(())
     }
 
+    /// The fields this listing has no expected value for but `page` shows (a partial
+    /// listing, e.g. from a Seller Central report, whose page is open).
+    pub fn missing_fields(&self, page: &ProductPage) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if self.title.is_none() && page.title.is_some() {
+            out.push("title");
+        }
+        if self.brand.is_none() && page.brand.is_some() {
+            out.push("brand");
+        }
+        if self.images.is_empty() && !page.images.is_empty() {
+            out.push("images.main");
+        }
+        if self.images.len() <= 1 && page.images.len() > 1 {
+            out.push("images.gallery");
+        }
+        if self.variations.is_empty() && !page.variations.is_empty() {
+            out.push("variations");
+        }
+        if self.breadcrumb.is_empty() && !page.breadcrumb.is_empty() {
+            out.push("breadcrumb");
+        }
+        if self.bullets.is_empty() && !page.bullets.is_empty() {
+            out.push("bullets");
+        }
+        if self.description.is_none() && page.description.is_some() {
+            out.push("description");
+        }
+        if self.seller.is_none() && page.seller.is_some() {
+            out.push("seller");
+        }
+        out
+    }
+
+    /// Fills every field [`Listing::missing_fields`] names from `page` and watches it;
+    /// values the seller already has are never touched. Returns the fields filled.
+    pub fn complete_from(
+        &mut self,
+        page: &ProductPage,
+        now: &str,
+    ) -> Result<Vec<&'static str>, ListingError> {
+        let fields = self.missing_fields(page);
+        for field in &fields {
+            self.accept(field, page, now)?;
+            let w = &mut self.watch;
+            match *field {
+                "title" => w.title = true,
+                "brand" => w.brand = true,
+                "images.main" => w.main_image = true,
+                "images.gallery" => w.gallery = true,
+                "variations" => w.variations = true,
+                "breadcrumb" => w.breadcrumb = true,
+                "bullets" => w.bullets = true,
+                "description" => w.description = true,
+                _ => w.seller = true,
+            }
+        }
+        Ok(fields)
+    }
+
     /// Stops comparing `field`. For `variations.<dimension>` the expected
     /// value of that one dimension is removed (the other dimensions stay
     /// watched; [`Listing::accept`] of the same field takes it back from a

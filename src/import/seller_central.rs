@@ -393,3 +393,68 @@ mod tests {
         assert_eq!(normalize_header("商品IDタイプ"), "商品idタイプ");
     }
 }
+
+/// What importing a report into the stored listings does: every listing afterwards, and
+/// the counts a preview shows.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ReportMerge {
+    /// Every listing after the import.
+    pub listings: Vec<Listing>,
+    /// Listings the report adds.
+    pub new: usize,
+    /// Stored listings that gain values they did not have.
+    pub changed: usize,
+    /// Stored listings the report has nothing new for.
+    pub unchanged: usize,
+    /// Listings in the report.
+    pub total: usize,
+}
+
+/// Merges report listings into `existing`: new keys are added; for a stored listing only
+/// its empty fields (SKU, title, description, main image) are filled, so nothing the seller
+/// saved is ever overwritten by a report.
+pub fn merge_report(existing: &[Listing], imported: Vec<Listing>) -> ReportMerge {
+    let mut listings: Vec<Listing> = existing.to_vec();
+    let (mut new, mut changed, mut unchanged) = (0, 0, 0);
+    let total = imported.len();
+    for incoming in imported {
+        let key = incoming.key();
+        match listings.iter_mut().find(|l| l.key() == key) {
+            None => {
+                listings.push(incoming);
+                new += 1;
+            }
+            Some(stored) => {
+                let before = stored.clone();
+                if stored.sku.is_none() {
+                    stored.sku = incoming.sku;
+                }
+                if stored.title.is_none() && incoming.title.is_some() {
+                    stored.title = incoming.title;
+                    stored.watch.title = true;
+                }
+                if stored.description.is_none() && incoming.description.is_some() {
+                    stored.description = incoming.description;
+                    stored.watch.description = true;
+                }
+                if stored.images.is_empty() && !incoming.images.is_empty() {
+                    stored.images = incoming.images;
+                    stored.watch.main_image = true;
+                }
+                if *stored == before {
+                    unchanged += 1;
+                } else {
+                    stored.updated_at = incoming.updated_at;
+                    changed += 1;
+                }
+            }
+        }
+    }
+    ReportMerge {
+        listings,
+        new,
+        changed,
+        unchanged,
+        total,
+    }
+}
