@@ -193,6 +193,18 @@ async function changeListing(tabId, change) {
   return { report, listing };
 }
 
+/** A Seller Central report (its bytes) merged into the stored listings, not yet saved. */
+async function importReport(bytes, marketplace) {
+  if (!Array.isArray(bytes)) throw failure('bytes (the report file as an array of bytes) is required', { kind: 'request' });
+  const map = await loadListings();
+  return core('import_report', {
+    existing: Object.values(map),
+    bytes,
+    marketplace: typeof marketplace === 'string' && marketplace ? marketplace : null,
+    now_ms: Date.now(),
+  });
+}
+
 function reportLanguage(lang, settings) {
   if (lang === 'ja' || lang === 'en') return lang;
   if (settings.language === 'ja' || settings.language === 'en') return settings.language;
@@ -262,7 +274,17 @@ const uiHandlers = {
     const state = typeof tabId === 'number' ? await tabState(tabId) : null;
     if (!state) return { report: null, listing: null, url: null };
     const map = await loadListings();
-    return { report: state.report, listing: listingFor(map, state.report), url: state.url };
+    const listing = listingFor(map, state.report);
+    // A listing imported from a Seller Central report lacks what only the page shows.
+    // Best effort: the popup's view must not fail because this extra could not be had.
+    const missing = listing && state.page?.kind === 'product'
+      ? await core('missing_fields', { listing, page: state.page }).catch(() => [])
+      : [];
+    return { report: state.report, listing, url: state.url, partial: missing.length > 0 };
+  },
+
+  'ui-bg-complete-listing'({ tabId }) {
+    return changeListing(tabId, (listing, state) => core('complete', { listing, page: state.page, now_ms: Date.now() }));
   },
 
   async 'ui-bg-save-page'({ tabId }) {
@@ -351,6 +373,22 @@ const uiHandlers = {
     await saveListings(next);
     await recheckAllTabs();
     return { count: listings.length };
+  },
+
+  async 'ui-bg-import-report-preview'({ bytes, marketplace }) {
+    const merged = await importReport(bytes, marketplace);
+    const { new: added, changed, unchanged, total } = merged;
+    return { preview: { new: added, changed, unchanged, total }, count: total };
+  },
+
+  async 'ui-bg-import-report-apply'({ bytes, marketplace }) {
+    // Throws (and nothing is written) when the report cannot be read.
+    const merged = await importReport(bytes, marketplace);
+    const next = {};
+    for (const l of merged.listings) next[keyOf(l)] = l;
+    await saveListings(next);
+    await recheckAllTabs();
+    return { count: merged.total };
   },
 
   async 'ui-bg-sync-status'() {

@@ -10,7 +10,7 @@
 //! only `js_sys::global()` exists.
 
 use crate::check::{self, Report};
-use crate::import::export_file;
+use crate::import::{export_file, seller_central};
 use crate::listing::{self, Listing, ListingsFile};
 use crate::page::{self, ProductPage};
 use crate::store::{merge, settings, sync};
@@ -117,6 +117,36 @@ pub enum Command {
         text: String,
         /// `"merge"` or `"replace"`.
         mode: String,
+        /// `Date.now()`.
+        now_ms: f64,
+    },
+    /// `{existing, bytes, marketplace, now_ms}` → ReportMerge `{listings, new, changed,
+    /// unchanged, total}`: a Seller Central report (UTF-8 or Shift_JIS bytes) merged into
+    /// the stored listings without overwriting any saved value.
+    ImportReport {
+        /// The stored listings.
+        existing: Vec<Listing>,
+        /// The report file's bytes.
+        bytes: Vec<u8>,
+        /// The marketplace, when the seller chose one (else guessed from the file).
+        #[serde(default)]
+        marketplace: Option<String>,
+        /// `Date.now()`.
+        now_ms: f64,
+    },
+    /// `{listing, page}` → the fields the listing lacks that the page shows.
+    MissingFields {
+        /// The stored listing.
+        listing: Listing,
+        /// The page read by `extract`.
+        page: ProductPage,
+    },
+    /// `{listing, page, now_ms}` → Listing with its missing fields filled from the page.
+    Complete {
+        /// The stored listing.
+        listing: Listing,
+        /// The page read by `extract`.
+        page: ProductPage,
         /// `Date.now()`.
         now_ms: f64,
     },
@@ -297,6 +327,32 @@ fn run(command: Command) -> Result<JsValue, JsValue> {
             let listings = export_file::apply(&existing, &text, &mode, &rfc3339(now_ms))
                 .map_err(|e| import_error(&e))?;
             to_js(&serde_json::json!({ "listings": listings }))
+        }
+        Command::ImportReport {
+            existing,
+            bytes,
+            marketplace,
+            now_ms,
+        } => {
+            let imported = seller_central::parse_report(&bytes, marketplace.as_deref(), &rfc3339(now_ms))
+                .map_err(|e| {
+                    fail(Failure::new(
+                        e.to_string(),
+                        serde_json::json!({"kind": "report", "line": e.line}),
+                    ))
+                })?;
+            to_js(&seller_central::merge_report(&existing, imported))
+        }
+        Command::MissingFields { listing, page } => to_js(&listing.missing_fields(&page)),
+        Command::Complete {
+            mut listing,
+            page,
+            now_ms,
+        } => {
+            listing
+                .complete_from(&page, &rfc3339(now_ms))
+                .map_err(|e| listing_error(&e))?;
+            to_js(&listing)
         }
         Command::SettingsRead { stored } => to_js(&settings::migrate(stored)),
         Command::SettingsStore { settings: s } => {
