@@ -415,16 +415,25 @@ pub struct ReportMerge {
 /// saved is ever overwritten by a report.
 pub fn merge_report(existing: &[Listing], imported: Vec<Listing>) -> ReportMerge {
     let mut listings: Vec<Listing> = existing.to_vec();
+    // Key -> position, so a report of thousands of rows is not matched row by row
+    // against every stored listing.
+    let mut index: std::collections::HashMap<String, usize> = listings
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.key(), i))
+        .collect();
     let (mut new, mut changed, mut unchanged) = (0, 0, 0);
     let total = imported.len();
     for incoming in imported {
         let key = incoming.key();
-        match listings.iter_mut().find(|l| l.key() == key) {
+        match index.get(&key).copied() {
             None => {
+                index.insert(key, listings.len());
                 listings.push(incoming);
                 new += 1;
             }
-            Some(stored) => {
+            Some(i) => {
+                let stored = &mut listings[i];
                 let before = stored.clone();
                 if stored.sku.is_none() {
                     stored.sku = incoming.sku;
