@@ -535,3 +535,86 @@ fn one_notification_per_change_not_per_run() {
     let back: NotifyState = serde_json::from_str(&serde_json::to_string(&n).unwrap()).unwrap();
     assert_eq!(back, n);
 }
+
+#[test]
+fn check_all_now_runs_while_rechecks_are_off_and_schedules_nothing_after() {
+    use catalog_guard::watch::schedule::start_now;
+    let ks = keys(2);
+    let mut s = state(Interval::Off, 7);
+    assert_eq!(next_action(&mut s, &ks, T0), Action::Done);
+    start_now(&mut s, &ks, T0);
+    let (k, _, nb) = fetch(&next_action(&mut s, &ks, T0));
+    assert_eq!((k.as_str(), nb), (ks[0].as_str(), T0));
+    // Turning re-checks off (again) does not cancel a run the seller asked for.
+    s.set_interval(Interval::Off, T0 + 1);
+    on_result(
+        &mut s,
+        &ks[0],
+        Outcome::Checked { changed: true },
+        T0 + 2_000,
+    )
+    .unwrap();
+    let (k, _, nb) = fetch(&next_action(&mut s, &ks, T0 + 2_000));
+    assert_eq!(k, ks[1]);
+    assert!(
+        nb >= T0 + 2_000 + 5_000,
+        "the delay applies to manual runs too"
+    );
+    on_result(&mut s, &ks[1], Outcome::Checked { changed: false }, nb).unwrap();
+    assert_eq!(next_action(&mut s, &ks, nb), Action::Done);
+    let last = s.last_run.clone().expect("the manual run is summarised");
+    assert_eq!(
+        (last.end, last.checked, last.changed),
+        (RunEnd::Completed, 2, 1)
+    );
+    assert_eq!(s.next_run_at, None);
+}
+
+#[test]
+fn check_all_now_ends_a_back_off_and_then_follows_the_interval() {
+    use catalog_guard::watch::schedule::start_now;
+    let ks = keys(2);
+    let mut s = state(Interval::H6, 9);
+    fetch(&next_action(&mut s, &ks, T0));
+    on_result(&mut s, &ks[0], Outcome::Captcha, T0 + 1_000).unwrap();
+    assert!(matches!(
+        next_action(&mut s, &ks, T0 + 2_000),
+        Action::Wait { .. }
+    ));
+    start_now(&mut s, &ks, T0 + 3_000);
+    let (k, _, nb) = fetch(&next_action(&mut s, &ks, T0 + 3_000));
+    assert_eq!(
+        (k.as_str(), nb),
+        (ks[0].as_str(), T0 + 3_000),
+        "resumes at the key the captcha stopped"
+    );
+    on_result(
+        &mut s,
+        &ks[0],
+        Outcome::Checked { changed: false },
+        T0 + 4_000,
+    )
+    .unwrap();
+    let (_, _, nb) = fetch(&next_action(&mut s, &ks, T0 + 4_000));
+    on_result(&mut s, &ks[1], Outcome::Checked { changed: false }, nb).unwrap();
+    assert_eq!(
+        next_action(&mut s, &ks, nb),
+        Action::Wait {
+            until: nb + 6 * HOUR
+        }
+    );
+    assert_eq!(s.backoff_level, 0);
+}
+
+#[test]
+fn the_stored_state_holds_only_numbers_js_reads_exactly() {
+    let ks = keys(30);
+    let mut s = state(Interval::H6, u64::MAX);
+    let mut now = T0;
+    for k in &ks {
+        let (_, _, nb) = fetch(&next_action(&mut s, &ks, now));
+        now = nb;
+        on_result(&mut s, k, Outcome::Checked { changed: false }, now).unwrap();
+        assert!(s.rng < (1 << 53), "rng {} is not a safe JS integer", s.rng);
+    }
+}

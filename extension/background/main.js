@@ -6,192 +6,14 @@
 // Storage (TEAM.md): storage.local `listings` = {"marketplace/ASIN": Listing}, `settings`
 // (stored form); storage.session `tab:<tabId>` = {report, page, url} (survives the worker
 // being stopped; removed when the tab closes or navigates).
-import init, { invoke } from '../pkg/catalog_guard.js';
 import { api, fromContentScript, fromExtensionPage } from '../lib/platform.js';
-
-// ------------------------------------------------------------------ wasm
-
-let wasmReady = null;
-
-/** Initialises wasm once per worker life; later calls share the same promise. */
-function wasm() {
-  if (!wasmReady) {
-    wasmReady = init({ module_or_path: api.runtime.getURL('pkg/catalog_guard_bg.wasm') }).catch((e) => {
-      wasmReady = null; // let the next message try again
-      throw e;
-    });
-  }
-  return wasmReady;
-}
-
-/** Calls the core: `invoke({type, args})`; throws `{message, details}` on failure. */
-async function core(type, args) {
-  await wasm();
-  return invoke({ type, args });
-}
-
-// ------------------------------------------------------------------ storage
-
-const session = api.storage.session;
-const tabKey = (tabId) => `tab:${tabId}`;
-const keyOf = (l) => `${l.marketplace}/${l.asin}`;
-
-async function loadListings() {
-  const { listings } = await api.storage.local.get('listings');
-  return listings && typeof listings === 'object' && !Array.isArray(listings) ? listings : {};
-}
-
-async function saveListings(map, { fromSync = false } = {}) {
-  await api.storage.local.set({ listings: map });
-  if (!fromSync) scheduleSyncPush();
-}
-
-async function loadSettings() {
-  const { settings } = await api.storage.local.get('settings');
-  return core('settings_read', { stored: settings ?? null });
-}
-
-async function tabState(tabId) {
-  const k = tabKey(tabId);
-  const got = await session.get(k);
-  return got[k] ?? null;
-}
-
-/** The stored listing a report is about: same marketplace and ASIN (ASIN case-insensitive). */
-function listingFor(map, report) {
-  if (!report || !report.asin) return null;
-  const exact = report.marketplace && map[`${report.marketplace}/${report.asin}`];
-  if (exact) return exact;
-  const asin = report.asin.toUpperCase();
-  return Object.values(map).find((l) => String(l.asin).toUpperCase() === asin
-    && (!report.marketplace || String(l.marketplace).toLowerCase() === report.marketplace.toLowerCase())) ?? null;
-}
-
-// ------------------------------------------------------------------ badge
-
-const COLOURS = {
-  match: '#188038',
-  mismatch: '#d93025',
-  untracked: '#80868b',
-  unreadable: '#f29900',
-  not_product: '#80868b',
-};
-
-/** Badge text for a report: ✓ / mismatch count / ? / ! / nothing. */
-export function badgeText(report, settings) {
-  switch (report?.status) {
-    case 'match': return settings?.badge_on_match === false ? '' : '✓';
-    case 'mismatch': return String(report.mismatches.length || '!');
-    case 'untracked': return '?';
-    case 'unreadable': return '!';
-    default: return '';
-  }
-}
-
-/** Sets text AND colour on every check (browsers reset badges differently). */
-async function setBadge(tabId, report, settings) {
-  const text = badgeText(report, settings);
-  const colour = COLOURS[report?.status] ?? COLOURS.not_product;
-  try {
-    await Promise.all([
-      api.action.setBadgeText({ tabId, text }),
-      api.action.setBadgeBackgroundColor({ tabId, color: colour }),
-      api.action.setBadgeTextColor ? api.action.setBadgeTextColor({ tabId, color: '#ffffff' }) : null,
-    ]);
-  } catch (e) {
-    // The tab may have closed between the check and here.
-    if (!/tab/i.test(String(e?.message))) throw e;
-  }
-}
-
-async function clearTab(tabId) {
-  await session.remove(tabKey(tabId));
-  try {
-    await api.action.setBadgeText({ tabId, text: '' });
-  } catch { /* tab gone */ }
-}
-
-// ------------------------------------------------------------------ checks
-
-// The last few page checks' timings (ms), for `make bench-wasm` and debugging:
-// {url, bytes, cold, total (content script start -> badge set), wasm (extract + check), storage}.
-const timings = [];
-globalThis.cgTimings = timings;
-let checksSinceStart = 0;
-
-// Per-tab sequence numbers: a slower, older check never overwrites a newer one.
-const tabSeq = new Map();
-
-/** Extract + check a page the content script sent, then badge and remember it. */
-async function onPage(tabId, url, html, started) {
-  const seq = (tabSeq.get(tabId) ?? 0) + 1;
-  tabSeq.set(tabId, seq);
-  const cold = checksSinceStart++ === 0;
-  const t0 = performance.now();
-  const [map, settings] = await Promise.all([loadListings(), loadSettings()]);
-  await wasm();
-  const t1 = performance.now();
-  const report = await core('extract_check', { url, html, listings: Object.values(map), now_ms: Date.now() });
-  const t2 = performance.now();
-  if (tabSeq.get(tabId) !== seq) return { report, stale: true };
-  await publish(tabId, report, url, settings);
-  timings.push({
-    url, bytes: html.length, cold, status: report.status,
-    total: typeof started === 'number' ? Date.now() - started : null,
-    wasm: t2 - t1, storage_and_init: t1 - t0, publish: performance.now() - t2,
-  });
-  if (timings.length > 200) timings.shift();
-  return { report };
-}
-
-async function publish(tabId, report, url, settings) {
-  await Promise.all([
-    setBadge(tabId, report, settings),
-    session.set({ [tabKey(tabId)]: { report, page: report.page, url } }),
-  ]);
-}
-
-/** Re-checks a tab's stored page (after the listings changed) and republishes. */
-async function recheckTab(tabId, state, map, settings) {
-  const report = await core('check', { listings: Object.values(map), page: state.page, now_ms: Date.now() });
-  await publish(tabId, report, state.url, settings);
-  return report;
-}
-
-/** Re-checks every tab with a stored page (listings or settings changed). */
-async function recheckAllTabs() {
-  const all = await session.get(null);
-  const [map, settings] = await Promise.all([loadListings(), loadSettings()]);
-  await Promise.all(Object.entries(all)
-    .filter(([k, v]) => k.startsWith('tab:') && v && v.page)
-    .map(([k, v]) => recheckTab(Number(k.slice(4)), v, map, settings).catch(() => null)));
-}
-
-async function requireTab(tabId) {
-  if (typeof tabId !== 'number') throw failure('tabId (a number) is required', { kind: 'request' });
-  const state = await tabState(tabId);
-  if (!state || !state.page) throw failure('no product page has been read in this tab yet', { kind: 'no_page', tabId });
-  return state;
-}
-
-function failure(message, details = null) {
-  return { message, details };
-}
-
-/** Applies `change(listing)` to the tab's listing, stores it, re-checks the tab. */
-async function changeListing(tabId, change) {
-  const state = await requireTab(tabId);
-  const map = await loadListings();
-  const old = listingFor(map, state.report);
-  if (!old) throw failure('this page is not saved as a listing yet', { kind: 'untracked', tabId });
-  const listing = await change(old, state);
-  delete map[keyOf(old)];
-  map[keyOf(listing)] = listing;
-  await saveListings(map);
-  const settings = await loadSettings();
-  const report = await recheckTab(tabId, state, map, settings);
-  return { report, listing };
-}
+import {
+  core, wasm, session, tabKey, keyOf, loadListings, saveListings, loadSettings, tabState, listingFor,
+  failure, reportLanguage, today,
+} from './core.js';
+import { onPage, recheckTab, recheckAllTabs, requireTab, changeListing, clearTab, tabSeq } from './checks.js';
+import { scheduleSyncPush, syncHandlers } from './sync.js';
+import './history.js';
 
 /** A Seller Central report (its bytes) merged into the stored listings, not yet saved. */
 async function importReport(bytes, marketplace) {
@@ -205,71 +27,9 @@ async function importReport(bytes, marketplace) {
   });
 }
 
-function reportLanguage(lang, settings) {
-  if (lang === 'ja' || lang === 'en') return lang;
-  if (settings.language === 'ja' || settings.language === 'en') return settings.language;
-  return String(api.i18n?.getUILanguage?.() ?? '').toLowerCase().startsWith('ja') ? 'ja' : 'en';
-}
-
-function today() {
-  return new Date().toISOString().slice(0, 10);
-}
-
-// ------------------------------------------------------------------ storage.sync
-// Listings and settings are copied to storage.sync within its quotas by the core's encoder
-// (full records for as many listings as fit, fingerprints for the rest). Local data is never
-// lost because sync is full or a write is refused. What the last push synced is kept in
-// storage.local `sync_status` ({stats, status, error, at}) for the options page.
-
-let syncTimer = 0;
-
-function scheduleSyncPush(delay = 1500) {
-  clearTimeout(syncTimer);
-  syncTimer = setTimeout(() => { syncPush().catch(() => {}); }, delay);
-}
-
-async function syncPush() {
-  if (!api.storage.sync) return;
-  const { listings, settings: stored } = await api.storage.local.get(['listings', 'settings']);
-  const settings = await core('settings_read', { stored: stored ?? null });
-  if (!settings.sync_enabled) return;
-  const plan = await core('sync_encode', { listings: Object.values(listings ?? {}), settings: stored ?? null });
-  const current = await api.storage.sync.get(null);
-  const set = {};
-  for (const [k, v] of Object.entries(plan.items)) {
-    if (JSON.stringify(current[k]) !== JSON.stringify(v)) set[k] = v;
-  }
-  const remove = Object.keys(current).filter((k) => !Object.hasOwn(plan.items, k));
-  let error = null;
-  try {
-    if (Object.keys(set).length) await api.storage.sync.set(set);
-    if (remove.length) await api.storage.sync.remove(remove);
-  } catch (e) {
-    error = String(e?.message ?? e); // quota or rate limit: local data is untouched
-    scheduleSyncPush(60_000);
-  }
-  await api.storage.local.set({ sync_status: { stats: plan.stats, status: plan.status, error, at: Date.now() } });
-}
-
-/** Merges what another browser synced into the local listings (newer updated_at wins). */
-async function syncPull() {
-  if (!api.storage.sync) return;
-  const settings = await loadSettings();
-  if (!settings.sync_enabled) return;
-  const items = await api.storage.sync.get(null);
-  if (!Object.keys(items).length) return;
-  const map = await loadListings();
-  const result = await core('sync_merge', { local: Object.values(map), items });
-  if (!result.updated.length) return;
-  const next = {};
-  for (const l of result.listings) next[keyOf(l)] = l;
-  await saveListings(next, { fromSync: true });
-  await recheckAllTabs();
-}
-
 // ------------------------------------------------------------------ messages
 
-const uiHandlers = {
+const ownHandlers = {
   async 'ui-bg-tab-state'({ tabId }) {
     const state = typeof tabId === 'number' ? await tabState(tabId) : null;
     if (!state) return { report: null, listing: null, url: null };
@@ -391,11 +151,6 @@ const uiHandlers = {
     return { count: merged.total };
   },
 
-  async 'ui-bg-sync-status'() {
-    const { sync_status: status } = await api.storage.local.get('sync_status');
-    return { sync: status ?? null };
-  },
-
   async 'ui-bg-settings-get'() {
     return { settings: await loadSettings() };
   },
@@ -417,6 +172,9 @@ function toError(e) {
   }
   return { message: String(e), details: null };
 }
+
+// Every ui-bg-* message: this file's, and those of the feature modules.
+const uiHandlers = { ...ownHandlers, ...syncHandlers };
 
 async function dispatch(msg, sender) {
   if (!msg || typeof msg.type !== 'string') throw failure('a message needs a type', { kind: 'request' });
@@ -454,11 +212,6 @@ api.tabs.onUpdated.addListener((tabId, change) => {
   }
 });
 
-// Another browser's changes arrive through storage.sync.
-api.storage.onChanged.addListener((changes, area) => {
-  if (area === 'sync') syncPull().catch(() => {});
-});
-api.runtime.onStartup?.addListener(() => { syncPull().catch(() => {}); });
 
 // Start loading wasm now, so the first page check does not wait for it (errors are
 // reported by the first handler that awaits it).

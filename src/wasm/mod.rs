@@ -14,6 +14,7 @@ use crate::import::{export_file, seller_central};
 use crate::listing::{self, Listing, ListingsFile};
 use crate::page::{self, ProductPage};
 use crate::store::{merge, settings, sync};
+use crate::watch::{cases, history, notify, schedule};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
@@ -48,6 +49,21 @@ pub enum Command {
         url: Option<String>,
         /// The page's HTML.
         html: String,
+        /// Every stored listing.
+        listings: Vec<Listing>,
+        /// `Date.now()`.
+        now_ms: f64,
+    },
+    /// `{url, bytes, listings, now_ms}` → Report: like `extract_check`, from the page's raw
+    /// bytes (a `Uint8Array` or `ArrayBuffer` from `fetch`; the charset is read from the
+    /// page, Shift_JIS included), for the scheduled re-checks.
+    ReadCheck {
+        /// The page's URL.
+        #[serde(default)]
+        url: Option<String>,
+        /// The page's bytes.
+        #[serde(deserialize_with = "byte_buf")]
+        bytes: Vec<u8>,
         /// Every stored listing.
         listings: Vec<Listing>,
         /// `Date.now()`.
@@ -93,13 +109,20 @@ pub enum Command {
         /// The file's text.
         text: String,
     },
-    /// `{listings, settings}` → `{text}`: the export file (`import::export_file::export`).
+    /// `{listings, settings, history, cases}` → `{text}`: the export file
+    /// (`import::export_file::export`).
     ExportListings {
         /// The listings to export.
         listings: Vec<Listing>,
         /// The stored settings (any version), included in the file when given.
         #[serde(default)]
         settings: Option<Value>,
+        /// Change histories by listing key (`{"marketplace/ASIN": History}`), when any.
+        #[serde(default)]
+        history: Option<Value>,
+        /// Case logs by listing key (`{"marketplace/ASIN": [Case]}`), when any.
+        #[serde(default)]
+        cases: Option<Value>,
     },
     /// `{existing, text}` → ImportPreview: what importing `text` would change.
     ImportPreview {
@@ -108,8 +131,9 @@ pub enum Command {
         /// The file's text.
         text: String,
     },
-    /// `{existing, text, mode, now_ms}` → `{listings}`: every listing after
-    /// importing (`mode` `"merge"` or `"replace"`, see `import::export_file::apply`).
+    /// `{existing, text, mode, now_ms}` → `{listings, history, cases}`: every listing
+    /// after importing (`mode` `"merge"` or `"replace"`, see `import::export_file::apply`),
+    /// and the file's history and case log members (`null` when it has none).
     ImportApply {
         /// The stored listings.
         existing: Vec<Listing>,
@@ -126,7 +150,8 @@ pub enum Command {
     ImportReport {
         /// The stored listings.
         existing: Vec<Listing>,
-        /// The report file's bytes.
+        /// The report file's bytes (`Uint8Array`, `ArrayBuffer` or an array of numbers).
+        #[serde(deserialize_with = "byte_buf")]
         bytes: Vec<u8>,
         /// The marketplace, when the seller chose one (else guessed from the file).
         #[serde(default)]
@@ -183,6 +208,180 @@ pub enum Command {
         /// Everything `chrome.storage.sync.get(null)` returned.
         items: serde_json::Map<String, Value>,
     },
+    /// `{history, page, source, now_ms}` → `{history, change}`: records what a page
+    /// showed in a listing's change history (`watch::history`); `change` is the
+    /// [`history::Change`] stored, or `null` when nothing changed. `history` `null` = none yet.
+    HistoryRecord {
+        /// The listing's stored history, or `null`.
+        #[serde(default)]
+        history: Option<history::History>,
+        /// The page read by `extract`.
+        page: ProductPage,
+        /// `"badge"`, `"recheck"` or `"import"`.
+        source: history::Source,
+        /// `Date.now()`.
+        now_ms: f64,
+    },
+    /// `{history, listing, now_ms}` → `{history, change}`: records imported listing
+    /// data as an observation (source `import`).
+    HistoryRecordListing {
+        /// The listing's stored history, or `null`.
+        #[serde(default)]
+        history: Option<history::History>,
+        /// The imported listing.
+        listing: Listing,
+        /// `Date.now()`.
+        now_ms: f64,
+    },
+    /// `{history, lang}` → `[line]`: the history as readable timeline lines.
+    HistoryTimeline {
+        /// The listing's stored history.
+        history: history::History,
+        /// `"ja"` or `"en"`.
+        lang: String,
+    },
+    /// `{state, settings, keys, now_ms, seed, start_now}` → `{state, action}`: the next
+    /// step of the scheduled re-checks (`watch::schedule::next_action`). The config follows
+    /// `settings` (interval, delay); `start_now` is "check all now".
+    ScheduleNext {
+        /// The stored schedule state, or `null`.
+        #[serde(default)]
+        state: Option<schedule::ScheduleState>,
+        /// The settings (any stored version).
+        #[serde(default)]
+        settings: Value,
+        /// The keys (`marketplace/ASIN`) of the watched listings.
+        keys: Vec<String>,
+        /// `Date.now()`.
+        now_ms: f64,
+        /// Seeds the jitter generator of a new state.
+        #[serde(default)]
+        seed: f64,
+        /// Start a run now, whatever the schedule says.
+        #[serde(default)]
+        start_now: bool,
+    },
+    /// `{state, key, page_kind, changed, now_ms}` → `{state}`: the result of fetching
+    /// `key` (`page_kind` `null` when the fetch itself failed).
+    ScheduleResult {
+        /// The stored schedule state.
+        state: schedule::ScheduleState,
+        /// The key that was fetched.
+        key: String,
+        /// The fetched page's kind, or `null`.
+        #[serde(default)]
+        page_kind: Option<page::PageKind>,
+        /// Whether the history recorded a change.
+        #[serde(default)]
+        changed: bool,
+        /// `Date.now()`.
+        now_ms: f64,
+    },
+    /// `{state, report, listing_title, lang}` → `{state, notification}`: whether a
+    /// re-check's report deserves a notification (`watch::notify`).
+    Notify {
+        /// The stored notify state, or `null`.
+        #[serde(default)]
+        state: Option<notify::NotifyState>,
+        /// The re-check's report.
+        report: Report,
+        /// The seller's title for the listing.
+        #[serde(default)]
+        listing_title: Option<String>,
+        /// `"ja"` or `"en"`.
+        lang: String,
+    },
+    /// `{id, marketplace, opened, now_ms, lang}` → Case: a new open case; errors in `lang`.
+    CaseNew {
+        /// The Seller Support case ID.
+        id: String,
+        /// The marketplace.
+        marketplace: String,
+        /// The date it was opened (`YYYY-MM-DD`).
+        opened: String,
+        /// `Date.now()`.
+        now_ms: f64,
+        /// `"ja"` or `"en"` (the error message language).
+        #[serde(default)]
+        lang: String,
+    },
+    /// `{case, status, notes, evidence, now_ms}` → Case: a changed case (each of
+    /// `status`, `notes`, `evidence` (a Report to attach) optional).
+    CaseUpdate {
+        /// The stored case.
+        case: cases::Case,
+        /// A new status.
+        #[serde(default)]
+        status: Option<cases::CaseStatus>,
+        /// New notes.
+        #[serde(default)]
+        notes: Option<String>,
+        /// A report to attach as evidence.
+        #[serde(default)]
+        evidence: Option<Box<Report>>,
+        /// `Date.now()`.
+        now_ms: f64,
+    },
+    /// `{report, listing, history, case, lang}` → the Seller Support report text.
+    CaseReportText {
+        /// The report to describe.
+        report: Report,
+        /// The listing, if any.
+        #[serde(default)]
+        listing: Option<Listing>,
+        /// The listing's history (for first-seen times), if any.
+        #[serde(default)]
+        history: Option<history::History>,
+        /// The case, if any (its ID is cited).
+        #[serde(default)]
+        case: Option<cases::Case>,
+        /// `"ja"` or `"en"`.
+        lang: String,
+    },
+    /// `{case, report, history, lang}` → `{text, url}`: the reopening message and the
+    /// marketplace's Seller Central case log page.
+    CaseReopenText {
+        /// The case to reopen.
+        case: cases::Case,
+        /// The current report.
+        report: Report,
+        /// The listing's history, if any.
+        #[serde(default)]
+        history: Option<history::History>,
+        /// `"ja"` or `"en"`.
+        lang: String,
+    },
+    /// `{marketplace}` → the Seller Central case log URL.
+    CaseLogUrl {
+        /// The marketplace.
+        marketplace: String,
+    },
+}
+
+/// Bytes from a `Uint8Array`/`ArrayBuffer` copied in one go (or from an array of numbers),
+/// rather than one element at a time through the JS iterator.
+fn byte_buf<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+    struct Bytes;
+    impl<'de> serde::de::Visitor<'de> for Bytes {
+        type Value = Vec<u8>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("bytes (a Uint8Array, an ArrayBuffer or an array of numbers 0-255)")
+        }
+        fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Vec<u8>, E> {
+            Ok(v)
+        }
+        fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Vec<u8>, E> {
+            Ok(v.to_vec())
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<u8>, A::Error> {
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+            while let Some(b) = seq.next_element::<u8>()? {
+                out.push(b);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_byte_buf(Bytes)
 }
 
 /// The error object thrown to JS.
@@ -282,6 +481,16 @@ fn run(command: Command) -> Result<JsValue, JsValue> {
             drop(html);
             to_js(&check::check(&listings, &page, &rfc3339(now_ms)))
         }
+        Command::ReadCheck {
+            url,
+            bytes,
+            listings,
+            now_ms,
+        } => {
+            let page = page::read_page(&bytes, url.as_deref());
+            drop(bytes);
+            to_js(&check::check(&listings, &page, &rfc3339(now_ms)))
+        }
         Command::Save { page, now_ms } => match Listing::from_page(&page, &rfc3339(now_ms)) {
             Some(l) => to_js(&l),
             None => Err(fail(Failure::new(
@@ -310,9 +519,19 @@ fn run(command: Command) -> Result<JsValue, JsValue> {
             lang,
         } => to_js(&check::text::report_text(&report, listing.as_ref(), &lang)),
         Command::ParseListings { text } => to_js(&parse_file(&text)?),
-        Command::ExportListings { listings, settings: s } => {
+        Command::ExportListings {
+            listings,
+            settings: s,
+            history,
+            cases,
+        } => {
             let s = s.map(settings::migrate);
-            let text = export_file::export(&listings, s.as_ref(), &Default::default());
+            let nonempty = |v: Option<Value>| v.filter(|v| v.as_object().is_some_and(|m| !m.is_empty()));
+            let extras = export_file::ExportExtras {
+                history: nonempty(history),
+                cases: nonempty(cases),
+            };
+            let text = export_file::export(&listings, s.as_ref(), &extras);
             to_js(&serde_json::json!({ "text": text }))
         }
         Command::ImportPreview { existing, text } => {
@@ -326,7 +545,14 @@ fn run(command: Command) -> Result<JsValue, JsValue> {
         } => {
             let listings = export_file::apply(&existing, &text, &mode, &rfc3339(now_ms))
                 .map_err(|e| import_error(&e))?;
-            to_js(&serde_json::json!({ "listings": listings }))
+            let extras = export_file::parse(&text)
+                .map_err(|e| import_error(&e))?
+                .extras;
+            to_js(&serde_json::json!({
+                "listings": listings,
+                "history": extras.history,
+                "cases": extras.cases,
+            }))
         }
         Command::ImportReport {
             existing,
@@ -366,6 +592,133 @@ fn run(command: Command) -> Result<JsValue, JsValue> {
         Command::SyncMerge { local, items } => {
             to_js(&merge::merge_sync(&local, &sync::decode(&items)))
         }
+        Command::HistoryRecord {
+            history,
+            page,
+            source,
+            now_ms,
+        } => {
+            let mut h = history.unwrap_or_default();
+            let change = h.record_page(&page, source, &rfc3339(now_ms));
+            to_js(&serde_json::json!({ "history": h, "change": change }))
+        }
+        Command::HistoryRecordListing {
+            history,
+            listing,
+            now_ms,
+        } => {
+            let now = rfc3339(now_ms);
+            let mut h = history.unwrap_or_default();
+            let change = h.record(history::Observation::from_listing(&listing, &now), &now);
+            to_js(&serde_json::json!({ "history": h, "change": change }))
+        }
+        Command::HistoryTimeline { history, lang } => to_js(&history.timeline(&lang)),
+        Command::ScheduleNext {
+            state,
+            settings: s,
+            keys,
+            now_ms,
+            seed,
+            start_now,
+        } => {
+            let now = now_ms as i64;
+            let config = schedule::ScheduleConfig::from_settings(&settings::migrate(s));
+            let mut st = state
+                .unwrap_or_else(|| schedule::ScheduleState::new(config.clone(), seed as u64));
+            if st.config.interval != config.interval {
+                st.set_interval(config.interval, now);
+            }
+            st.config = config;
+            if start_now {
+                schedule::start_now(&mut st, &keys, now);
+            }
+            let action = schedule::next_action(&mut st, &keys, now);
+            to_js(&serde_json::json!({ "state": st, "action": action }))
+        }
+        Command::ScheduleResult {
+            mut state,
+            key,
+            page_kind,
+            changed,
+            now_ms,
+        } => {
+            let outcome = page_kind.map_or(schedule::Outcome::Failed, |k| {
+                schedule::outcome_of(k, changed)
+            });
+            schedule::on_result(&mut state, &key, outcome, now_ms as i64).map_err(|e| {
+                fail(Failure::new(
+                    e.to_string(),
+                    serde_json::json!({"kind": "schedule"}),
+                ))
+            })?;
+            to_js(&serde_json::json!({ "state": state, "outcome": outcome }))
+        }
+        Command::Notify {
+            state,
+            report,
+            listing_title,
+            lang,
+        } => {
+            let mut st = state.unwrap_or_default();
+            let n = st.should_notify(&report, listing_title.as_deref(), &lang);
+            to_js(&serde_json::json!({ "state": st, "notification": n }))
+        }
+        Command::CaseNew {
+            id,
+            marketplace,
+            opened,
+            now_ms,
+            lang,
+        } => match cases::Case::new(&id, &marketplace, &opened, &rfc3339(now_ms)) {
+            Ok(c) => to_js(&c),
+            Err(e) => Err(fail(Failure::new(
+                e.message(&lang),
+                serde_json::json!({"kind": "case"}),
+            ))),
+        },
+        Command::CaseUpdate {
+            mut case,
+            status,
+            notes,
+            evidence,
+            now_ms,
+        } => {
+            let now = rfc3339(now_ms);
+            if let Some(st) = status {
+                case.set_status(st, &now);
+            }
+            if let Some(n) = notes {
+                case.notes = n;
+                case.updated_at.clone_from(&now);
+            }
+            if let Some(r) = evidence {
+                case.add_evidence(&r, &now);
+            }
+            to_js(&case)
+        }
+        Command::CaseReportText {
+            report,
+            listing,
+            history,
+            case,
+            lang,
+        } => to_js(&cases::case_report_text(
+            &report,
+            listing.as_ref(),
+            history.as_ref(),
+            case.as_ref(),
+            &lang,
+        )),
+        Command::CaseReopenText {
+            case,
+            report,
+            history,
+            lang,
+        } => to_js(&serde_json::json!({
+            "text": cases::reopen_text(&case, &report, history.as_ref(), &lang),
+            "url": cases::case_log_url(&case.marketplace),
+        })),
+        Command::CaseLogUrl { marketplace } => to_js(&cases::case_log_url(&marketplace)),
     }
 }
 

@@ -221,3 +221,151 @@ fn runs_in_a_page_or_a_service_worker() {
     );
     round_trip();
 }
+
+/// The watch commands chained as the background chains them: a re-check run over one
+/// listing records the hijacked page as a change, notifies once, and the case report cites
+/// the case ID.
+#[wasm_bindgen_test]
+fn watch_commands_record_notify_schedule_and_write_the_case_text() {
+    let page = call(
+        "extract",
+        &format!(
+            r#"{{"url": {}, "html": {}}}"#,
+            json_str(URL),
+            json_str(PAGE)
+        ),
+    );
+    let listing = text(&call(
+        "save",
+        &format!(r#"{{"page": {}, "now_ms": 1795000000000}}"#, text(&page)),
+    ));
+    let first = call(
+        "history_record",
+        &format!(
+            r#"{{"history": null, "page": {}, "source": "badge", "now_ms": 1795000000000}}"#,
+            text(&page)
+        ),
+    );
+    assert_eq!(
+        text(&Reflect::get(&first, &"change".into()).unwrap()),
+        "null"
+    );
+    let hijacked = call(
+        "extract",
+        &format!(
+            r#"{{"url": {}, "html": {}}}"#,
+            json_str(URL),
+            json_str(&PAGE.replace("61WasmMainL", "71HiJaCkEdL"))
+        ),
+    );
+    let history = text(&Reflect::get(&first, &"history".into()).unwrap());
+    let second = call(
+        "history_record",
+        &format!(
+            r#"{{"history": {history}, "page": {}, "source": "recheck", "now_ms": 1795000600000}}"#,
+            text(&hijacked)
+        ),
+    );
+    let change = text(&Reflect::get(&second, &"change".into()).unwrap());
+    assert!(
+        change.contains("images.main") && change.contains("71HiJaCkEdL"),
+        "{change}"
+    );
+    let history = text(&Reflect::get(&second, &"history".into()).unwrap());
+    let lines = call(
+        "history_timeline",
+        &format!(r#"{{"history": {history}, "lang": "en"}}"#),
+    );
+    assert!(text(&lines).contains("71HiJaCkEdL"), "{}", text(&lines));
+
+    let report = text(&call(
+        "check",
+        &format!(
+            r#"{{"listings": [{listing}], "page": {}, "now_ms": 1795000600000}}"#,
+            text(&hijacked)
+        ),
+    ));
+    let n1 = call(
+        "notify",
+        &format!(r#"{{"state": null, "report": {report}, "lang": "ja"}}"#),
+    );
+    let note = Reflect::get(&n1, &"notification".into()).unwrap();
+    assert!(get_str(&note, "body").unwrap().contains("B0WASMTEST"));
+    let st = text(&Reflect::get(&n1, &"state".into()).unwrap());
+    let n2 = call(
+        "notify",
+        &format!(r#"{{"state": {st}, "report": {report}, "lang": "ja"}}"#),
+    );
+    assert!(
+        Reflect::get(&n2, &"notification".into()).unwrap().is_null(),
+        "one notification per change"
+    );
+
+    let keys = r#"["amazon.co.jp/B0WASMTEST"]"#;
+    let next = call(
+        "schedule_next",
+        &format!(
+            r#"{{"state": null, "settings": {{"version": 1, "recheck_interval_hours": 6}}, "keys": {keys}, "now_ms": 1795000000000, "seed": 1}}"#
+        ),
+    );
+    let action = Reflect::get(&next, &"action".into()).unwrap();
+    assert_eq!(get_str(&action, "type").as_deref(), Some("fetch_next"));
+    assert_eq!(get_str(&action, "url").as_deref(), Some(URL));
+    let st = text(&Reflect::get(&next, &"state".into()).unwrap());
+    let after = call(
+        "schedule_result",
+        &format!(
+            r#"{{"state": {st}, "key": "amazon.co.jp/B0WASMTEST", "page_kind": "captcha", "now_ms": 1795000001000}}"#
+        ),
+    );
+    let st = Reflect::get(&after, &"state".into()).unwrap();
+    assert!(
+        Reflect::get(&st, &"paused_until".into())
+            .unwrap()
+            .as_f64()
+            .unwrap()
+            > 1795000001000.0
+    );
+
+    let case = call(
+        "case_new",
+        r#"{"id": "1234567890", "marketplace": "amazon.co.jp", "opened": "2026-11-18", "now_ms": 1795000000000}"#,
+    );
+    let t = call(
+        "case_report_text",
+        &format!(r#"{{"report": {report}, "listing": {listing}, "history": {history}, "case": {}, "lang": "en"}}"#, text(&case)),
+    )
+    .as_string()
+    .unwrap();
+    assert!(t.contains("1234567890") && t.contains("71HiJaCkEdL"), "{t}");
+    let e = try_call("case_new", r#"{"id": "12", "marketplace": "amazon.co.jp", "opened": "2026-11-18", "now_ms": 0, "lang": "en"}"#).unwrap_err();
+    assert!(!get_str(&e, "message").unwrap().is_empty());
+}
+
+/// `read_check` reads raw bytes as `fetch` gives them (a Uint8Array), charset included: the
+/// same page in Shift_JIS reads the same as in UTF-8.
+#[wasm_bindgen_test]
+fn read_check_takes_the_fetched_bytes() {
+    let sjis_page = PAGE.replace("charset=\"utf-8\"", "charset=\"shift_jis\"");
+    let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode(&sjis_page);
+    let req = js_sys::Object::new();
+    Reflect::set(&req, &"type".into(), &"read_check".into()).unwrap();
+    let args = js_sys::Object::new();
+    Reflect::set(&args, &"url".into(), &URL.into()).unwrap();
+    Reflect::set(
+        &args,
+        &"bytes".into(),
+        &js_sys::Uint8Array::from(&bytes[..]).into(),
+    )
+    .unwrap();
+    Reflect::set(&args, &"listings".into(), &js_sys::Array::new().into()).unwrap();
+    Reflect::set(&args, &"now_ms".into(), &JsValue::from_f64(1795000000000.0)).unwrap();
+    Reflect::set(&req, &"args".into(), &args.into()).unwrap();
+    let report = invoke(req.into()).unwrap_or_else(|e| panic!("{}", text(&e)));
+    assert_eq!(get_str(&report, "status").as_deref(), Some("untracked"));
+    let page = Reflect::get(&report, &"page".into()).unwrap();
+    assert_eq!(
+        get_str(&page, "title").as_deref(),
+        Some("テスト工房 真空断熱タンブラー 420ml ブラック")
+    );
+}

@@ -39,6 +39,10 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The largest integer a JS number holds exactly (2^53 − 1): the generator
+/// state is kept within it, since the worker stores the state as JSON.
+const JS_SAFE: u64 = (1 << 53) - 1;
+
 /// After this many `failed` outcomes in a row the run stops and backs off.
 pub const MAX_CONSECUTIVE_FAILURES: u32 = 3;
 
@@ -210,6 +214,10 @@ pub struct Run {
     /// Keys skipped because they were no longer watched when their turn came.
     #[serde(default)]
     pub skipped: u32,
+    /// Started by the seller ("check all now", [`start_now`]): it runs even
+    /// while scheduled re-checks are off.
+    #[serde(default)]
+    pub manual: bool,
 }
 
 /// Why a run ended.
@@ -280,7 +288,7 @@ impl ScheduleState {
             backoff_level: 0,
             next_run_at: None,
             last_run: None,
-            rng: seed,
+            rng: seed & JS_SAFE,
         }
     }
 
@@ -291,10 +299,12 @@ impl ScheduleState {
         self.config.interval = interval;
         match interval.millis() {
             None => {
-                if let Some(run) = self.run.take() {
-                    self.last_run = Some(summary(&run, now_ms, RunEnd::Cancelled));
+                if self.run.as_ref().is_some_and(|r| !r.manual) {
+                    if let Some(run) = self.run.take() {
+                        self.last_run = Some(summary(&run, now_ms, RunEnd::Cancelled));
+                    }
+                    self.paused_until = None;
                 }
-                self.paused_until = None;
                 self.next_run_at = None;
             }
             Some(ms) => {
@@ -317,7 +327,10 @@ impl ScheduleState {
         let r = if jitter == 0 {
             0
         } else {
-            (splitmix64(&mut self.rng) % (jitter as u64 + 1)) as i64
+            let r = splitmix64(&mut self.rng);
+            // The state is stored as JSON and read by JS: keep it an exact JS number.
+            self.rng &= JS_SAFE;
+            (r % (jitter as u64 + 1)) as i64
         };
         self.config.delay_ms.max(MIN_DELAY_MS) + r
     }
@@ -382,16 +395,49 @@ pub fn key_url(key: &str) -> String {
     }
 }
 
+/// "Check all now": starts a run over `keys` at once, whether re-checks
+/// are scheduled or off, replacing any back-off pause or waiting time. A
+/// run already in progress continues (and becomes a run the seller asked
+/// for, so turning re-checks off does not cancel it). Drive it with
+/// [`next_action`] and [`on_result`] as a scheduled run; when it ends the
+/// next scheduled run is one interval later (none while re-checks are off).
+pub fn start_now(state: &mut ScheduleState, keys: &[String], now_ms: i64) {
+    state.paused_until = None;
+    match state.run.as_mut() {
+        Some(run) => {
+            run.manual = true;
+            run.not_before = run.not_before.min(now_ms);
+        }
+        None => {
+            state.run = Some(Run {
+                started_at: now_ms,
+                keys: keys.to_vec(),
+                position: 0,
+                not_before: now_ms,
+                checked: 0,
+                changed: 0,
+                failed: 0,
+                consecutive_failures: 0,
+                stops: 0,
+                skipped: 0,
+                manual: true,
+            });
+        }
+    }
+}
+
 /// What the worker should do now (see the module docs). `keys` are the
 /// keys of the listings watched *now*: a new run takes them in this order,
 /// and a run in progress skips its keys that are no longer among them.
 pub fn next_action(state: &mut ScheduleState, keys: &[String], now_ms: i64) -> Action {
-    let Some(interval) = state.config.interval.millis() else {
+    let interval = state.config.interval.millis();
+    let manual = state.run.as_ref().is_some_and(|r| r.manual);
+    if interval.is_none() && !manual {
         if let Some(run) = state.run.take() {
             state.last_run = Some(summary(&run, now_ms, RunEnd::Cancelled));
         }
         return Action::Done;
-    };
+    }
     if let Some(until) = state.paused_until {
         if now_ms < until {
             return Action::Wait { until };
@@ -415,6 +461,7 @@ pub fn next_action(state: &mut ScheduleState, keys: &[String], now_ms: i64) -> A
             consecutive_failures: 0,
             stops: 0,
             skipped: 0,
+            manual: false,
         });
     }
     let Some(run) = state.run.as_mut() else {
@@ -441,9 +488,17 @@ pub fn next_action(state: &mut ScheduleState, keys: &[String], now_ms: i64) -> A
             state.run = None;
             state.backoff_level = 0;
             state.last_run = Some(s);
-            let at = now_ms + interval;
-            state.next_run_at = Some(at);
-            Action::Wait { until: at }
+            match interval {
+                Some(interval) => {
+                    let at = now_ms + interval;
+                    state.next_run_at = Some(at);
+                    Action::Wait { until: at }
+                }
+                None => {
+                    state.next_run_at = None;
+                    Action::Done
+                }
+            }
         }
     }
 }

@@ -1,0 +1,82 @@
+// Background building blocks shared by every background module: the one wasm instance, the
+// core call, and the listings/settings/tab-state storage (layout in TEAM.md).
+import init, { invoke } from '../pkg/catalog_guard.js';
+import { api } from '../lib/platform.js';
+
+// ------------------------------------------------------------------ wasm
+
+let wasmReady = null;
+
+/** Initialises wasm once per worker life; later calls share the same promise. */
+export function wasm() {
+  if (!wasmReady) {
+    wasmReady = init({ module_or_path: api.runtime.getURL('pkg/catalog_guard_bg.wasm') }).catch((e) => {
+      wasmReady = null; // let the next message try again
+      throw e;
+    });
+  }
+  return wasmReady;
+}
+
+/** Calls the core: `invoke({type, args})`; throws `{message, details}` on failure. */
+export async function core(type, args) {
+  await wasm();
+  return invoke({ type, args });
+}
+
+// ------------------------------------------------------------------ storage
+
+export const session = api.storage.session;
+export const tabKey = (tabId) => `tab:${tabId}`;
+export const keyOf = (l) => `${l.marketplace}/${l.asin}`;
+
+export async function loadListings() {
+  const { listings } = await api.storage.local.get('listings');
+  return listings && typeof listings === 'object' && !Array.isArray(listings) ? listings : {};
+}
+
+/** Called after every listings write with `{fromSync}` (sync.js pushes the change). */
+export const listingsSavedHooks = [];
+
+export async function saveListings(map, { fromSync = false } = {}) {
+  await api.storage.local.set({ listings: map });
+  for (const hook of listingsSavedHooks) hook({ fromSync });
+}
+
+export async function loadSettings() {
+  const { settings } = await api.storage.local.get('settings');
+  return core('settings_read', { stored: settings ?? null });
+}
+
+export async function tabState(tabId) {
+  const k = tabKey(tabId);
+  const got = await session.get(k);
+  return got[k] ?? null;
+}
+
+/** The stored listing a report is about: same marketplace and ASIN (ASIN case-insensitive). */
+export function listingFor(map, report) {
+  if (!report || !report.asin) return null;
+  const exact = report.marketplace && map[`${report.marketplace}/${report.asin}`];
+  if (exact) return exact;
+  const asin = report.asin.toUpperCase();
+  return Object.values(map).find((l) => String(l.asin).toUpperCase() === asin
+    && (!report.marketplace || String(l.marketplace).toLowerCase() === report.marketplace.toLowerCase())) ?? null;
+}
+
+/** An error answer: `{message, details}` (details.kind names the problem). */
+export function failure(message, details = null) {
+  return { message, details };
+}
+
+/** The report language: the one asked for, else the settings', else the browser's. */
+export function reportLanguage(lang, settings) {
+  if (lang === 'ja' || lang === 'en') return lang;
+  if (settings.language === 'ja' || settings.language === 'en') return settings.language;
+  return String(api.i18n?.getUILanguage?.() ?? '').toLowerCase().startsWith('ja') ? 'ja' : 'en';
+}
+
+/** Today's date (UTC) as YYYY-MM-DD, for file names. */
+export function today() {
+  return new Date().toISOString().slice(0, 10);
+}

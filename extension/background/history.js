@@ -1,0 +1,94 @@
+// Change history per listing (watch::history in the core): every page the seller views (the
+// badge check) and every scheduled re-check records what the page showed; a change is stored
+// only when it differs from the previous observation of that listing.
+//
+// Storage: storage.local `history:<marketplace/ASIN>` = History (one item per listing, so a
+// check rewrites one small item, never every listing's history).
+import { api } from '../lib/platform.js';
+import { core, keyOf, loadListings, listingFor } from './core.js';
+import { pageCheckedHooks } from './checks.js';
+
+/** The storage key of a listing's history. */
+export const historyKey = (key) => `history:${key}`;
+
+// Writes to one listing's history are chained, so a badge check and a re-check of the same
+// listing at the same moment cannot lose each other's observation.
+const chains = new Map();
+
+function serial(key, task) {
+  const prev = chains.get(key) ?? Promise.resolve();
+  const next = prev.catch(() => {}).then(task);
+  chains.set(key, next);
+  next.finally(() => { if (chains.get(key) === next) chains.delete(key); }).catch(() => {});
+  return next;
+}
+
+/** A listing's stored history (`null` when none). */
+export async function loadHistory(key) {
+  const k = historyKey(key);
+  const got = await api.storage.local.get(k);
+  return got[k] ?? null;
+}
+
+/** Every stored history by listing key (for the export file). */
+export async function allHistories() {
+  const all = await api.storage.local.get(null);
+  const out = {};
+  for (const [k, v] of Object.entries(all)) {
+    if (k.startsWith('history:') && v) out[k.slice('history:'.length)] = v;
+  }
+  return out;
+}
+
+/**
+ * Records what `page` showed for the listing `key` (source `badge`, `recheck` or `import`).
+ * Returns the change stored, or null when the page showed nothing new.
+ */
+export function recordPage(key, page, source) {
+  return serial(key, async () => {
+    const history = await loadHistory(key);
+    const res = await core('history_record', { history, page, source, now_ms: Date.now() });
+    await api.storage.local.set({ [historyKey(key)]: res.history });
+    return res.change ?? null;
+  });
+}
+
+/** Records imported listing data as an observation of the listing (source `import`). */
+export function recordListing(listing) {
+  const key = keyOf(listing);
+  return serial(key, async () => {
+    const history = await loadHistory(key);
+    const res = await core('history_record_listing', { history, listing, now_ms: Date.now() });
+    await api.storage.local.set({ [historyKey(key)]: res.history });
+    return res.change ?? null;
+  });
+}
+
+/** Replaces histories with those of an import file (`{key: History}`), for listings kept. */
+export async function importHistories(histories, keys) {
+  if (!histories || typeof histories !== 'object') return 0;
+  const keep = new Set(keys);
+  const set = {};
+  for (const [k, v] of Object.entries(histories)) {
+    if (keep.has(k) && v && typeof v === 'object') set[historyKey(k)] = v;
+  }
+  if (Object.keys(set).length) await api.storage.local.set(set);
+  return Object.keys(set).length;
+}
+
+/** The history as timeline lines in `lang` (`[]` when there is none). */
+export async function timeline(key, lang) {
+  const history = await loadHistory(key);
+  if (!history) return { history: null, lines: [] };
+  const lines = await core('history_timeline', { history, lang });
+  return { history, lines };
+}
+
+// The badge check of a saved listing's product page is an observation of that listing.
+pageCheckedHooks.push(async (report) => {
+  if (!report || report.page?.kind !== 'product') return;
+  const map = await loadListings();
+  const listing = listingFor(map, report);
+  if (!listing) return;
+  await recordPage(keyOf(listing), report.page, 'badge');
+});
