@@ -6,6 +6,7 @@ import { send as sendTyped } from '../lib/messages.js';
 import { api } from '../lib/platform.js';
 import { thumbnail, isImageId } from '../ui/images.js';
 import { formatTime } from '../ui/render.js';
+import { openDetails } from './details.js';
 
 const PAGE_SIZE = 50;
 
@@ -140,6 +141,13 @@ function renderRow(entry) {
         text: t('actionEdit'),
         attrs: { 'aria-label': `${t('actionEdit')} ${entry.key}` },
         on: { click: () => openEditor(entry) },
+      }),
+      h('button', {
+        type: 'button',
+        class: 'btn btn-small action-details',
+        text: t('actionDetails'),
+        attrs: { 'aria-label': `${t('actionDetails')} ${entry.key}` },
+        on: { click: () => openDetails(entry) },
       }),
       h('button', {
         type: 'button',

@@ -1,0 +1,2 @@
+// Options: the per-listing "History & cases" dialog. Filled in below.
+export function openDetails() {}
