@@ -14,6 +14,7 @@ import {
 import { onPage, recheckTab, recheckAllTabs, requireTab, changeListing, clearTab, tabSeq } from './checks.js';
 import { scheduleSyncPush, syncHandlers } from './sync.js';
 import './history.js';
+import { watchHandlers } from './watch.js';
 import { casesHandlers } from './cases.js';
 
 /** A Seller Central report (its bytes) merged into the stored listings, not yet saved. */
@@ -175,7 +176,7 @@ function toError(e) {
 }
 
 // Every ui-bg-* message: this file's, and those of the feature modules.
-const uiHandlers = { ...ownHandlers, ...syncHandlers, ...casesHandlers };
+const uiHandlers = { ...ownHandlers, ...syncHandlers, ...casesHandlers, ...watchHandlers };
 
 async function dispatch(msg, sender) {
   if (!msg || typeof msg.type !== 'string') throw failure('a message needs a type', { kind: 'request' });

@@ -1,0 +1,311 @@
+// Scheduled re-checks (watch::schedule in the core) and their notifications (watch::notify).
+//
+// The core's schedule is a pure state machine; this module drives it: `schedule_next` says
+// what to do (fetch the next listing's page no earlier than `not_before`, wait until a time,
+// or nothing), the page is fetched with the seller's own session, read and checked exactly
+// like the badge does (`read_check`), recorded in the history (source `recheck`), maybe
+// notified, and the outcome goes back through `schedule_result`. The state is stored after
+// EVERY step, so a worker stopped at any moment resumes the run at the listing it was on
+// (the alarm wakes it). A re-check never changes listings.
+//
+// Storage (storage.local): `watch:schedule` = ScheduleState, `watch:notify` = NotifyState,
+// `watch:lease` = {owner, at} (which worker instance is driving the loop, refreshed every
+// step; a lease older than LEASE_MS is stale: its worker was stopped).
+import { api } from '../lib/platform.js';
+import { core, loadListings, loadSettings, reportLanguage } from './core.js';
+import { recordPage } from './history.js';
+
+/** The one alarm: the next scheduled run, the end of a back-off, or a safety net mid-run. */
+export const ALARM = 'cg-recheck';
+export const STATE_KEY = 'watch:schedule';
+export const NOTIFY_KEY = 'watch:notify';
+export const LEASE_KEY = 'watch:lease';
+/** Notification IDs are this prefix + the listing key (one notification per listing). */
+export const NOTIFICATION_PREFIX = 'cg-recheck:';
+
+/** Gaps up to this long are waited in the worker (setTimeout); longer ones by the alarm. */
+const MAX_INLINE_WAIT_MS = 20_000;
+/** A lease not refreshed for this long belongs to a stopped worker. */
+const LEASE_MS = 60_000;
+/** A page fetch that takes longer than this counts as failed. */
+const FETCH_TIMEOUT_MS = 30_000;
+
+const OWNER = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+const local = api.storage.local;
+const sleep = (ms) => new Promise((r) => { setTimeout(r, ms); });
+
+// ------------------------------------------------------------------ storage
+
+async function loadState() {
+  const got = await local.get(STATE_KEY);
+  return got[STATE_KEY] ?? null;
+}
+
+/** The keys of the listings that watch at least one field (a new run checks these, in order). */
+export function watchedKeys(map) {
+  return Object.keys(map).sort().filter((k) => {
+    const w = map[k]?.watch;
+    return !w || typeof w !== 'object' || Object.values(w).some((v) => v === true);
+  });
+}
+
+/** `https://www.<marketplace>/dp/<ASIN>` of a `marketplace/ASIN` key, cleaned like the core's. */
+export function productUrl(key) {
+  const i = String(key).lastIndexOf('/');
+  const m = String(key).slice(0, i).trim().toLowerCase().replace(/^www\./, '').replace(/[^a-z0-9.-]/g, '');
+  const a = String(key).slice(i + 1).replace(/[^A-Za-z0-9]/g, '').toUpperCase();
+  return m && a ? `https://www.${m}/dp/${a}` : null;
+}
+
+async function setAlarm(when) {
+  await api.alarms.create(ALARM, { when: Math.max(Math.round(when), Date.now() + 1000) });
+}
+
+/** Takes (or refreshes) the stored lease; false when another live worker instance holds it. */
+async function takeLease() {
+  const got = await local.get(LEASE_KEY);
+  const l = got[LEASE_KEY];
+  const now = Date.now();
+  if (l && l.owner !== OWNER && now - Number(l.at) < LEASE_MS && Number(l.at) <= now) {
+    return { ok: false, until: Number(l.at) + LEASE_MS };
+  }
+  await local.set({ [LEASE_KEY]: { owner: OWNER, at: now } });
+  return { ok: true };
+}
+
+async function releaseLease() {
+  const got = await local.get(LEASE_KEY);
+  if (got[LEASE_KEY]?.owner === OWNER) await local.remove(LEASE_KEY);
+}
+
+// ------------------------------------------------------------------ one listing
+
+/**
+ * Fetches one listing's page with the seller's session, checks it like the badge does,
+ * records it in the history and notifies. Returns what `schedule_result` needs:
+ * `{page_kind, changed}` (`page_kind` null when the fetch itself failed).
+ */
+async function checkOne(key, url, settings) {
+  let bytes;
+  let finalUrl = url;
+  try {
+    const res = await fetch(url, {
+      credentials: 'include',
+      cache: 'no-store',
+      redirect: 'follow',
+      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+    });
+    bytes = new Uint8Array(await res.arrayBuffer());
+    if (res.url) finalUrl = res.url;
+  } catch {
+    return { page_kind: null, changed: false };
+  }
+  // Listings are read now, not when the run started: a listing edited mid-run is checked
+  // as it is now. Nothing here writes them.
+  const map = await loadListings();
+  const report = await core('read_check', { url: finalUrl, bytes, listings: Object.values(map), now_ms: Date.now() });
+  const kind = report.page?.kind ?? null;
+  let changed = false;
+  if (kind === 'product') {
+    const change = await recordPage(key, report.page, 'recheck');
+    changed = Boolean(change);
+    await maybeNotify(report, map[key] ?? null, settings);
+  }
+  return { page_kind: kind, changed };
+}
+
+async function maybeNotify(report, listing, settings) {
+  const got = await local.get(NOTIFY_KEY);
+  const lang = reportLanguage(null, settings);
+  const res = await core('notify', {
+    state: got[NOTIFY_KEY] ?? null,
+    report,
+    listing_title: listing?.title ?? null,
+    lang,
+  });
+  // The signature is kept even while notifications are off, so turning them on does not
+  // announce old changes.
+  await local.set({ [NOTIFY_KEY]: res.state });
+  const n = res.notification;
+  if (!n || !settings.notifications || !api.notifications) return;
+  try {
+    await api.notifications.create(NOTIFICATION_PREFIX + n.key, {
+      type: 'basic',
+      iconUrl: api.runtime.getURL('icons/icon-128.png'),
+      title: n.title,
+      message: n.body,
+      priority: 1,
+    });
+  } catch { /* the platform refused (no notification centre): the history has it */ }
+}
+
+// ------------------------------------------------------------------ the loop
+
+let running = null; // the loop's promise while it runs in this worker
+let startNowPending = false;
+let onStepHooks = []; // resolved after the loop's first schedule step (ui-bg-recheck-now)
+
+/**
+ * Drives the schedule until it has to wait or is done. One loop per worker (the module
+ * flag) and per browser (the stored lease). `startNow`: "check all now".
+ */
+export function kick({ startNow = false } = {}) {
+  if (startNow) startNowPending = true;
+  if (!running) {
+    running = loop().catch((e) => {
+      console.warn('re-check loop failed', e);
+      // Try again later rather than never.
+      return setAlarm(Date.now() + 60_000).catch(() => {});
+    }).then(() => releaseLease().catch(() => {})).finally(() => {
+      running = null;
+      if (startNowPending) {
+        kick(); // asked while this loop was ending
+        return;
+      }
+      const hooks = onStepHooks;
+      onStepHooks = [];
+      for (const f of hooks) f();
+    });
+  }
+  return running;
+}
+
+/** Resolves once the loop has taken its next schedule step (or ended). */
+function nextStep() {
+  return new Promise((resolve) => { onStepHooks.push(resolve); });
+}
+
+async function loop() {
+  for (;;) {
+    const lease = await takeLease();
+    if (!lease.ok) {
+      await setAlarm(lease.until + 1000);
+      return;
+    }
+    const [stored, settings, map] = await Promise.all([loadState(), loadSettings(), loadListings()]);
+    const startNow = startNowPending;
+    startNowPending = false;
+    const { state, action } = await core('schedule_next', {
+      state: stored,
+      settings,
+      keys: watchedKeys(map),
+      now_ms: Date.now(),
+      seed: Math.floor(Math.random() * 2 ** 52),
+      start_now: startNow,
+    });
+    await local.set({ [STATE_KEY]: state });
+    const hooks = onStepHooks;
+    onStepHooks = [];
+    for (const f of hooks) f();
+
+    if (action.type === 'done') {
+      await api.alarms.clear(ALARM);
+      if (!startNowPending) return;
+      continue;
+    }
+    if (action.type === 'wait') {
+      await setAlarm(action.until);
+      if (!startNowPending) return;
+      continue;
+    }
+    // fetch_next
+    const wait = action.not_before - Date.now();
+    if (wait > 0) {
+      if (wait > MAX_INLINE_WAIT_MS) {
+        await setAlarm(action.not_before);
+        return;
+      }
+      // A safety net: if this worker is stopped while waiting, the alarm resumes the run.
+      await setAlarm(action.not_before + LEASE_MS);
+      await sleep(wait);
+      continue; // ask again: the settings may have changed meanwhile (same key comes back)
+    }
+    await setAlarm(Date.now() + FETCH_TIMEOUT_MS + LEASE_MS);
+    const { page_kind: pageKind, changed } = await checkOne(action.key, action.url, settings);
+    const res = await core('schedule_result', {
+      state: (await loadState()) ?? state,
+      key: action.key,
+      page_kind: pageKind,
+      changed,
+      now_ms: Date.now(),
+    });
+    await local.set({ [STATE_KEY]: res.state });
+  }
+}
+
+// ------------------------------------------------------------------ status and messages
+
+/** What the options page shows. */
+export async function status() {
+  const [state, settings, map] = await Promise.all([loadState(), loadSettings(), loadListings()]);
+  const run = state?.run ?? null;
+  return {
+    interval: settings.recheck_interval_hours,
+    notifications: settings.notifications,
+    watched: watchedKeys(map).length,
+    last_run: state?.last_run ?? null,
+    next_run_at: state?.next_run_at ?? null,
+    paused_until: state?.paused_until ?? null,
+    backoff_level: state?.backoff_level ?? 0,
+    run: run && {
+      started_at: run.started_at,
+      total: run.keys.length,
+      position: run.position,
+      checked: run.checked,
+      changed: run.changed,
+      failed: run.failed,
+      skipped: run.skipped ?? 0,
+      not_before: run.not_before,
+      manual: Boolean(run.manual),
+    },
+    running: Boolean(running),
+  };
+}
+
+/** The options page's re-check messages. */
+export const watchHandlers = {
+  async 'ui-bg-recheck-status'() {
+    return { status: await status() };
+  },
+
+  async 'ui-bg-recheck-now'() {
+    // Answer once the run has started; a loop already waiting out the gap between two
+    // fetches keeps that gap (the run becomes the seller's, see schedule::start_now).
+    const stepped = nextStep();
+    kick({ startNow: true });
+    await Promise.race([stepped, sleep(3000)]);
+    return { status: await status() };
+  },
+};
+
+/** Settings changed (the interval or the delay): let the schedule follow them now. */
+export function onSettingsChanged() {
+  kick();
+}
+
+// ------------------------------------------------------------------ listeners (top level)
+
+if (api.alarms) {
+  api.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === ALARM) kick();
+  });
+}
+
+api.storage.onChanged.addListener((changes, area) => {
+  if (area === 'local' && changes.settings) onSettingsChanged();
+});
+
+if (api.notifications) {
+  api.notifications.onClicked.addListener((id) => {
+    if (!id.startsWith(NOTIFICATION_PREFIX)) return;
+    const url = productUrl(id.slice(NOTIFICATION_PREFIX.length));
+    if (url) api.tabs.create({ url }).catch(() => {});
+    api.notifications.clear(id).catch(() => {});
+  });
+}
+
+api.runtime.onStartup?.addListener(() => { kick(); });
+
+// Whenever the worker starts: resume a run a stopped worker left, or catch up with a run
+// that came due while the browser was closed (alarms do not always survive a restart).
+kick();
