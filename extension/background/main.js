@@ -15,7 +15,9 @@ import { onPage, recheckTab, recheckAllTabs, requireTab, changeListing, clearTab
 import { scheduleSyncPush, syncHandlers } from './sync.js';
 import './history.js';
 import { watchHandlers } from './watch.js';
-import { casesHandlers } from './cases.js';
+import {
+  casesHandlers, caseReportText, activeCase, loadCases, exportExtras, applyImport, changedListings,
+} from './cases.js';
 
 /** A Seller Central report (its bytes) merged into the stored listings, not yet saved. */
 async function importReport(bytes, marketplace) {
@@ -72,7 +74,10 @@ const ownHandlers = {
     const state = await requireTab(tabId);
     const [map, settings] = await Promise.all([loadListings(), loadSettings()]);
     const listing = listingFor(map, state.report);
-    const text = await core('report_text', { report: state.report, listing, lang: reportLanguage(lang, settings) });
+    // With the listing's history (first-seen times) and its active case (the ID is cited).
+    const key = listing ? keyOf(listing) : null;
+    const c = key ? activeCase(await loadCases(key)) : null;
+    const text = await caseReportText({ report: state.report, listing, key, c, lang: reportLanguage(lang, settings) });
     return { text };
   },
 
@@ -114,7 +119,9 @@ const ownHandlers = {
   async 'ui-bg-export'() {
     const map = await loadListings();
     const { settings } = await api.storage.local.get('settings');
-    const { text } = await core('export_listings', { listings: Object.values(map), settings: settings ?? null });
+    // History and case logs (local only, never synced) travel in the export file.
+    const { history, cases } = await exportExtras(Object.keys(map));
+    const { text } = await core('export_listings', { listings: Object.values(map), settings: settings ?? null, history, cases });
     return { text, filename: `catalog-guard-listings-${today()}.json` };
   },
 
@@ -129,10 +136,11 @@ const ownHandlers = {
     if (typeof text !== 'string') throw failure('text (the file contents) is required', { kind: 'request' });
     const map = await loadListings();
     // Throws (and nothing is written) when the file is malformed or the mode unknown.
-    const { listings } = await core('import_apply', { existing: Object.values(map), text, mode: String(mode ?? 'merge'), now_ms: Date.now() });
+    const { listings, history, cases } = await core('import_apply', { existing: Object.values(map), text, mode: String(mode ?? 'merge'), now_ms: Date.now() });
     const next = {};
     for (const l of listings) next[keyOf(l)] = l;
     await saveListings(next);
+    await applyImport({ keys: Object.keys(next), changed: changedListings(map, next), history, cases, mode: String(mode ?? 'merge') });
     await recheckAllTabs();
     return { count: listings.length };
   },
@@ -146,9 +154,11 @@ const ownHandlers = {
   async 'ui-bg-import-report-apply'({ bytes, marketplace }) {
     // Throws (and nothing is written) when the report cannot be read.
     const merged = await importReport(bytes, marketplace);
+    const before = await loadListings();
     const next = {};
     for (const l of merged.listings) next[keyOf(l)] = l;
     await saveListings(next);
+    await applyImport({ keys: Object.keys(next), changed: changedListings(before, next) });
     await recheckAllTabs();
     return { count: merged.total };
   },
