@@ -546,3 +546,66 @@ fn mangled_items_never_panic_and_lose_at_most_what_was_mangled() {
         }
     }
 }
+
+#[test]
+fn carried_fingerprints_stay_in_the_items_after_the_local_ones() {
+    let all = listings(300);
+    let (here, elsewhere) = all.split_at(200);
+    let carry: Vec<Fingerprint> = elsewhere
+        .iter()
+        .map(Fingerprint::of)
+        // One carried key that this browser has: ignored (the local listing wins).
+        .chain(std::iter::once(Fingerprint::of(&here[0])))
+        .collect();
+    let options = SyncOptions {
+        carry: carry.clone(),
+        ..SyncOptions::default()
+    };
+    let plan = encode_with(here, &Settings::default(), &options);
+    let s = &plan.stats;
+    assert_eq!(s.full + s.fingerprint_only + s.not_synced, here.len());
+    assert_eq!(s.not_synced, 0, "{s:?}");
+    assert_eq!(s.carried, elsewhere.len());
+    let total: usize = plan.items.iter().map(|(k, v)| item_bytes(k, v)).sum();
+    assert!(total <= catalog_guard::store::sync::BUDGET_BYTES, "{total}");
+    assert!(plan.items.len() <= MAX_ITEMS);
+    let got = decode(&as_map(&plan.items));
+    assert!(got.problems.is_empty(), "{:?}", got.problems);
+    assert_eq!(got.total, Some(all.len()));
+    let fp_keys: BTreeSet<String> = got.fingerprints.iter().map(|f| f.key.clone()).collect();
+    for fp in &carry[..elsewhere.len()] {
+        assert!(fp_keys.contains(&fp.key), "{} was dropped", fp.key);
+        let back = got.fingerprints.iter().find(|f| f.key == fp.key).unwrap();
+        assert_eq!(back, fp);
+    }
+    // The local listing's own fingerprint/record is what is synced for its key.
+    assert!(
+        got.listings.iter().any(|l| l == &here[0])
+            || got.fingerprints.contains(&Fingerprint::of(&here[0]))
+    );
+    // Without carrying, the other browser's listings are not in the items.
+    let plain = encode(here, &Settings::default());
+    assert_eq!(plain.stats.carried, 0);
+    assert_eq!(decode(&as_map(&plain.items)).total, Some(here.len()));
+}
+
+#[test]
+fn carried_fingerprints_give_way_to_local_listings_when_space_runs_out() {
+    let all = listings(3000);
+    let (here, elsewhere) = all.split_at(1500);
+    let options = SyncOptions {
+        carry: elsewhere.iter().map(Fingerprint::of).collect(),
+        ..SyncOptions::default()
+    };
+    let plan = encode_with(here, &Settings::default(), &options);
+    let without = encode(here, &Settings::default());
+    // Every local listing synced without carrying is still synced with it.
+    assert_eq!(plan.stats.not_synced, without.stats.not_synced);
+    assert!(plan.stats.carried < elsewhere.len(), "{:?}", plan.stats);
+    let total: usize = plan.items.iter().map(|(k, v)| item_bytes(k, v)).sum();
+    assert!(total <= catalog_guard::store::sync::BUDGET_BYTES, "{total}");
+    assert!(plan
+        .items
+        .iter()
+        .all(|(k, v)| item_bytes(k, v) <= QUOTA_BYTES_PER_ITEM));
+}

@@ -24,6 +24,9 @@
 //! budget); every other listing gets a fingerprint while room remains; what is
 //! left over is counted as not synced, with the reason. Local data is never
 //! touched: this only decides what another browser can see.
+//! Fingerprints of listings only another browser has ([`SyncOptions::carry`])
+//! are kept after this browser's own, while room remains, so that a push from
+//! a browser that lacks them does not hide them from the others.
 //!
 //! [`decode`] reads the items back: full records exactly as they were, the
 //! rest as fingerprints. A missing or corrupt chunk turns that one listing
@@ -227,6 +230,11 @@ pub struct SyncStats {
     pub not_synced: usize,
     /// One sentence per kind of listing that is not fully synced, saying why.
     pub reasons: Vec<String>,
+    /// Fingerprints of listings only another browser has, kept in the items
+    /// ([`SyncOptions::carry`]); not counted in `full`, `fingerprint_only` or
+    /// `not_synced`.
+    #[serde(default)]
+    pub carried: usize,
 }
 
 /// The items to store in `chrome.storage.sync`, and what they hold.
@@ -247,6 +255,12 @@ pub struct SyncOptions {
     /// Listing key → when the seller last used it (ms since the epoch). Used
     /// instead of `updated_at` to choose which listings are synced in full.
     pub last_used: BTreeMap<String, i64>,
+    /// Fingerprints of listings that another browser synced and this one does
+    /// not have (`MergeResult::remote_only`): kept in the fingerprint items,
+    /// after every local listing's fingerprint and while room remains, so that
+    /// this browser's push does not hide them from the others. Ignored for keys
+    /// this browser has.
+    pub carry: Vec<Fingerprint>,
 }
 
 /// What another browser's sync items hold.
@@ -303,7 +317,19 @@ struct Full {
 
 /// Encodes `listings` and `settings` into sync items (see the module docs).
 pub fn encode_with(listings: &[Listing], settings: &Settings, options: &SyncOptions) -> SyncPlan {
-    let marketplaces: BTreeSet<&str> = listings.iter().map(|l| l.marketplace.as_str()).collect();
+    // Remote-only fingerprints to carry: one per key, none for a key we have.
+    let local_keys: BTreeSet<String> = listings.iter().map(Listing::key).collect();
+    let mut carry_keys = BTreeSet::new();
+    let carried: Vec<&Fingerprint> = options
+        .carry
+        .iter()
+        .filter(|fp| !local_keys.contains(&fp.key) && carry_keys.insert(fp.key.clone()))
+        .collect();
+    let marketplaces: BTreeSet<&str> = listings
+        .iter()
+        .map(|l| l.marketplace.as_str())
+        .chain(carried.iter().map(|fp| fp.marketplace.as_str()))
+        .collect();
     let mk_index: BTreeMap<String, usize> = marketplaces
         .iter()
         .enumerate()
@@ -339,20 +365,24 @@ pub fn encode_with(listings: &[Listing], settings: &Settings, options: &SyncOpti
         }
     });
 
+    // Indices 0..len are the listings; len.. the carried fingerprints.
     let fps: Vec<String> = (0..listings.len())
         .map(|i| Fingerprint::of(&listings[i]).encode(&mk_index))
+        .chain(carried.iter().map(|fp| fp.encode(&mk_index)))
         .collect();
+    let carried_idx: Vec<usize> = (listings.len()..fps.len()).collect();
+    let total_listings = listings.len() + carried.len();
 
     let settings_value = settings::to_stored(settings);
     let fixed = item_bytes(KEY_SETTINGS, &settings_value)
         + item_bytes(
             KEY_MANIFEST,
-            &manifest_with(&mk_list, 999, listings.len(), Vec::new()),
+            &manifest_with(&mk_list, 999, total_listings, Vec::new()),
         );
     let budget = BUDGET_BYTES.saturating_sub(fixed);
     let fp_cost = |i: usize| fps[i].len() + 3;
     let fp_item_payload = BUDGET_BYTES_PER_ITEM - 8;
-    let fp_total: usize = order.iter().map(|&i| fp_cost(i)).sum();
+    let fp_total: usize = order.iter().chain(&carried_idx).map(|&i| fp_cost(i)).sum();
     let fp_reserve_need = |bytes: usize| {
         if bytes == 0 {
             0
@@ -369,7 +399,7 @@ pub fn encode_with(listings: &[Listing], settings: &Settings, options: &SyncOpti
     let mut manifest_entries_bytes = 0usize;
     let manifest_base = item_bytes(
         KEY_MANIFEST,
-        &manifest_with(&mk_list, 999, listings.len(), Vec::new()),
+        &manifest_with(&mk_list, 999, total_listings, Vec::new()),
     );
     let mut items_used = 2usize;
     let mut misses = 0usize;
@@ -417,10 +447,10 @@ pub fn encode_with(listings: &[Listing], settings: &Settings, options: &SyncOpti
     }
     let full_set: BTreeSet<usize> = fulls.iter().map(|f| f.idx).collect();
 
-    // Fingerprints for the rest, in priority order, while they fit.
+    // Fingerprints for the rest, in priority order, then the carried ones, while they fit.
     let mut fp_set: Vec<usize> = Vec::new();
     let mut fp_bytes = 0usize;
-    for &i in &order {
+    for &i in order.iter().chain(&carried_idx) {
         if full_set.contains(&i) {
             continue;
         }
@@ -438,7 +468,7 @@ pub fn encode_with(listings: &[Listing], settings: &Settings, options: &SyncOpti
         let items = assemble(
             &settings_value,
             &mk_list,
-            listings.len(),
+            total_listings,
             &fulls,
             &fp_set,
             &fps,
@@ -470,8 +500,12 @@ fn finish(
     for f in fulls {
         state[f.idx] = SyncState::Full;
     }
+    let mut carried = 0usize;
     for &i in fp_set {
-        state[i] = SyncState::FingerprintOnly;
+        match state.get_mut(i) {
+            Some(s) => *s = SyncState::FingerprintOnly,
+            None => carried += 1,
+        }
     }
     let mut status = BTreeMap::new();
     for (i, l) in listings.iter().enumerate() {
@@ -516,6 +550,7 @@ fn finish(
             fingerprint_only,
             not_synced,
             reasons,
+            carried,
         },
     }
 }

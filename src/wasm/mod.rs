@@ -186,13 +186,36 @@ pub enum Command {
         /// Settings as the options page sends them (missing fields take defaults).
         settings: Value,
     },
-    /// `{listings, settings}` → SyncPlan for `chrome.storage.sync`.
+    /// `{listings, settings, last_used?, carry?}` → SyncPlan for `chrome.storage.sync`.
     SyncEncode {
         /// Every stored listing.
         listings: Vec<Listing>,
         /// Settings as stored or sent.
         #[serde(default)]
         settings: Value,
+        /// Listing key → when the seller last used it (ms): most recently used go in full.
+        #[serde(default)]
+        last_used: std::collections::BTreeMap<String, f64>,
+        /// Fingerprints only another browser has (`sync_merge`'s `remote_only`), kept.
+        #[serde(default)]
+        carry: Vec<sync::Fingerprint>,
+    },
+    /// `{old, new}` → `{set, remove}`: the minimal writes from the items sync holds (`old`,
+    /// `chrome.storage.sync.get(null)`) to a plan's `items` (`new`).
+    SyncDiff {
+        /// What sync holds now.
+        old: serde_json::Map<String, Value>,
+        /// The new plan's items.
+        new: std::collections::BTreeMap<String, Value>,
+    },
+    /// `{recent_writes_ms, now_ms}` → `{available_now, next_at_ms}`: how many sync write
+    /// operations (`set`/`remove` calls) the 120/minute and 1,800/hour limits allow now.
+    SyncAllowance {
+        /// When the recent writes were made (ms since the epoch).
+        #[serde(default)]
+        recent_writes_ms: Vec<f64>,
+        /// `Date.now()`.
+        now_ms: f64,
     },
     /// `{items}` → SyncContents: what another browser's sync items hold.
     SyncDecode {
@@ -587,7 +610,30 @@ fn run(command: Command) -> Result<JsValue, JsValue> {
         Command::SyncEncode {
             listings,
             settings: s,
-        } => to_js(&sync::encode(&listings, &settings::migrate(s))),
+            last_used,
+            carry,
+        } => {
+            let options = sync::SyncOptions {
+                last_used: last_used
+                    .into_iter()
+                    .map(|(k, ms)| (k, ms as i64))
+                    .collect(),
+                carry,
+            };
+            to_js(&sync::encode_with(
+                &listings,
+                &settings::migrate(s),
+                &options,
+            ))
+        }
+        Command::SyncDiff { old, new } => to_js(&sync::diff_items(&old, &new)),
+        Command::SyncAllowance {
+            recent_writes_ms,
+            now_ms,
+        } => {
+            let writes: Vec<i64> = recent_writes_ms.iter().map(|&ms| ms as i64).collect();
+            to_js(&sync::write_allowance(&writes, now_ms as i64))
+        }
         Command::SyncDecode { items } => to_js(&sync::decode(&items)),
         Command::SyncMerge { local, items } => {
             to_js(&merge::merge_sync(&local, &sync::decode(&items)))

@@ -369,3 +369,74 @@ fn read_check_takes_the_fetched_bytes() {
         Some("テスト工房 真空断熱タンブラー 420ml ブラック")
     );
 }
+
+/// The sync helpers the background's push uses: encode (with carried remote-only
+/// fingerprints), the minimal diff against what sync holds, and the write allowance.
+#[wasm_bindgen_test]
+fn sync_encode_diff_and_allowance() {
+    let page = call(
+        "extract",
+        &format!(
+            r#"{{"url": {}, "html": {}}}"#,
+            json_str(URL),
+            json_str(PAGE)
+        ),
+    );
+    let listing = call(
+        "save",
+        &format!(r#"{{"page": {}, "now_ms": 1795000000000}}"#, text(&page)),
+    );
+    let carry = r#"{"key": "amazon.com/B0ELSEWHRE", "marketplace": "amazon.com", "asin": "B0ELSEWHRE", "updated_at": "2026-11-01T00:00:00Z", "fields": {"title": "abc", "brand": "", "images.main": "61Xy", "images.gallery": "def", "variations": "", "breadcrumb": "", "bullets": "", "description": "", "seller": ""}}"#;
+    let plan = call(
+        "sync_encode",
+        &format!(
+            r#"{{"listings": [{}], "settings": null, "last_used": {{"amazon.co.jp/B0WASMTEST": 1795000000000}}, "carry": [{carry}]}}"#,
+            text(&listing)
+        ),
+    );
+    let stats = Reflect::get(&plan, &"stats".into()).unwrap();
+    assert!(text(&stats).contains(r#""full":1"#), "{}", text(&stats));
+    assert!(text(&stats).contains(r#""carried":1"#), "{}", text(&stats));
+    let items = Reflect::get(&plan, &"items".into()).unwrap();
+    let decoded = call("sync_decode", &format!(r#"{{"items": {}}}"#, text(&items)));
+    assert!(text(&decoded).contains("B0ELSEWHRE"), "{}", text(&decoded));
+
+    // Nothing stored yet: every item is set, nothing removed; then nothing to do.
+    let diff = call(
+        "sync_diff",
+        &format!(
+            r#"{{"old": {{"m": 1, "f9": [], "other": 2}}, "new": {}}}"#,
+            text(&items)
+        ),
+    );
+    let t = text(&diff);
+    assert!(t.contains(r#""remove":["f9"]"#), "{t}");
+    assert!(!t.contains("other"), "{t}");
+    let same = call(
+        "sync_diff",
+        &format!(r#"{{"old": {0}, "new": {0}}}"#, text(&items)),
+    );
+    assert_eq!(text(&same), r#"{"set":{},"remove":[]}"#);
+
+    let now = 1_795_000_000_000_f64;
+    let free = call(
+        "sync_allowance",
+        &format!(r#"{{"recent_writes_ms": [], "now_ms": {now}}}"#),
+    );
+    assert_eq!(
+        text(&free),
+        format!(r#"{{"available_now":110,"next_at_ms":{now}}}"#)
+    );
+    let busy: Vec<String> = (0..110)
+        .map(|i| format!("{}", now - 1000.0 * f64::from(i) / 10.0))
+        .collect();
+    let full = call(
+        "sync_allowance",
+        &format!(
+            r#"{{"recent_writes_ms": [{}], "now_ms": {now}}}"#,
+            busy.join(",")
+        ),
+    );
+    let t = text(&full);
+    assert!(t.starts_with(r#"{"available_now":0,"next_at_ms":"#), "{t}");
+}
