@@ -38,8 +38,9 @@ export async function loadListings() {
 /** Called after every listings write with `{fromSync}` (sync.js pushes the change). */
 export const listingsSavedHooks = [];
 
-export async function saveListings(map, { fromSync = false } = {}) {
-  await api.storage.local.set({ listings: map });
+/** Stores the listings; `extra` (other storage.local items) goes in the same write. */
+export async function saveListings(map, { fromSync = false, extra = null } = {}) {
+  await api.storage.local.set({ ...(extra ?? {}), listings: map });
   for (const hook of listingsSavedHooks) hook({ fromSync });
 }
 

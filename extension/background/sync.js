@@ -1,75 +1,426 @@
 // storage.sync: push the local listings and settings within the quotas, merge what another
-// browser synced. Local data is never changed by a refused or full sync.
+// browser synced. Local data is never changed by a refused or full sync, and a losing version
+// of a listing is kept (storage.local `versions:<key>`), never dropped.
+//
+// storage.local keys of this module:
+//   sync_status   {code, error, at, ok_at, next_at, stats, status, used, pending}: the last push
+//                 (`stats`/`status` = what sync holds since the last successful push;
+//                 `used` = bytes and items sync holds now, other extensions' items included)
+//   sync_remote   {at, remote_only: [Fingerprint], changed_elsewhere: [...], problems, total}:
+//                 what the last pull found that this browser cannot show in full
+//   sync_pending  {since, attempts, next_at}: a push is owed (survives the worker being stopped;
+//                 every worker start resumes it)
+//   sync_writes   [ms]: when the recent write operations were made (the 120/min, 1,800/h limits)
+//   sync_settings_seen  the settings item (`s`) last pushed or applied, as canonical JSON: a
+//                 settings item that differs came from another browser (no ping-pong)
+//   sync_last_used {key: ms}: when a listing's page was last checked (most recently used listings
+//                 go in full)
+//   versions:<key>  [{at, from: "this"|"other", reason, listing}], newest first, at most 20
 import { api } from '../lib/platform.js';
-import { core, keyOf, loadListings, saveListings, loadSettings, listingsSavedHooks } from './core.js';
-import { recheckAllTabs } from './checks.js';
+import { core, keyOf, loadListings, saveListings, listingsSavedHooks, failure } from './core.js';
+import { recheckAllTabs, pageCheckedHooks } from './checks.js';
 
-// ------------------------------------------------------------------ storage.sync
-// Listings and settings are copied to storage.sync within its quotas by the core's encoder
-// (full records for as many listings as fit, fingerprints for the rest). Local data is never
-// lost because sync is full or a write is refused. What the last push synced is kept in
-// storage.local `sync_status` ({stats, status, error, at}) for the options page.
+/** How many losing versions are kept per listing. */
+export const MAX_VERSIONS = 20;
+/** Retry delays after a refused write: 1 min doubling to 30 min. */
+const RETRY_MIN_MS = 60_000;
+const RETRY_MAX_MS = 30 * 60_000;
+
+export const versionsKey = (key) => `versions:${key}`;
+
+// ------------------------------------------------------------------ helpers
+
+/** Push and pull run one at a time (a pull in the middle of a push would see half of it). */
+let chain = Promise.resolve();
+function serial(task) {
+  const next = chain.catch(() => {}).then(task);
+  chain = next.catch(() => {});
+  return next;
+}
+
+/** JSON with object keys sorted: the same value always gives the same text. */
+function canonical(v) {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v ?? null);
+}
+
+const utf8 = new TextEncoder();
+/** What sync holds: bytes (key + JSON value, UTF-8, as Chrome counts) and items. */
+function usage(items) {
+  let bytes = 0;
+  for (const [k, v] of Object.entries(items)) bytes += utf8.encode(k).length + utf8.encode(JSON.stringify(v)).length;
+  return { bytes, items: Object.keys(items).length };
+}
+
+/** A refused write's kind, from the browser's message: full | rate | other. */
+export function errorCode(message) {
+  const m = String(message ?? '');
+  if (/MAX_WRITE_OPERATIONS/i.test(m)) return 'rate';
+  if (/quota|MAX_ITEMS|QUOTA_BYTES/i.test(m)) return 'full';
+  return 'other';
+}
+
+async function syncEnabled() {
+  const { settings } = await api.storage.local.get('settings');
+  const s = await core('settings_read', { stored: settings ?? null });
+  return s.sync_enabled !== false;
+}
+
+// ------------------------------------------------------------------ pending push / timer
 
 let syncTimer = 0;
 
 export function scheduleSyncPush(delay = 1500) {
   clearTimeout(syncTimer);
-  syncTimer = setTimeout(() => { syncPush().catch(() => {}); }, delay);
+  syncTimer = setTimeout(() => { syncPush().catch(() => {}); }, Math.max(0, delay));
 }
 
-export async function syncPush() {
-  if (!api.storage.sync) return;
-  const { listings, settings: stored } = await api.storage.local.get(['listings', 'settings']);
-  const settings = await core('settings_read', { stored: stored ?? null });
-  if (!settings.sync_enabled) return;
-  const plan = await core('sync_encode', { listings: Object.values(listings ?? {}), settings: stored ?? null });
-  const current = await api.storage.sync.get(null);
-  const set = {};
-  for (const [k, v] of Object.entries(plan.items)) {
-    if (JSON.stringify(current[k]) !== JSON.stringify(v)) set[k] = v;
+/** Marks a push as owed (before trying it) so a stopped worker resumes it on its next start. */
+async function markPending(nextAt, attemptsDelta = 0) {
+  const { sync_pending: p } = await api.storage.local.get('sync_pending');
+  const pending = {
+    since: p?.since ?? Date.now(),
+    attempts: (p?.attempts ?? 0) + attemptsDelta,
+    next_at: nextAt,
+  };
+  await api.storage.local.set({ sync_pending: pending });
+  return pending;
+}
+
+// ------------------------------------------------------------------ versions
+
+/** Adds losing versions to `versions:<key>` items (read from `current`), newest first. */
+function addVersions(current, entries) {
+  const out = {};
+  for (const e of entries) {
+    const k = versionsKey(e.key);
+    const list = out[k] ?? (Array.isArray(current[k]) ? [...current[k]] : []);
+    const same = list.some((v) => v.listing?.updated_at === e.listing.updated_at && canonical(v.listing) === canonical(e.listing));
+    if (!same) list.unshift({ at: e.at, from: e.from, reason: e.reason, listing: e.listing });
+    out[k] = list.slice(0, MAX_VERSIONS);
   }
-  const remove = Object.keys(current).filter((k) => !Object.hasOwn(plan.items, k));
-  let error = null;
-  try {
-    if (Object.keys(set).length) await api.storage.sync.set(set);
-    if (remove.length) await api.storage.sync.remove(remove);
-  } catch (e) {
-    error = String(e?.message ?? e); // quota or rate limit: local data is untouched
-    scheduleSyncPush(60_000);
+  // Only the items that actually gained a version.
+  for (const k of Object.keys(out)) {
+    if (canonical(out[k]) === canonical(current[k] ?? [])) delete out[k];
   }
-  await api.storage.local.set({ sync_status: { stats: plan.stats, status: plan.status, error, at: Date.now() } });
+  return out;
+}
+
+// ------------------------------------------------------------------ pull
+
+/**
+ * Merges `items` (everything storage.sync holds) into the local listings and settings. Writes
+ * only what changed, in one storage.local write (listings + losing versions together).
+ * Returns `{needPush}`: this browser has something sync lacks (or newer).
+ */
+async function mergeItems(items) {
+  if (!Object.keys(items).length) return { needPush: false };
+  const now = Date.now();
+  const map = await loadListings();
+  const local = Object.values(map);
+  const [decoded, result] = await Promise.all([
+    core('sync_decode', { items }),
+    core('sync_merge', { local, items }),
+  ]);
+
+  // Conflicts: the losing side goes into that listing's versions.
+  const losers = result.conflicts.map((c) => ({
+    key: c.key,
+    at: now,
+    from: c.kept_from === 'remote' ? 'this' : 'other',
+    reason: c.kept_from === 'remote' ? 'other_newer' : (c.reason.startsWith('both') ? 'same_time' : 'this_newer'),
+    listing: c.lost,
+  }));
+  const versionKeys = [...new Set(losers.map((l) => versionsKey(l.key)))];
+  const current = versionKeys.length ? await api.storage.local.get(versionKeys) : {};
+  const versions = addVersions(current, losers);
+
+  if (result.updated.length) {
+    const next = {};
+    for (const l of result.listings) next[keyOf(l)] = l;
+    // One write: a stopped worker leaves either the old state or the new one with its versions.
+    await saveListings(next, { fromSync: true, extra: versions });
+  } else if (Object.keys(versions).length) {
+    await api.storage.local.set(versions);
+  }
+
+  // What this browser cannot show in full: remote-only fingerprints, listings changed elsewhere.
+  const remote = {
+    remote_only: result.remote_only,
+    changed_elsewhere: result.changed_elsewhere,
+    problems: decoded.problems,
+    total: decoded.total ?? null,
+  };
+  const { sync_remote: old } = await api.storage.local.get('sync_remote');
+  const oldRest = { ...(old ?? {}) };
+  delete oldRest.at;
+  if (canonical(oldRest) !== canonical(remote)) await api.storage.local.set({ sync_remote: { at: now, ...remote } });
+
+  const settingsChanged = await applyRemoteSettings(items.s);
+  if (result.updated.length || settingsChanged) await recheckAllTabs().catch(() => {});
+
+  // Does sync lack something this browser has? (Then a push follows; the rule looks only at
+  // listings, never at how the other browser packed them, so two browsers cannot ping-pong.)
+  const remoteAt = new Map();
+  for (const l of decoded.listings) remoteAt.set(keyOf(l), Date.parse(l.updated_at));
+  for (const f of decoded.fingerprints) remoteAt.set(f.key, Date.parse(f.updated_at));
+  const { sync_status: st } = await api.storage.local.get('sync_status');
+  const lastStatus = st?.status ?? {};
+  let needPush = result.conflicts.some((c) => c.kept_from === 'local');
+  for (const l of result.listings) {
+    const k = keyOf(l);
+    if (lastStatus[k] === 'not_synced') continue; // did not fit last time: not worth a push
+    const at = remoteAt.get(k);
+    const mine = Math.floor(Date.parse(l.updated_at) / 1000) * 1000;
+    if (at === undefined || (Number.isFinite(mine) && Number.isFinite(at) && mine > at)) {
+      needPush = true;
+      break;
+    }
+  }
+  return { needPush };
+}
+
+/**
+ * Settings from another browser: applied when the `s` item differs from the one this browser
+ * last pushed or applied (so our own write never comes back as a change). This browser's
+ * `sync_enabled` is kept. Returns true when the local settings changed.
+ */
+async function applyRemoteSettings(s) {
+  if (!s || typeof s !== 'object') return false;
+  const text = canonical(s);
+  const { sync_settings_seen: seen, settings: stored } = await api.storage.local.get(['sync_settings_seen', 'settings']);
+  if (seen === text) return false;
+  const [remote, mine] = await Promise.all([
+    core('settings_read', { stored: s }),
+    core('settings_read', { stored: stored ?? null }),
+  ]);
+  const next = { ...remote, sync_enabled: mine.sync_enabled };
+  const nextStored = await core('settings_store', { settings: next });
+  const changed = canonical(nextStored) !== canonical(await core('settings_store', { settings: mine }));
+  await api.storage.local.set(changed ? { settings: nextStored, sync_settings_seen: text } : { sync_settings_seen: text });
+  return changed;
 }
 
 /** Merges what another browser synced into the local listings (newer updated_at wins). */
-export async function syncPull() {
-  if (!api.storage.sync) return;
-  const settings = await loadSettings();
-  if (!settings.sync_enabled) return;
-  const items = await api.storage.sync.get(null);
-  if (!Object.keys(items).length) return;
-  const map = await loadListings();
-  const result = await core('sync_merge', { local: Object.values(map), items });
-  if (!result.updated.length) return;
-  const next = {};
-  for (const l of result.listings) next[keyOf(l)] = l;
-  await saveListings(next, { fromSync: true });
-  await recheckAllTabs();
+export function syncPull() {
+  return serial(async () => {
+    if (!api.storage.sync || !(await syncEnabled())) return;
+    const items = await api.storage.sync.get(null);
+    const { needPush } = await mergeItems(items);
+    if (needPush) scheduleSyncPush();
+  });
 }
+
+// ------------------------------------------------------------------ push
+
+/**
+ * Pushes the local listings and settings: first merges what sync holds (so a push never
+ * overwrites another browser's newer listing), then writes only the items that changed, within
+ * the write-rate limits. A refused write changes nothing local; the push is retried later.
+ */
+export function syncPush() {
+  return serial(pushOnce);
+}
+
+async function pushOnce() {
+  if (!api.storage.sync) return;
+  if (!(await syncEnabled())) {
+    await api.storage.local.remove('sync_pending');
+    return;
+  }
+  const started = Date.now();
+  await markPending(started);
+  let items = await api.storage.sync.get(null);
+  await mergeItems(items);
+
+  const got = await api.storage.local.get(['listings', 'settings', 'sync_remote', 'sync_last_used', 'sync_status', 'sync_writes']);
+  const listings = Object.values(got.listings && typeof got.listings === 'object' ? got.listings : {});
+  const plan = await core('sync_encode', {
+    listings,
+    settings: got.settings ?? null,
+    last_used: got.sync_last_used ?? {},
+    carry: got.sync_remote?.remote_only ?? [],
+  });
+  const diff = await core('sync_diff', { old: items, new: plan.items });
+  const setKeys = Object.keys(diff.set);
+  const prev = got.sync_status ?? null;
+  const status = {
+    code: 'ok', error: null, at: started, ok_at: prev?.ok_at ?? null, next_at: null,
+    stats: prev?.stats ?? null, status: prev?.status ?? {}, used: usage(items), pending: false,
+  };
+  const done = async () => {
+    status.stats = plan.stats;
+    status.status = plan.status;
+    status.ok_at = Date.now();
+    if (plan.items.s) await api.storage.local.set({ sync_settings_seen: canonical(plan.items.s) });
+  };
+
+  if (!setKeys.length && !diff.remove.length) {
+    await done();
+    await api.storage.local.set({ sync_status: status });
+    await api.storage.local.remove('sync_pending');
+    return;
+  }
+
+  // The rate limits: ask the core how many write operations are allowed now.
+  const recent = (Array.isArray(got.sync_writes) ? got.sync_writes : []).filter((t) => started - t < 3_600_000);
+  const allowance = await core('sync_allowance', { recent_writes_ms: recent, now_ms: Date.now() });
+  const writes = [...recent];
+  const record = async () => { await api.storage.local.set({ sync_writes: writes }); };
+  let budget = allowance.available_now;
+  let error = null;
+  let wroteSet = false;
+  let wroteRemove = false;
+  try {
+    // New items first (one set: the manifest and the chunks it names arrive together, so a
+    // reader sees the old state or the new one), then the stale ones go (one remove).
+    if (setKeys.length && budget > 0) {
+      writes.push(Date.now());
+      budget -= 1;
+      try {
+        await api.storage.sync.set(diff.set);
+        wroteSet = true;
+      } catch (e) {
+        // Full only until the stale items go? Remove them first, then set again. A reader in
+        // between sees entries without chunks and falls back to their fingerprints.
+        if (errorCode(e?.message ?? e) !== 'full' || !diff.remove.length || budget < 2) throw e;
+        writes.push(Date.now());
+        budget -= 1;
+        await api.storage.sync.remove(diff.remove);
+        wroteRemove = true;
+        writes.push(Date.now());
+        budget -= 1;
+        await api.storage.sync.set(diff.set);
+        wroteSet = true;
+      }
+    }
+    if (diff.remove.length && !wroteRemove && budget > 0 && (wroteSet || !setKeys.length)) {
+      writes.push(Date.now());
+      budget -= 1;
+      await api.storage.sync.remove(diff.remove);
+      wroteRemove = true;
+    }
+  } catch (e) {
+    error = String(e?.message ?? e);
+  }
+  await record();
+  items = await api.storage.sync.get(null).catch(() => items);
+  status.used = usage(items);
+
+  const complete = (wroteSet || !setKeys.length) && (wroteRemove || !diff.remove.length);
+  if (complete) {
+    await done();
+    await api.storage.local.set({ sync_status: status });
+    await api.storage.local.remove('sync_pending');
+    return;
+  }
+  if (error) {
+    // Refused (quota full, the browser's rate limit, or another error): retry with a backoff.
+    const { sync_pending: p } = await api.storage.local.get('sync_pending');
+    const attempts = (p?.attempts ?? 0) + 1;
+    const delay = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** (attempts - 1));
+    status.code = errorCode(error);
+    status.error = error;
+    status.next_at = Date.now() + delay;
+    await markPending(status.next_at, 1);
+  } else {
+    // The rate budget is spent: what is left goes when the core says a write is allowed.
+    status.code = 'waiting';
+    const after = await core('sync_allowance', { recent_writes_ms: writes, now_ms: Date.now() });
+    status.next_at = Math.max(after.next_at_ms, Date.now() + 1000);
+    await markPending(status.next_at);
+  }
+  status.pending = true;
+  await api.storage.local.set({ sync_status: status });
+  scheduleSyncPush(status.next_at - Date.now());
+}
+
+// ------------------------------------------------------------------ hooks
 
 listingsSavedHooks.push(({ fromSync }) => {
   if (!fromSync) scheduleSyncPush();
 });
 
+// A listing's page was checked: it is in use (most recently used listings sync in full).
+pageCheckedHooks.push(async (report) => {
+  if (!report || (report.status !== 'match' && report.status !== 'mismatch') || !report.asin) return;
+  const key = `${report.marketplace}/${report.asin}`;
+  const { sync_last_used: used } = await api.storage.local.get('sync_last_used');
+  const next = { ...(used ?? {}), [key]: Date.now() };
+  await api.storage.local.set({ sync_last_used: next });
+});
+
+// ------------------------------------------------------------------ messages
+
+/** Makes `version` (an earlier version of listing `key`) current, keeping the replaced one. */
+async function restoreVersion(key, index) {
+  const vk = versionsKey(key);
+  const got = await api.storage.local.get(vk);
+  const list = Array.isArray(got[vk]) ? got[vk] : [];
+  const chosen = list[index];
+  if (!chosen || !chosen.listing) throw failure(`no earlier version ${index} of ${key}`, { kind: 'request' });
+  const map = await loadListings();
+  const now = Date.now();
+  // Validate through the same code as an import; the restored version becomes the newest.
+  const file = await core('parse_listings', {
+    text: JSON.stringify({
+      format: 'catalog-guard/listings',
+      version: 1,
+      listings: [{ ...chosen.listing, updated_at: new Date(now).toISOString() }],
+    }),
+  });
+  const restored = file.listings[0];
+  if (keyOf(restored) !== key) throw failure(`that version is of ${keyOf(restored)}, not ${key}`, { kind: 'request' });
+  const replaced = map[key];
+  const rest = list.filter((_, i) => i !== index);
+  if (replaced) rest.unshift({ at: now, from: 'this', reason: 'restored_over', listing: replaced });
+  map[key] = restored;
+  await saveListings(map, { extra: { [vk]: rest.slice(0, MAX_VERSIONS) } });
+  await recheckAllTabs().catch(() => {});
+  return restored;
+}
+
 /** The options page's sync messages. */
 export const syncHandlers = {
   async 'ui-bg-sync-status'() {
-    const { sync_status: status } = await api.storage.local.get('sync_status');
-    return { sync: status ?? null };
+    const got = await api.storage.local.get(['sync_status', 'sync_remote']);
+    return { sync: got.sync_status ?? null, remote: got.sync_remote ?? null };
+  },
+
+  /** Push now (merging first); answers with the new status. */
+  async 'ui-bg-sync-now'() {
+    clearTimeout(syncTimer);
+    await syncPush();
+    const got = await api.storage.local.get(['sync_status', 'sync_remote']);
+    return { sync: got.sync_status ?? null, remote: got.sync_remote ?? null };
+  },
+
+  async 'ui-bg-listing-versions'({ key }) {
+    if (typeof key !== 'string') throw failure('key ("marketplace/ASIN") is required', { kind: 'request' });
+    const vk = versionsKey(key);
+    const got = await api.storage.local.get(vk);
+    return { versions: Array.isArray(got[vk]) ? got[vk] : [] };
+  },
+
+  async 'ui-bg-listing-restore'({ key, index }) {
+    if (typeof key !== 'string' || !Number.isInteger(index)) throw failure('key and index are required', { kind: 'request' });
+    const listing = await restoreVersion(key, index);
+    return { listing };
   },
 };
+
+// ------------------------------------------------------------------ start-up
 
 // Another browser's changes arrive through storage.sync (registered when the worker starts).
 api.storage.onChanged.addListener((changes, area) => {
   if (area === 'sync') syncPull().catch(() => {});
 });
 api.runtime.onStartup?.addListener(() => { syncPull().catch(() => {}); });
+
+// Every worker start: a push that was owed when the worker stopped is resumed.
+api.storage.local.get('sync_pending').then(({ sync_pending: p }) => {
+  if (p) scheduleSyncPush(Math.max(1000, (p.next_at ?? 0) - Date.now()));
+}).catch(() => {});
