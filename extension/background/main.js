@@ -13,7 +13,7 @@ import {
 } from './core.js';
 import { onPage, recheckTab, recheckAllTabs, requireTab, changeListing, clearTab, tabSeq } from './checks.js';
 import { scheduleSyncPush, syncHandlers } from './sync.js';
-import './history.js';
+import { recordPage } from './history.js';
 import { watchHandlers } from './watch.js';
 import {
   casesHandlers, caseReportText, activeCase, loadCases, exportExtras, applyImport, changedListings,
@@ -57,6 +57,8 @@ const ownHandlers = {
     const map = await loadListings();
     map[keyOf(listing)] = listing;
     await saveListings(map);
+    // The page saved from is the listing's first observation: a later change is timed from it.
+    await recordPage(keyOf(listing), state.page, 'badge').catch(() => null);
     const settings = await loadSettings();
     const report = await recheckTab(tabId, state, map, settings);
     return { report, listing };

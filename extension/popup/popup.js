@@ -5,6 +5,7 @@ import { h, replaceChildren } from '../ui/dom.js';
 import { send as sendTyped } from '../lib/messages.js';
 import { api } from '../lib/platform.js';
 import { renderReport } from '../ui/render.js';
+import { caseStatusPicker, localToday } from '../ui/cases.js';
 
 const app = document.getElementById('app');
 const notice = document.getElementById('notice');
@@ -15,6 +16,10 @@ const send = ({ type, ...payload }) => sendTyped(type, payload);
 let tabId = null;
 /** `partial`: the saved listing lacks fields the page shows (ui-bg-tab-state). */
 let state = { report: null, listing: null, partial: false };
+/** The tracked listing's history lines and case log (ui-bg-history / ui-bg-cases-get), or null. */
+let extras = null;
+/** How many timeline lines the popup shows (the rest are in the options page). */
+const TIMELINE_LINES = 3;
 
 function showNotice(text, kind = 'info') {
   notice.textContent = text;
@@ -42,6 +47,7 @@ async function act(message, doneKey) {
     const partial = Object.hasOwn(res, 'partial') ? Boolean(res.partial) : message.type === 'ui-bg-complete-listing' ? false : state.partial;
     state = { report: res.report ?? state.report, listing: res.listing ?? null, partial };
     render();
+    refreshExtras();
     if (doneKey) showNotice(t(doneKey), 'success');
     const status = document.getElementById('status');
     if (status) status.focus();
@@ -66,13 +72,186 @@ async function copyReport(button) {
     showError(err);
     return;
   }
-  try {
-    await navigator.clipboard.writeText(text);
+  if (await copyText(text)) {
     showNotice(t('copied'), 'success');
     button.dataset.copied = 'true';
+  }
+}
+
+/** Copies `text`; when the clipboard is refused, shows it to copy by hand and returns false. */
+async function copyText(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
   } catch {
     showFallback(text);
+    return false;
   }
+}
+
+// ------------------------------------------------------------ history and case
+
+/** Loads the tracked listing's history and case log, then redraws that part. */
+async function refreshExtras() {
+  if (!state.listing || !state.report || !['match', 'mismatch'].includes(state.report.status)) {
+    extras = null;
+    renderExtras();
+    return;
+  }
+  try {
+    const [hist, cases] = await Promise.all([
+      send({ type: 'ui-bg-history', tabId, lang: currentLanguage() }),
+      send({ type: 'ui-bg-cases-get', tabId }),
+    ]);
+    extras = { key: hist.key, lines: hist.lines || [], cases: cases.cases || [], active: cases.active };
+  } catch (err) {
+    extras = null;
+    showError(err);
+  }
+  renderExtras();
+}
+
+/** Runs a case action; re-renders the case part from the answer's `cases`. */
+async function caseAction(message, done) {
+  showNotice('');
+  const box = document.getElementById('extras');
+  for (const el of box ? box.querySelectorAll('button, select, input') : []) el.disabled = true;
+  try {
+    const res = await send({ ...message, tabId, lang: currentLanguage() });
+    if (res.cases && extras) {
+      extras.cases = res.cases;
+      const active = res.cases.filter((c) => c.status !== 'closed').sort((a, b) => String(b.updated_at).localeCompare(String(a.updated_at)))[0];
+      extras.active = active ? active.id : null;
+    }
+    renderExtras();
+    if (done) await done(res);
+  } catch (err) {
+    renderExtras();
+    showError(err);
+  }
+}
+
+function renderTimeline() {
+  const lines = extras.lines;
+  const more = lines.length > TIMELINE_LINES;
+  return h(
+    'section',
+    { id: 'history', class: 'extra', attrs: { 'aria-labelledby': 'history-heading' } },
+    h('h2', { id: 'history-heading', text: t('historyHeading') }),
+    lines.length
+      ? h('ol', { id: 'timeline', class: 'timeline', start: more ? lines.length - TIMELINE_LINES + 1 : 1 }, lines.slice(-TIMELINE_LINES).map((line) => h('li', { text: line })))
+      : h('p', { class: 'hint', id: 'timeline-empty', text: t('historyNone') }),
+    more
+      ? h('a', {
+        id: 'history-more',
+        href: api.runtime.getURL(`options/options.html#details=${encodeURIComponent(extras.key)}`),
+        target: '_blank',
+        text: t('historyMore', [String(lines.length)]),
+      })
+      : null,
+  );
+}
+
+function renderCase() {
+  const active = extras.cases.find((c) => c.id === extras.active) ?? null;
+  const closed = extras.cases.filter((c) => c.status === 'closed').length;
+  const section = h(
+    'section',
+    { id: 'case', class: 'extra', attrs: { 'aria-labelledby': 'case-heading' } },
+    h('h2', { id: 'case-heading', text: t('caseHeading') }),
+  );
+  if (active) {
+    section.append(
+      h(
+        'p',
+        { class: 'case-summary', id: 'case-summary', attrs: { 'data-case-id': active.id, 'data-case-status': active.status } },
+        t('caseSummary', [active.id, active.opened]),
+        ' · ',
+        t('caseEvidenceCount', [String((active.evidence || []).length)]),
+      ),
+      h(
+        'div',
+        { class: 'case-row' },
+        caseStatusPicker({
+          id: 'case-status',
+          value: active.status,
+          onChange: (status) => caseAction({ type: 'ui-bg-case-update', id: active.id, status }, () => showNotice(t('caseUpdated', [active.id]), 'success')),
+        }),
+      ),
+      h(
+        'div',
+        { class: 'actions' },
+        h('button', {
+          type: 'button',
+          id: 'reopen-case',
+          class: 'btn',
+          text: t('caseReopen'),
+          title: t('caseReopenHint'),
+          on: { click: () => reopenCase(active.id) },
+        }),
+        state.report && state.report.status === 'mismatch'
+          ? h('button', {
+            type: 'button',
+            id: 'attach-evidence',
+            class: 'btn',
+            text: t('caseAttach'),
+            title: t('caseAttachHint'),
+            on: { click: () => caseAction({ type: 'ui-bg-case-update', id: active.id, attach: tabId }, () => showNotice(t('caseAttached', [active.id]), 'success')) },
+          })
+          : null,
+      ),
+    );
+  } else {
+    const idInput = h('input', { id: 'case-id-input', type: 'text', inputMode: 'numeric', autocomplete: 'off', spellcheck: false, attrs: { 'aria-describedby': 'case-add-hint' } });
+    const opened = h('input', { id: 'case-opened', type: 'date', value: localToday(), required: true });
+    const form = h(
+      'form',
+      { id: 'case-form', class: 'case-form' },
+      h('label', { for: 'case-id-input', text: t('caseIdLabel') }),
+      idInput,
+      h('label', { for: 'case-opened', text: t('caseOpenedLabel') }),
+      opened,
+      h('button', { type: 'submit', id: 'case-add', class: 'btn btn-small', text: t('caseAdd') }),
+      h('p', { class: 'hint', id: 'case-add-hint', text: t('caseAddHint') }),
+    );
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      caseAction({ type: 'ui-bg-case-add', id: idInput.value, opened: opened.value }, (res) => {
+        showNotice(t(res.existed ? 'caseExists' : 'caseAdded', [res.case.id]), 'success');
+        const summary = document.getElementById('case-summary');
+        if (summary) summary.focus();
+      }).then(() => {
+        // On a refused ID the form is drawn again: keep what was typed, for correcting.
+        const again = document.getElementById('case-id-input');
+        if (again && !again.value) again.value = idInput.value;
+      });
+    });
+    section.append(form);
+  }
+  if (closed) section.append(h('p', { class: 'hint', id: 'case-closed-count', text: t('caseClosedCount', [String(closed)]) }));
+  return section;
+}
+
+/** Copies the reopening message and opens the marketplace's Seller Central case log. */
+async function reopenCase(id) {
+  removeFallback();
+  await caseAction({ type: 'ui-bg-case-reopen', id }, async (res) => {
+    const copied = await copyText(res.text);
+    if (copied) showNotice(t('caseReopenDone', [id]), 'success');
+    if (res.url) await api.tabs.create({ url: res.url, active: copied });
+  });
+}
+
+function renderExtras() {
+  const box = document.getElementById('extras');
+  if (!box) return;
+  if (!extras) {
+    replaceChildren(box);
+    return;
+  }
+  replaceChildren(box, renderTimeline(), renderCase());
+  const summary = box.querySelector('#case-summary');
+  if (summary) summary.tabIndex = -1;
 }
 
 function removeFallback() {
@@ -137,7 +316,9 @@ function render() {
     actions.appendChild(copy);
   }
   if (actions.childElementCount) view.insertBefore(actions, view.querySelector('.mismatches'));
+  view.appendChild(h('div', { id: 'extras' }));
   replaceChildren(app, view);
+  renderExtras();
   setBusy(false);
 }
 
@@ -178,6 +359,7 @@ async function main() {
     const res = await send({ type: 'ui-bg-tab-state', tabId });
     state = { report: res.report || null, listing: res.listing || null, partial: res.partial === true };
     render();
+    await refreshExtras();
   } catch (err) {
     state = { report: null, listing: null, partial: false };
     render();
