@@ -274,6 +274,7 @@ function openEditor(entry) {
   });
 
   const watch = l.watch || {};
+  const versions = h('fieldset', { class: 'versions', id: 'edit-versions' }, h('legend', { text: t('versionsHeading') }));
   const form = h(
     'form',
     { id: 'edit-form', method: 'dialog', attrs: { 'data-key': entry.key } },
@@ -305,6 +306,7 @@ function openEditor(entry) {
         ),
       ),
     ),
+    versions,
     error,
     h(
       'div',
@@ -339,6 +341,60 @@ function openEditor(entry) {
   replaceChildren(dialog, form);
   dialog.showModal();
   form.querySelector('#edit-title').focus();
+  loadVersions(entry, versions, dialog);
+}
+
+const VERSION_REASONS = {
+  other_newer: 'versionReasonOtherNewer',
+  this_newer: 'versionReasonThisNewer',
+  same_time: 'versionReasonSameTime',
+  restored_over: 'versionReasonRestoredOver',
+};
+
+/** The editor's "Earlier versions": losing versions kept by sync merges, each restorable. */
+async function loadVersions(entry, box, dialog) {
+  let versions;
+  try {
+    ({ versions } = await send({ type: 'ui-bg-listing-versions', key: entry.key }));
+  } catch (err) {
+    box.append(h('p', { class: 'edit-error', text: t('errorPrefix', [errorText(err)]) }));
+    return;
+  }
+  if (!Array.isArray(versions) || !versions.length) {
+    box.append(h('p', { class: 'hint', id: 'versions-none', text: t('versionsNone') }));
+    return;
+  }
+  const restore = (index) => async (e) => {
+    e.target.disabled = true;
+    try {
+      await send({ type: 'ui-bg-listing-restore', key: entry.key, index });
+      dialog.close();
+      await loadListings();
+      notify(t('versionRestored', [entry.key]));
+    } catch (err) {
+      e.target.disabled = false;
+      box.append(h('p', { class: 'edit-error', attrs: { role: 'alert' }, text: t('errorPrefix', [errorText(err)]) }));
+    }
+  };
+  box.append(h('ol', { id: 'versions-list' }, versions.map((v, i) => {
+    const l = v.listing || {};
+    const from = v.from === 'other' ? 'versionFromOther' : 'versionFromThis';
+    return h(
+      'li',
+      { attrs: { 'data-from': v.from === 'other' ? 'other' : 'this' } },
+      h('span', { class: 'version-when', text: t(from, [formatTime(l.updated_at), formatTime(v.at)]) }),
+      ' ',
+      VERSION_REASONS[v.reason] ? h('span', { class: 'version-reason', text: t(VERSION_REASONS[v.reason]) }) : null,
+      h('span', { class: 'version-title', text: l.title || '' }),
+      h('button', {
+        type: 'button',
+        class: 'btn btn-small version-restore',
+        text: t('versionRestore'),
+        attrs: { 'aria-label': t('versionRestoreLabel', [entry.key]) },
+        on: { click: restore(i) },
+      }),
+    );
+  })));
 }
 
 /** The edited listing, or throws an Error whose message is for the user. */
@@ -499,31 +555,103 @@ function usageBar(id, caption, value, max) {
   );
 }
 
-function renderSync(sync) {
+/** Fingerprint field names (as `Mismatch.field`) -> their locale keys. */
+const FIELD_KEYS = {
+  title: 'fieldTitle',
+  brand: 'fieldBrand',
+  'images.main': 'fieldImagesMain',
+  'images.gallery': 'fieldImagesGallery',
+  variations: 'fieldVariations',
+  breadcrumb: 'fieldBreadcrumb',
+  bullets: 'fieldBullets',
+  description: 'fieldDescription',
+  seller: 'fieldSeller',
+};
+
+/** Most entries listed of a remote-only / changed-elsewhere list (the count says the rest). */
+const SYNC_LIST_MAX = 100;
+
+/** A refused write's kind: the background's code, else read from the browser's message. */
+function syncErrorCode(sync) {
+  if (sync.code === 'full' || sync.code === 'rate' || sync.code === 'other') return sync.code;
+  if (/MAX_WRITE_OPERATIONS/i.test(String(sync.error))) return 'rate';
+  return /quota|MAX_ITEMS/i.test(String(sync.error)) ? 'full' : 'other';
+}
+
+/** The lists a pull found: listings only another browser has, and ones it changed. */
+function renderRemote(remote, num) {
+  if (!remote) return [];
+  const out = [];
+  const only = Array.isArray(remote.remote_only) ? remote.remote_only : [];
+  const more = (n) => (n > SYNC_LIST_MAX ? h('li', { class: 'sync-more', text: t('syncListMore', [num(n - SYNC_LIST_MAX)]) }) : null);
+  if (only.length) {
+    out.push(h(
+      'div',
+      { id: 'sync-remote-only', class: 'sync-remote' },
+      h('h3', { text: t('syncRemoteOnlyHeading', [num(only.length)]) }),
+      h('p', { class: 'hint', text: t('syncRemoteOnlyHint') }),
+      h('ul', {}, only.slice(0, SYNC_LIST_MAX).map((fp) => h('li', {
+        attrs: { 'data-key': String(fp.key) },
+        text: t('syncRemoteOnlyItem', [String(fp.asin), String(fp.marketplace), formatTime(fp.updated_at)]),
+      })), more(only.length)),
+    ));
+  }
+  const changed = Array.isArray(remote.changed_elsewhere) ? remote.changed_elsewhere : [];
+  if (changed.length) {
+    const sep = currentLanguage() === 'ja' ? '・' : ', ';
+    out.push(h(
+      'div',
+      { id: 'sync-changed', class: 'sync-remote' },
+      h('h3', { text: t('syncChangedHeading', [num(changed.length)]) }),
+      h('p', { class: 'hint', text: t('syncChangedHint') }),
+      h('ul', {}, changed.slice(0, SYNC_LIST_MAX).map((c) => {
+        const fields = (Array.isArray(c.fields) ? c.fields : []).map((f) => (FIELD_KEYS[f] ? t(FIELD_KEYS[f]) : String(f)));
+        return h('li', {
+          attrs: { 'data-key': String(c.key) },
+          text: fields.length ? t('syncChangedItem', [String(c.key), fields.join(sep)]) : t('syncChangedOther', [String(c.key)]),
+        });
+      }), more(changed.length)),
+    ));
+  }
+  const problems = Array.isArray(remote.problems) ? remote.problems.length : 0;
+  if (problems) out.push(h('p', { class: 'hint', id: 'sync-problems', text: t('syncProblems', [num(problems)]) }));
+  return out;
+}
+
+function renderSync(sync, remote = null) {
   const panel = $('sync-panel');
+  const num = (n) => Number(n || 0).toLocaleString(currentLanguage() === 'ja' ? 'ja-JP' : 'en-US');
+  const syncNow = h('div', { class: 'row' }, h('button', { type: 'button', class: 'btn btn-small', id: 'sync-now', text: t('syncNow'), on: { click: onSyncNow } }));
   if (!sync || !sync.stats) {
-    replaceChildren(panel, h('p', { class: 'hint', id: 'sync-never', text: t('syncNever') }));
+    replaceChildren(panel, h('p', { class: 'hint', id: 'sync-never', text: t('syncNever') }), ...renderRemote(remote, num), syncNow);
     return;
   }
   const s = sync.stats;
-  const num = (n) => Number(n || 0).toLocaleString(currentLanguage() === 'ja' ? 'ja-JP' : 'en-US');
-  const reasons = Array.isArray(s.reasons) ? s.reasons : [];
   let error = null;
   if (sync.error) {
-    // Quota errors say the storage is full; anything else (a rate limit) is still a refused write.
-    const full = /quota|MAX_ITEMS/i.test(String(sync.error));
+    const code = syncErrorCode(sync);
+    const key = { full: 'syncErrorFull', rate: 'syncErrorRate', other: 'syncErrorOther' }[code];
     error = h(
-      'p',
-      { class: 'import-error', id: 'sync-error', attrs: { role: 'alert' } },
-      t(full ? 'syncErrorFull' : 'syncErrorOther'),
+      'div',
+      { class: 'import-error', id: 'sync-error', attrs: { role: 'alert', 'data-code': code } },
+      t(key),
       h('span', { class: 'sync-error-detail', text: String(sync.error) }),
+      sync.next_at ? h('span', { class: 'sync-error-detail', id: 'sync-retry', text: t('syncRetryAt', [formatTime(sync.next_at)]) }) : null,
     );
   }
+  const waiting = !sync.error && sync.code === 'waiting' && sync.next_at
+    ? h('p', { class: 'hint', id: 'sync-waiting', text: t('syncWaiting', [formatTime(sync.next_at)]) })
+    : null;
+  const used = sync.used && typeof sync.used === 'object' ? sync.used : { bytes: s.bytes_used, items: s.items_used };
+  const reasons = [];
+  if (Number(s.fingerprint_only) > 0) reasons.push(t('syncReasonFingerprint', [num(s.fingerprint_only)]));
+  if (Number(s.not_synced) > 0) reasons.push(t('syncReasonNotSynced', [num(s.not_synced)]));
   replaceChildren(
     panel,
     error,
-    usageBar('sync-bytes', t('syncBytes', [num(s.bytes_used), num(SYNC_QUOTA_BYTES)]), Number(s.bytes_used || 0), SYNC_QUOTA_BYTES),
-    usageBar('sync-items', t('syncItems', [num(s.items_used), num(SYNC_MAX_ITEMS)]), Number(s.items_used || 0), SYNC_MAX_ITEMS),
+    waiting,
+    usageBar('sync-bytes', t('syncBytes', [num(used.bytes), num(SYNC_QUOTA_BYTES)]), Number(used.bytes || 0), SYNC_QUOTA_BYTES),
+    usageBar('sync-items', t('syncItems', [num(used.items), num(SYNC_MAX_ITEMS)]), Number(used.items || 0), SYNC_MAX_ITEMS),
     h(
       'ul',
       { id: 'sync-counts', class: 'sync-counts' },
@@ -532,18 +660,35 @@ function renderSync(sync) {
       h('li', { attrs: { 'data-sync': 'not_synced' }, text: t('syncNotSynced', [num(s.not_synced)]) }),
     ),
     reasons.length
-      ? h('div', { class: 'sync-reasons' }, h('p', { text: t('syncReasons') }), h('ul', { id: 'sync-reasons' }, reasons.map((r) => h('li', { text: String(r) }))))
+      ? h('div', { class: 'sync-reasons' }, h('p', { text: t('syncReasons') }), h('ul', { id: 'sync-reasons' }, reasons.map((r) => h('li', { text: r }))))
       : null,
-    sync.at ? h('p', { class: 'hint', id: 'sync-at', text: t('syncLastPush', [formatTime(sync.at)]) }) : null,
+    Number(s.carried) > 0 ? h('p', { class: 'hint', id: 'sync-carried', text: t('syncCarried', [num(s.carried)]) }) : null,
+    sync.ok_at || (sync.at && !sync.code) ? h('p', { class: 'hint', id: 'sync-at', text: t('syncLastPush', [formatTime(sync.ok_at || sync.at)]) }) : null,
+    sync.code && sync.code !== 'ok' && sync.at ? h('p', { class: 'hint', id: 'sync-attempt', text: t('syncLastAttempt', [formatTime(sync.at)]) }) : null,
+    ...renderRemote(remote, num),
+    syncNow,
   );
 }
 
 async function loadSync() {
   try {
-    const { sync } = await send({ type: 'ui-bg-sync-status' });
-    renderSync(sync);
+    const { sync, remote } = await send({ type: 'ui-bg-sync-status' });
+    renderSync(sync, remote);
   } catch (err) {
     replaceChildren($('sync-panel'), h('p', { class: 'import-error', attrs: { role: 'alert' }, text: t('errorPrefix', [errorText(err)]) }));
+  }
+}
+
+async function onSyncNow() {
+  const button = $('sync-now');
+  if (button) button.disabled = true;
+  try {
+    const { sync, remote } = await send({ type: 'ui-bg-sync-now' });
+    renderSync(sync, remote);
+    await loadListings();
+  } catch (err) {
+    notify(t('errorPrefix', [errorText(err)]), 'error');
+    if (button) button.disabled = false;
   }
 }
 
@@ -712,9 +857,15 @@ async function main() {
   $('language').addEventListener('change', onLanguage);
   $('badge-on-match').addEventListener('change', onBadgeOnMatch);
 
+  let listingsTimer = null;
   // The background writes `sync_status` after each push; show it as it changes.
   api.storage?.onChanged?.addListener((changes, area) => {
-    if (area === 'local' && changes.sync_status) loadSync();
+    if (area === 'local' && (changes.sync_status || changes.sync_remote)) loadSync();
+    // Listings merged in from another browser appear without a reload.
+    if (area === 'local' && changes.listings) {
+      clearTimeout(listingsTimer);
+      listingsTimer = setTimeout(() => { if (!$('editor').open) loadListings().catch(() => {}); }, 300);
+    }
   });
 
   try {
