@@ -6,7 +6,7 @@ import { send as sendTyped } from '../lib/messages.js';
 import { api } from '../lib/platform.js';
 import { thumbnail, isImageId } from '../ui/images.js';
 import { formatTime } from '../ui/render.js';
-import { openDetails } from './details.js';
+import { openDetails, openDetailsFromHash } from './details.js';
 
 const PAGE_SIZE = 50;
 
@@ -780,7 +780,9 @@ async function previewReport() {
 /** Saves the settings with `change` applied; returns false (and says why) on failure. */
 async function saveSettings(change) {
   try {
-    const settings = { ...state.settings, ...change };
+    // Over the settings as stored now: other sections (re-checks) save theirs too.
+    const fresh = await send({ type: 'ui-bg-settings-get' }).then((r) => r.settings, () => null);
+    const settings = { ...state.settings, ...fresh, ...change };
     const res = await send({ type: 'ui-bg-settings-set', settings });
     state.settings = res.settings || settings;
     return true;
@@ -870,6 +872,7 @@ async function main() {
 
   try {
     await loadListings();
+    openDetailsFromHash(state.listings); // the popup's "all changes" link
   } catch (err) {
     notify(t('errorPrefix', [errorText(err)]), 'error');
     renderTable();

@@ -1,0 +1,241 @@
+// End-to-end: scheduled re-checks (extension/background/watch.js) in headless Chromium with
+// the built extension. Pages are served under their real Amazon URLs through context.route,
+// which also sees the service worker's own fetches (checked here: the run reads the routed
+// pages). Two saved listings: the real amazon.co.jp Switch page and our synthetic demo page.
+//
+// Flow: save both listings from their tabs → swap the Switch page's main image → turn
+// re-checks on (the first run starts at once) → one change recorded, ONE notification →
+// trigger the alarm for a second run over the same pages → no new notification → a captcha
+// stops the next run and backs off (the options page says so) → "Check all now" on the
+// options page resumes and completes the run.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, fixture, truth, ownPage, sleep } from './harness.mjs';
+
+const SWITCH = 'amazon.co.jp/nintendo-switch-neon-B07WXL5YPW-2022.html';
+const SWITCH_KEY = 'amazon.co.jp/B07WXL5YPW';
+const DEMO_KEY = 'amazon.co.jp/B0DEMOJP01';
+// The re-check fetches https://www.<marketplace>/dp/<ASIN>; the tabs use the same URLs.
+const SWITCH_URL = 'https://www.amazon.co.jp/dp/B07WXL5YPW';
+const DEMO_URL = 'https://www.amazon.co.jp/dp/B0DEMOJP01';
+
+const original = fixture(SWITCH);
+const mainId = truth(SWITCH).extra.main_image_id;
+const SWAPPED_ID = '71HiJaCkEdL';
+const demo = ownPage('demo-jp.html');
+const captcha = ownPage('jp-opfcaptcha.html');
+
+/** The Switch page with its main image ID replaced everywhere (a hijacked main image). */
+function swapped() {
+  const text = original.toString('latin1');
+  assert.ok(text.includes(mainId), `fixture holds its main image ${mainId}`);
+  return Buffer.from(text.split(mainId).join(SWAPPED_ID), 'latin1');
+}
+
+let h;
+
+/** Every ui-bg-* answer must be ok. */
+async function send(msg) {
+  const res = await h.send(msg);
+  assert.equal(res?.ok, true, `${msg.type}: ${JSON.stringify(res?.error)}`);
+  return res;
+}
+
+const status = async () => (await send({ type: 'ui-bg-recheck-status' })).status;
+
+/** Polls the re-check status until `pred(status)` holds. */
+async function waitForStatus(pred, what, timeout = 60000) {
+  const end = Date.now() + timeout;
+  let last;
+  for (;;) {
+    last = await status();
+    if (pred(last)) return last;
+    if (Date.now() > end) throw new Error(`re-check status never showed ${what}; last: ${JSON.stringify(last)}`);
+    await sleep(250);
+  }
+}
+
+/** Storage.local values, read from an extension page. */
+async function stored(key) {
+  const p = await h.extensionPage();
+  return p.evaluate(async (k) => (await chrome.storage.local.get(k))[k] ?? null, key);
+}
+
+/** Counts the service worker's page fetches and notifications (a spy per worker life). */
+async function spy() {
+  const w = await h.worker();
+  await w.evaluate(() => {
+    if (globalThis.cgSpy) return;
+    const spyState = { notifications: [], fetches: [] };
+    globalThis.cgSpy = spyState;
+    const create = chrome.notifications.create.bind(chrome.notifications);
+    chrome.notifications.create = (id, options, ...rest) => {
+      spyState.notifications.push({ id, title: options.title, message: options.message });
+      return create(id, options, ...rest);
+    };
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = (input, init) => {
+      spyState.fetches.push(String(input?.url ?? input));
+      return realFetch(input, init);
+    };
+  });
+}
+
+async function spied() {
+  const w = await h.worker();
+  return w.evaluate(() => globalThis.cgSpy);
+}
+
+/** Makes the stored schedule due now and fires the alarm soon (as Chrome would at next_run_at). */
+async function fireAlarmNow() {
+  const w = await h.worker();
+  await w.evaluate(async () => {
+    const { 'watch:schedule': state } = await chrome.storage.local.get('watch:schedule');
+    state.next_run_at = Date.now() - 1000;
+    await chrome.storage.local.set({ 'watch:schedule': state });
+    await chrome.alarms.create('cg-recheck', { when: Date.now() + 200 });
+  });
+}
+
+before(async () => {
+  h = await launch();
+});
+
+after(async () => {
+  await h?.close();
+});
+
+test('two listings saved from their pages; re-checks are off by default', async () => {
+  h.serve({ [SWITCH_URL]: original, [DEMO_URL]: demo });
+  for (const url of [SWITCH_URL, DEMO_URL]) {
+    const tab = await h.open(url);
+    await h.waitForBadge(tab.tabId, (b) => b.text === '?');
+    const res = await send({ type: 'ui-bg-save-page', tabId: tab.tabId });
+    assert.equal(res.report.status, 'match');
+    // The badge check of a saved listing's page is its first history observation.
+    await tab.page.reload({ waitUntil: 'domcontentloaded' });
+    await h.waitForBadge(tab.tabId, (b) => b.text === '✓');
+    await tab.page.close();
+  }
+  for (const key of [SWITCH_KEY, DEMO_KEY]) {
+    const end = Date.now() + 10000;
+    while (!(await stored(`history:${key}`))?.page_observed) {
+      if (Date.now() > end) throw new Error(`no history baseline for ${key}`);
+      await sleep(100);
+    }
+  }
+  const s = await status();
+  assert.equal(s.interval, 0);
+  assert.equal(s.watched, 2);
+  assert.equal(s.last_run, null);
+  assert.equal(s.next_run_at, null);
+  assert.equal(s.run, null);
+  const w = await h.worker();
+  assert.equal(await w.evaluate(() => chrome.alarms.get('cg-recheck').then((a) => a ?? null)), null);
+});
+
+test('turning re-checks on runs them: the changed page is recorded in the history and raises exactly one notification', async () => {
+  h.serve({ [SWITCH_URL]: swapped() });
+  await spy();
+  const { settings } = await send({ type: 'ui-bg-settings-get' });
+  await send({ type: 'ui-bg-settings-set', settings: { ...settings, recheck_interval_hours: 6 } });
+  const s = await waitForStatus((x) => x.last_run && !x.run, 'a finished run');
+  assert.equal(s.interval, 6);
+  assert.deepEqual(
+    { end: s.last_run.end, total: s.last_run.total, checked: s.last_run.checked, changed: s.last_run.changed, failed: s.last_run.failed },
+    { end: 'completed', total: 2, checked: 2, changed: 1, failed: 0 },
+  );
+  // The next run is one interval (6 h) after this one ended, and the alarm is set for it.
+  assert.equal(s.next_run_at, s.last_run.ended_at + 6 * 3600_000);
+  const w = await h.worker();
+  const alarm = await w.evaluate(() => chrome.alarms.get('cg-recheck'));
+  assert.equal(alarm.scheduledTime, s.next_run_at);
+
+  const spyState = await spied();
+  assert.deepEqual(spyState.fetches.filter((u) => u.includes('/dp/')).sort(), [SWITCH_URL, DEMO_URL].sort());
+  assert.equal(spyState.notifications.length, 1, JSON.stringify(spyState.notifications));
+  const n = spyState.notifications[0];
+  assert.equal(n.id, `cg-recheck:${SWITCH_KEY}`);
+  assert.match(n.message, /B07WXL5YPW/);
+  assert.match(n.message, /main image/i);
+  const shown = await w.evaluate(() => chrome.notifications.getAll());
+  assert.deepEqual(Object.keys(shown), [`cg-recheck:${SWITCH_KEY}`]);
+
+  // The history: the Switch page's main image change, seen by the re-check; the demo page: none.
+  const history = await stored(`history:${SWITCH_KEY}`);
+  const rechecked = history.entries.filter((e) => e.source === 'recheck');
+  assert.equal(rechecked.length, 1, JSON.stringify(history.entries));
+  assert.ok(rechecked[0].fields.some((f) => f.field === 'images.main'), JSON.stringify(rechecked[0].fields));
+  assert.ok(JSON.stringify(rechecked[0].fields).includes(SWAPPED_ID));
+  const demoHistory = await stored(`history:${DEMO_KEY}`);
+  assert.deepEqual(demoHistory.entries.filter((e) => e.source === 'recheck'), []);
+
+  // A re-check never changes the saved listings.
+  const { listings } = await send({ type: 'ui-bg-listings-get' });
+  assert.equal(listings.find((l) => l.asin === 'B07WXL5YPW').images[0], mainId);
+});
+
+test('the alarm starts the next run; the same pages again raise no notification', async () => {
+  const before = await status();
+  await fireAlarmNow();
+  const s = await waitForStatus((x) => x.last_run && x.last_run.started_at > before.last_run.ended_at && !x.run, 'a second finished run');
+  assert.deepEqual(
+    { end: s.last_run.end, checked: s.last_run.checked, changed: s.last_run.changed, failed: s.last_run.failed },
+    { end: 'completed', checked: 2, changed: 0, failed: 0 },
+  );
+  const spyState = await spied();
+  assert.equal(spyState.fetches.filter((u) => u === SWITCH_URL).length, 2, 'the second run fetched the page again');
+  assert.equal(spyState.notifications.length, 1, JSON.stringify(spyState.notifications));
+  const history = await stored(`history:${SWITCH_KEY}`);
+  assert.equal(history.entries.filter((e) => e.source === 'recheck').length, 1);
+});
+
+test('a captcha stops the run and backs off; the options page says so', async () => {
+  h.serve({ [SWITCH_URL]: captcha });
+  const before = await status();
+  await fireAlarmNow();
+  const s = await waitForStatus((x) => x.last_run && x.last_run.started_at > before.last_run.ended_at, 'a stopped run');
+  assert.equal(s.last_run.end, 'captcha');
+  assert.equal(s.last_run.checked, 0);
+  assert.ok(s.paused_until > Date.now(), `paused until ${s.paused_until}`);
+  assert.equal(s.backoff_level, 1);
+  // The run is kept, waiting at the listing it stopped on (sorted keys: the Switch first).
+  assert.equal(s.run.position, 0);
+  assert.equal(s.run.total, 2);
+  const spyState = await spied();
+  assert.equal(spyState.fetches.filter((u) => u === DEMO_URL).length, 2, 'the demo page was not fetched after the captcha');
+  const w = await h.worker();
+  const alarm = await w.evaluate(() => chrome.alarms.get('cg-recheck'));
+  assert.equal(alarm.scheduledTime, s.paused_until);
+
+  const p = await h.context.newPage();
+  await p.goto(`chrome-extension://${h.extensionId}/options/options.html`);
+  const backoff = p.locator('#recheck-backoff');
+  await backoff.waitFor({ state: 'visible' });
+  assert.match(await backoff.textContent(), /captcha/i);
+  assert.match(await backoff.textContent(), /backing off until/i);
+  assert.equal(await p.locator('#recheck-interval').inputValue(), '6');
+  await p.close();
+});
+
+test('the options page shows the last run and "Check all now" resumes the stopped run', async () => {
+  h.serve({ [SWITCH_URL]: swapped() });
+  const p = await h.context.newPage();
+  await p.goto(`chrome-extension://${h.extensionId}/options/options.html`);
+  await p.locator('#recheck-backoff').waitFor({ state: 'visible' });
+  await p.locator('#recheck-now').click();
+  // The resumed run checks both pages (nothing changed since the last observations).
+  await p.locator('#recheck-last[data-end="completed"]').waitFor({ timeout: 60000 });
+  assert.equal(await p.locator('#recheck-backoff').isVisible(), false);
+  assert.equal(await p.locator('#recheck-last [data-count="checked"]').textContent(), '2');
+  assert.equal(await p.locator('#recheck-last [data-count="changed"]').textContent(), '0');
+  assert.equal(await p.locator('#recheck-last [data-count="failed"]').textContent(), '0');
+  assert.match(await p.locator('#recheck-next').textContent(), /\d/);
+  const s = await status();
+  assert.equal(s.paused_until, null);
+  assert.equal(s.backoff_level, 0);
+  assert.equal(s.run, null);
+  const spyState = await spied();
+  assert.equal(spyState.notifications.length, 1, 'the same hijacked image seen again is not notified again');
+  await p.close();
+});
