@@ -310,12 +310,22 @@ export async function applyImport({ keys, changed = [], history = null, cases = 
   return { histories, cases: caseLogs, observed };
 }
 
+/** JSON with object keys sorted and null members left out (as the core may write either). */
+function canonical(v) {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v).sort().filter((k) => v[k] !== null && v[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
 /** The listings of `next` that are new or differ from `before` (both keyed maps). */
 export function changedListings(before, next) {
   const out = [];
   for (const [k, l] of Object.entries(next)) {
     const old = before[k];
-    if (!old || JSON.stringify(old) !== JSON.stringify(l)) out.push(l);
+    if (!old || canonical(old) !== canonical(l)) out.push(l);
   }
   return out;
 }

@@ -1,2 +1,258 @@
-// Options: the per-listing "History & cases" dialog. Filled in below.
-export function openDetails() {}
+// Options: the per-listing "History & cases" dialog, opened from a listings table row (or from
+// the popup's "more" link, options.html#details=<marketplace/ASIN>): the full change-history
+// timeline, and the Seller Support case log (add a case, status, notes, evidence, copy the case
+// report or the reopening message). Page text is shown as text only.
+import { t, currentLanguage } from '../ui/i18n.js';
+import { h, replaceChildren } from '../ui/dom.js';
+import { send as sendTyped } from '../lib/messages.js';
+import { api } from '../lib/platform.js';
+import { formatTime } from '../ui/render.js';
+import { caseStatusPicker, caseStatusLabel, localToday } from '../ui/cases.js';
+
+const send = ({ type, ...payload }) => sendTyped(type, payload);
+
+function errorText(err) {
+  return t('errorPrefix', [err && err.message ? err.message : String(err)]);
+}
+
+/** The dialog element (created once, beside the page's other dialogs). */
+function dialogEl() {
+  let d = document.getElementById('details');
+  if (!d) {
+    d = h('dialog', { id: 'details', class: 'details', attrs: { 'aria-labelledby': 'details-heading' } });
+    document.body.appendChild(d);
+  }
+  return d;
+}
+
+/** Opens the dialog for `entry` ({key, listing}) of the listings table. */
+export async function openDetails(entry) {
+  const dialog = dialogEl();
+  dialog.dataset.key = entry.key;
+  const status = h('p', { id: 'details-notice', class: 'notice', attrs: { role: 'status', 'aria-live': 'polite' } });
+  const body = h('div', { id: 'details-body', attrs: { 'aria-busy': 'true' } }, h('p', { class: 'hint', text: t('working') }));
+  replaceChildren(
+    dialog,
+    h('h2', { id: 'details-heading', text: t('detailsTitle', [entry.key]) }),
+    entry.listing && entry.listing.title ? h('p', { class: 'details-title', text: entry.listing.title }) : null,
+    status,
+    body,
+    h(
+      'div',
+      { class: 'dialog-actions' },
+      h('button', { type: 'button', class: 'btn', id: 'details-close', text: t('actionClose'), on: { click: () => dialog.close() } }),
+    ),
+  );
+  if (!dialog.open) dialog.showModal();
+  await load(entry, body, status);
+  const heading = dialog.querySelector('#details-heading');
+  if (heading) {
+    heading.tabIndex = -1;
+    heading.focus();
+  }
+}
+
+/** Opens the dialog named by the page's `#details=<key>` hash, if that listing is in `entries`. */
+export function openDetailsFromHash(entries) {
+  const m = /^#details=(.+)$/.exec(location.hash);
+  if (!m) return false;
+  let key;
+  try {
+    key = decodeURIComponent(m[1]);
+  } catch {
+    return false;
+  }
+  const entry = entries.find((e) => e.key === key);
+  if (!entry) return false;
+  openDetails(entry);
+  return true;
+}
+
+function say(statusEl, text, kind = 'success') {
+  statusEl.textContent = text;
+  statusEl.dataset.kind = kind;
+}
+
+async function load(entry, body, statusEl) {
+  let hist;
+  let cases;
+  try {
+    [hist, cases] = await Promise.all([
+      send({ type: 'ui-bg-history', key: entry.key, lang: currentLanguage() }),
+      send({ type: 'ui-bg-cases-get', key: entry.key }),
+    ]);
+  } catch (err) {
+    replaceChildren(body, h('p', { class: 'import-error', attrs: { role: 'alert' }, text: errorText(err) }));
+    body.setAttribute('aria-busy', 'false');
+    return;
+  }
+  const reload = () => load(entry, body, statusEl);
+  replaceChildren(body, renderHistory(hist), renderCases(entry, cases, statusEl, body, reload));
+  body.setAttribute('aria-busy', 'false');
+}
+
+function renderHistory({ lines, history }) {
+  const dropped = history && Number(history.dropped) > 0 ? Number(history.dropped) : 0;
+  return h(
+    'section',
+    { class: 'details-section', attrs: { 'aria-labelledby': 'details-history-heading' } },
+    h('h3', { id: 'details-history-heading', text: t('historyHeading') }),
+    lines.length
+      ? h('ol', { id: 'details-timeline', class: 'timeline' }, lines.map((line) => h('li', { text: line })))
+      : h('p', { id: 'details-timeline-empty', class: 'hint', text: t('historyNone') }),
+    dropped ? h('p', { class: 'hint', text: t('historyDropped', [String(dropped)]) }) : null,
+    h('p', { class: 'hint', text: t('historyPruneHint') }),
+  );
+}
+
+function renderCases(entry, { cases, active, report }, statusEl, body, reload) {
+  const list = [...cases].reverse(); // newest first
+  const canReport = (c) => Boolean(report) || (c.evidence || []).length > 0;
+  const section = h(
+    'section',
+    { class: 'details-section', attrs: { 'aria-labelledby': 'details-cases-heading' } },
+    h('h3', { id: 'details-cases-heading', text: t('caseLog') }),
+  );
+  if (!list.length) section.append(h('p', { class: 'hint', id: 'cases-none', text: t('casesNone') }));
+  for (const c of list) section.append(renderCase(entry, c, c.id === active, canReport(c), statusEl, body, reload));
+  section.append(renderAddForm(entry, statusEl, reload));
+  return section;
+}
+
+function renderCase(entry, c, isActive, canReport, statusEl, body, reload) {
+  const base = `case-${c.id}`;
+  let picked = c.status;
+  const notes = h('textarea', { id: `${base}-notes`, class: 'case-notes', rows: 3, value: c.notes || '' });
+  const evidence = c.evidence || [];
+  const busy = (on) => {
+    for (const el of body.querySelectorAll('button, select, textarea, input')) el.disabled = on;
+  };
+  const run = async (message, done) => {
+    say(statusEl, '');
+    busy(true);
+    try {
+      const res = await send({ ...message, key: entry.key, id: c.id, lang: currentLanguage() });
+      await done(res);
+    } catch (err) {
+      busy(false);
+      say(statusEl, errorText(err), 'error');
+    }
+  };
+  return h(
+    'article',
+    { class: `case-item${isActive ? ' case-active' : ''}`, attrs: { 'data-case-id': c.id, 'data-case-status': c.status, 'aria-labelledby': `${base}-title` } },
+    h(
+      'h4',
+      { id: `${base}-title` },
+      t('caseSummary', [c.id, c.opened]),
+      ' — ',
+      h('span', { class: 'case-status-label', text: caseStatusLabel(c.status) }),
+    ),
+    h('p', { class: 'hint', text: t('caseUpdatedAt', [formatTime(c.updated_at)]) }),
+    h(
+      'div',
+      { class: 'case-edit' },
+      caseStatusPicker({ id: `${base}-status`, value: c.status, onChange: (s) => { picked = s; } }),
+      h('label', { for: `${base}-notes`, text: t('caseNotes') }),
+      notes,
+    ),
+    h(
+      'details',
+      { class: 'case-evidence' },
+      h('summary', { text: `${t('caseEvidence')} (${evidence.length})` }),
+      evidence.length
+        ? h('ul', {}, evidence.map((ev) => h('li', { text: `${formatTime(ev.at)} — ${ev.summary}` })))
+        : h('p', { class: 'hint', text: t('caseEvidenceNone') }),
+    ),
+    h(
+      'div',
+      { class: 'row case-actions' },
+      h('button', {
+        type: 'button',
+        class: 'btn btn-small btn-primary case-save',
+        text: t('caseSave'),
+        on: {
+          click: () => run({ type: 'ui-bg-case-update', status: picked, notes: notes.value }, async () => {
+            await reload();
+            say(statusEl, t('caseUpdated', [c.id]));
+          }),
+        },
+      }),
+      h('button', {
+        type: 'button',
+        class: 'btn btn-small case-copy',
+        text: t('caseCopyReport'),
+        disabled: !canReport,
+        on: {
+          click: () => run({ type: 'ui-bg-case-report-text' }, async (res) => {
+            busy(false);
+            if (await copy(res.text, body)) say(statusEl, t('copied'));
+          }),
+        },
+      }),
+      h('button', {
+        type: 'button',
+        class: 'btn btn-small case-reopen',
+        text: t('caseReopen'),
+        title: t('caseReopenHint'),
+        disabled: !canReport,
+        on: {
+          click: () => run({ type: 'ui-bg-case-reopen' }, async (res) => {
+            const copied = await copy(res.text, body);
+            if (res.url) await api.tabs.create({ url: res.url, active: copied });
+            await reload();
+            if (copied) say(statusEl, t('caseReopenDone', [c.id]));
+          }),
+        },
+      }),
+    ),
+    canReport ? null : h('p', { class: 'hint', text: t('caseNoReport') }),
+  );
+}
+
+function renderAddForm(entry, statusEl, reload) {
+  const id = h('input', { id: 'details-case-id', type: 'text', inputMode: 'numeric', autocomplete: 'off', spellcheck: false, attrs: { 'aria-describedby': 'details-case-hint' } });
+  const opened = h('input', { id: 'details-case-opened', type: 'date', value: localToday(), required: true });
+  const form = h(
+    'form',
+    { id: 'details-case-form', class: 'case-form' },
+    h('label', { for: 'details-case-id', text: t('caseIdLabel') }),
+    id,
+    h('label', { for: 'details-case-opened', text: t('caseOpenedLabel') }),
+    opened,
+    h('button', { type: 'submit', class: 'btn btn-small', id: 'details-case-add', text: t('caseAdd') }),
+    h('p', { class: 'hint', id: 'details-case-hint', text: t('caseAddHint') }),
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    say(statusEl, '');
+    const button = form.querySelector('button');
+    button.disabled = true;
+    try {
+      const res = await send({ type: 'ui-bg-case-add', key: entry.key, id: id.value, opened: opened.value, lang: currentLanguage() });
+      await reload();
+      say(statusEl, t(res.existed ? 'caseExists' : 'caseAdded', [res.case.id]));
+    } catch (err) {
+      button.disabled = false;
+      say(statusEl, errorText(err), 'error');
+      id.focus();
+    }
+  });
+  return h('div', { class: 'case-add' }, h('h4', { text: t('caseAdd') }), form);
+}
+
+/** Copies `text`; when the clipboard is refused, shows it selected in the dialog and returns false. */
+async function copy(text, body) {
+  const old = body.querySelector('#details-copy-fallback');
+  if (old) old.remove();
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    const area = h('textarea', { id: 'details-copy-fallback', readOnly: true, rows: 10, value: text, attrs: { 'aria-label': t('copyFallback') } });
+    body.prepend(area);
+    area.focus();
+    area.select();
+    return false;
+  }
+}
