@@ -6,7 +6,7 @@ import { send as sendTyped } from '../lib/messages.js';
 import { api } from '../lib/platform.js';
 import { thumbnail, isImageId } from '../ui/images.js';
 import { formatTime } from '../ui/render.js';
-import { openDetails } from './details.js';
+import { openDetails, openDetailsFromHash } from './details.js';
 
 const PAGE_SIZE = 50;
 
@@ -872,6 +872,7 @@ async function main() {
 
   try {
     await loadListings();
+    openDetailsFromHash(state.listings); // the popup's "all changes" link
   } catch (err) {
     notify(t('errorPrefix', [errorText(err)]), 'error');
     renderTable();
