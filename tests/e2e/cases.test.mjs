@@ -145,6 +145,19 @@ test('"Copy report" on the mismatched page gives the Seller Support text with th
   assert.ok(text.includes(`Our listing data: ${MAIN}\n       https://m.media-amazon.com/images/I/${MAIN}.jpg`), text);
   assert.ok(text.includes(`Shown now: ${HIJACK}\n       https://m.media-amazon.com/images/I/${HIJACK}.jpg`), text);
   assert.ok(text.includes(`First seen: ${expectedTime}`), `wanted First seen: ${expectedTime}\n${text}`);
+
+  // The same report in Japanese (the seller's choice of language), times in JST.
+  const ja = await ext.send({ type: 'ui-bg-report-text', tabId: tab.tabId, lang: 'ja' });
+  assert.equal(ja.ok, true, JSON.stringify(ja.error));
+  assert.match(ja.text, /^いつもお世話になっております。\n/);
+  assert.ok(ja.text.includes(`本件はケースID ${CASE_ID} に関する追加のご連絡です。`), ja.text);
+  assert.ok(ja.text.includes(`現在の表示: ${HIJACK}\n       https://m.media-amazon.com/images/I/${HIJACK}.jpg`), ja.text);
+  assert.match(ja.text, /この表示を最初に確認した日時: \d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+
+  // "Attach this check" adds the page's current report to the case's evidence.
+  await popup.locator('#attach-evidence').click();
+  await popup.locator('#case-summary', { hasText: 'Evidence: 2' }).waitFor();
+  assert.equal(await popup.locator('#notice').textContent(), `This check was attached to case ${CASE_ID}.`);
   await popup.close();
 });
 
@@ -170,7 +183,7 @@ test('"Reopen case" copies a message citing the case ID and opens Seller Central
   const stored = await ext.send({ type: 'ui-bg-cases-get', key: KEY });
   assert.equal(stored.cases[0].status, 'reopened');
   // What was sent is attached, so the next reopening says what is new since.
-  assert.equal(stored.cases[0].evidence.length, 2);
+  assert.equal(stored.cases[0].evidence.length, 3);
   await lobby.close();
   await popup.close();
 });
