@@ -622,13 +622,8 @@ function renderSync(sync, remote = null) {
   const panel = $('sync-panel');
   const num = (n) => Number(n || 0).toLocaleString(currentLanguage() === 'ja' ? 'ja-JP' : 'en-US');
   const syncNow = h('div', { class: 'row' }, h('button', { type: 'button', class: 'btn btn-small', id: 'sync-now', text: t('syncNow'), on: { click: onSyncNow } }));
-  if (!sync || !sync.stats) {
-    replaceChildren(panel, h('p', { class: 'hint', id: 'sync-never', text: t('syncNever') }), ...renderRemote(remote, num), syncNow);
-    return;
-  }
-  const s = sync.stats;
   let error = null;
-  if (sync.error) {
+  if (sync && sync.error) {
     const code = syncErrorCode(sync);
     const key = { full: 'syncErrorFull', rate: 'syncErrorRate', other: 'syncErrorOther' }[code];
     error = h(
@@ -639,9 +634,14 @@ function renderSync(sync, remote = null) {
       sync.next_at ? h('span', { class: 'sync-error-detail', id: 'sync-retry', text: t('syncRetryAt', [formatTime(sync.next_at)]) }) : null,
     );
   }
-  const waiting = !sync.error && sync.code === 'waiting' && sync.next_at
+  const waiting = sync && !sync.error && sync.code === 'waiting' && sync.next_at
     ? h('p', { class: 'hint', id: 'sync-waiting', text: t('syncWaiting', [formatTime(sync.next_at)]) })
     : null;
+  if (!sync || !sync.stats) {
+    replaceChildren(panel, error, waiting, h('p', { class: 'hint', id: 'sync-never', text: t('syncNever') }), ...renderRemote(remote, num), syncNow);
+    return;
+  }
+  const s = sync.stats;
   const used = sync.used && typeof sync.used === 'object' ? sync.used : { bytes: s.bytes_used, items: s.items_used };
   const reasons = [];
   if (Number(s.fingerprint_only) > 0) reasons.push(t('syncReasonFingerprint', [num(s.fingerprint_only)]));

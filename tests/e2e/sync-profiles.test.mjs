@@ -1,0 +1,336 @@
+// Listings that travel, between real Chromium profiles with the built extension (dist/chrome):
+// storage.sync contents copied from one profile to a fresh one (as Chrome sync would), the export
+// file imported into a fresh profile, a conflicting edit whose losing version is kept and
+// restorable, and a push held back by the write-rate limit that survives a stopped worker.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { launch, fixture, sleep } from './harness.mjs';
+
+const SWITCH = 'amazon.co.jp/nintendo-switch-neon-B07WXL5YPW-2022.html';
+const SWITCH_URL = 'https://www.amazon.co.jp/-/en/dp/B07WXL5YPW';
+const SWITCH_KEY = 'amazon.co.jp/B07WXL5YPW';
+const N = 320;
+
+// Deterministic, varied Japanese/English text (does not compress away: realistic record sizes).
+const KANA = 'あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよらりるれろわをん';
+const KANJI = '日本製綿素材柔吸水速乾抗菌防臭洗濯機対応厚手薄手大判小判軽量耐久保温保冷真空断熱容量色黒白紺灰赤青緑茶桃紫黄';
+const WORDS = ['towel', 'bath', 'cotton', 'navy', 'premium', 'soft', 'large', 'set', 'gift', 'hotel', 'quick-dry', 'organic'];
+let seed = 12345;
+function rnd(n) {
+  seed = (seed * 1103515245 + 12345) % 2147483648;
+  return seed % n;
+}
+function jaText(chars) {
+  let s = '';
+  while (s.length < chars) s += rnd(3) ? KANA[rnd(KANA.length)] : KANJI[rnd(KANJI.length)];
+  return s;
+}
+function enText(words) {
+  return Array.from({ length: words }, () => WORDS[rnd(WORDS.length)]).join(' ');
+}
+function imageId() {
+  const A = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  return `${rnd(2) ? '61' : '81'}${Array.from({ length: 7 }, () => A[rnd(A.length)]).join('')}L`;
+}
+
+/** A realistic long listing: ~150-character title, five ~250-character bullets, a long description. */
+function listing(i) {
+  const asin = `B0SY${String(i).padStart(6, '0')}`;
+  return {
+    asin,
+    marketplace: 'amazon.co.jp',
+    sku: `SYNC-${i}`,
+    title: `${jaText(60)} ${enText(8)} ${jaText(40)}`,
+    brand: jaText(6),
+    images: Array.from({ length: 6 }, imageId),
+    variations: { color_name: jaText(4), size_name: ['S', 'M', 'L'][i % 3] },
+    breadcrumb: ['ホーム＆キッチン', jaText(5), jaText(4)],
+    bullets: Array.from({ length: 5 }, () => jaText(250)),
+    description: jaText(1200),
+    seller: { id: `A${String(i).padStart(12, '0')}`, name: jaText(8) },
+    offer_count: null,
+    watch: { title: true, brand: true, main_image: true, gallery: true, variations: true, breadcrumb: true, bullets: true, description: true, seller: true, offers: false },
+    saved_at: '2026-01-01T00:00:00Z',
+    updated_at: new Date(Date.UTC(2026, 5, 1) + i * 60_000).toISOString(),
+    note: '',
+  };
+}
+
+let a; // profile A: where the listings are made
+const opened = [];
+
+async function openOptions(e) {
+  const page = await e.context.newPage();
+  await page.goto(`chrome-extension://${e.extensionId}/options/options.html`);
+  await page.locator('body[data-ready="true"]').waitFor();
+  return page;
+}
+
+async function fresh() {
+  const e = await launch();
+  opened.push(e);
+  await (await e.worker()).evaluate(() => chrome.storage.local.set({ settings: { language: 'en' } }));
+  return e;
+}
+
+async function localListings(e) {
+  const p = await e.extensionPage();
+  return p.evaluate(async () => (await chrome.storage.local.get('listings')).listings || {});
+}
+
+async function syncItems(e) {
+  const p = await e.extensionPage();
+  return p.evaluate(() => chrome.storage.sync.get(null));
+}
+
+/** Puts `items` into e's storage.sync as Chrome sync would deliver them (replacing what was there). */
+async function deliver(e, items) {
+  const p = await e.extensionPage();
+  await p.evaluate(async (all) => {
+    await chrome.storage.sync.clear();
+    await chrome.storage.sync.set(all);
+  }, items);
+}
+
+async function until(what, fn, timeout = 20000) {
+  const end = Date.now() + timeout;
+  let last;
+  for (;;) {
+    last = await fn();
+    if (last) return last;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+/** Saves the Switch page in `e` from the page itself (as the popup's Save does); returns the tab. */
+async function saveSwitch(e) {
+  e.serve({ [SWITCH_URL]: fixture(SWITCH) });
+  const tab = await e.open(SWITCH_URL);
+  await e.waitForBadge(tab.tabId, (b) => b.text === '?');
+  const res = await e.send({ type: 'ui-bg-save-page', tabId: tab.tabId });
+  assert.equal(res.ok, true, JSON.stringify(res));
+  await e.waitForBadge(tab.tabId, (b) => b.text === '✓');
+  return tab;
+}
+
+before(async () => {
+  a = await fresh();
+  const map = {};
+  for (let i = 0; i < N; i++) {
+    const l = listing(i);
+    map[`${l.marketplace}/${l.asin}`] = l;
+  }
+  await (await a.worker()).evaluate((m) => chrome.storage.local.set({ listings: m }), map);
+  await saveSwitch(a);
+});
+
+after(async () => {
+  for (const e of opened) await e.close();
+});
+
+let aStatus;
+let aItems;
+
+test('A pushes within the quotas: the most recent in full, the rest by fingerprint', async () => {
+  const res = await a.send({ type: 'ui-bg-sync-now' });
+  assert.equal(res.ok, true, JSON.stringify(res));
+  aStatus = res.sync;
+  const s = aStatus.stats;
+  assert.equal(aStatus.code, 'ok', JSON.stringify(aStatus));
+  assert.equal(aStatus.error, null);
+  assert.equal(s.full + s.fingerprint_only + s.not_synced, N + 1);
+  assert.ok(s.full >= 2 && s.fingerprint_only >= 100, JSON.stringify(s));
+  assert.equal(aStatus.status[SWITCH_KEY], 'full', 'the page saved last is synced in full');
+  aItems = await syncItems(a);
+  const bytes = Object.entries(aItems).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(JSON.stringify(v)), 0);
+  assert.ok(bytes <= 102400 && Object.keys(aItems).length <= 512, `${bytes} bytes`);
+  for (const [k, v] of Object.entries(aItems)) assert.ok(Buffer.byteLength(k) + Buffer.byteLength(JSON.stringify(v)) <= 8192, k);
+
+  const page = await openOptions(a);
+  assert.equal(await page.locator('#sync-counts li[data-sync="full"]').textContent(), `Synced in full: ${s.full}`);
+  assert.equal(await page.locator('#sync-counts li[data-sync="fingerprint_only"]').textContent(), `Synced by fingerprint only: ${s.fingerprint_only}`);
+  assert.match(await page.locator('#sync-reasons').textContent(), new RegExp(`^${s.fingerprint_only} listing\\(s\\) are synced by fingerprint only`));
+  assert.ok(await page.locator('#sync-at').isVisible());
+  await page.close();
+});
+
+test('sync contents copied to a fresh profile B: full listings merged, fingerprint-only ones listed, badge ✓', async () => {
+  const b = await fresh();
+  b.serve({ [SWITCH_URL]: fixture(SWITCH) });
+  await deliver(b, aItems);
+  const fullKeys = Object.entries(aStatus.status).filter(([, st]) => st === 'full').map(([k]) => k).sort();
+  const fpKeys = Object.entries(aStatus.status).filter(([, st]) => st === 'fingerprint_only').map(([k]) => k).sort();
+  const got = await until('the full listings in B', async () => {
+    const m = await localListings(b);
+    return Object.keys(m).length === fullKeys.length ? m : null;
+  });
+  assert.deepEqual(Object.keys(got).sort(), fullKeys);
+  const aLocal = await localListings(a);
+  for (const k of fullKeys) assert.deepEqual(got[k], aLocal[k], `${k} arrives exactly as saved`);
+
+  // The options page: the full listings in the table, the fingerprint-only ones in the sync panel.
+  const page = await openOptions(b);
+  assert.equal(await page.locator('#count').textContent(), `${fullKeys.length} listings`);
+  const heading = page.locator('#sync-remote-only h3');
+  await heading.waitFor();
+  assert.equal(await heading.textContent(), `In another browser only, synced by fingerprint only: ${fpKeys.length}`);
+  assert.match(await page.locator('#sync-remote-only .hint').textContent(), /open the product page in the other browser, or Export there and Import here/);
+  const shown = await page.locator('#sync-remote-only li[data-key]').evaluateAll((els) => els.map((e) => e.dataset.key));
+  assert.equal(shown.length, Math.min(100, fpKeys.length));
+  for (const k of shown) assert.ok(fpKeys.includes(k), k);
+  const first = page.locator(`#sync-remote-only li[data-key="${shown[0]}"]`);
+  assert.match(await first.textContent(), new RegExp(`^${shown[0].split('/')[1]} · amazon\\.co\\.jp · updated `));
+  if (fpKeys.length > 100) assert.equal(await page.locator('#sync-remote-only .sync-more').textContent(), `… and ${fpKeys.length - 100} more`);
+  await page.close();
+
+  // The page saved in A is ✓ in B.
+  const tab = await b.open(SWITCH_URL);
+  await b.waitForBadge(tab.tabId, (x) => x.text === '✓');
+
+  // B pushes its own change without hiding A's fingerprint-only listings from other browsers.
+  const res = await b.send({ type: 'ui-bg-sync-now' });
+  assert.equal(res.ok, true, JSON.stringify(res));
+  const firstPush = res.sync.ok_at;
+  const again = await b.send({ type: 'ui-bg-listing-put', listing: { ...got[fullKeys[0]], note: 'checked in B', updated_at: new Date().toISOString() } });
+  assert.equal(again.ok, true, JSON.stringify(again));
+  const pushed = await until('B to push', async () => {
+    const st = (await b.send({ type: 'ui-bg-sync-status' })).sync;
+    return st && st.code === 'ok' && st.ok_at > firstPush ? st : null;
+  });
+  assert.equal(pushed.stats.carried, fpKeys.length);
+  const bItems = await syncItems(b);
+  // Read B's items with the same core, in an extension page.
+  const decoded = await (await b.extensionPage()).evaluate(async (items) => {
+    const m = await import(chrome.runtime.getURL('pkg/catalog_guard.js'));
+    await m.default({ module_or_path: chrome.runtime.getURL('pkg/catalog_guard_bg.wasm') });
+    return m.invoke({ type: 'sync_decode', args: { items } });
+  }, bItems);
+  const keys = new Set([...decoded.listings.map((l) => `${l.marketplace}/${l.asin}`), ...decoded.fingerprints.map((f) => f.key)]);
+  for (const k of fpKeys) assert.ok(keys.has(k), `${k} still in sync after B's push`);
+  assert.equal(decoded.listings.find((l) => `${l.marketplace}/${l.asin}` === fullKeys[0])?.note, 'checked in B');
+});
+
+test('save from the page in A, export, import into a fresh profile C: the badge there is ✓', async () => {
+  const page = await openOptions(a);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export').click()]);
+  const text = readFileSync(await download.path(), 'utf8');
+  await page.close();
+  assert.ok(JSON.parse(text).listings.some((l) => `${l.marketplace}/${l.asin}` === SWITCH_KEY));
+
+  const c = await fresh();
+  c.serve({ [SWITCH_URL]: fixture(SWITCH) });
+  const tab = await c.open(SWITCH_URL);
+  await c.waitForBadge(tab.tabId, (x) => x.text === '?');
+  const opts = await openOptions(c);
+  await opts.locator('#import-file').setInputFiles({ name: 'export.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+  await opts.locator('[data-count="importNew"]', { hasText: String(N + 1) }).waitFor();
+  await opts.locator('#import-merge').click();
+  await opts.locator('#count', { hasText: `${N + 1} listings` }).waitFor();
+  // The open tab is re-checked against the imported listings.
+  await c.waitForBadge(tab.tabId, (x) => x.text === '✓');
+  const restored = await localListings(c);
+  assert.deepEqual(restored[SWITCH_KEY], (await localListings(a))[SWITCH_KEY]);
+  await opts.close();
+});
+
+test('a conflicting edit: the losing version is kept, shown in the editor, and can be restored', async () => {
+  const b = await fresh();
+  await deliver(b, aItems);
+  await until('the Switch listing in B', async () => (await localListings(b))[SWITCH_KEY]);
+  const fromA = (await localListings(a))[SWITCH_KEY];
+
+  // B edits the listing (newer): B's push merges sync first; A's version loses and is kept.
+  const edited = { ...fromA, title: 'Edited in B', updated_at: new Date().toISOString() };
+  assert.equal((await b.send({ type: 'ui-bg-listing-put', listing: edited })).ok, true);
+  await until('B to push its edit', async () => {
+    const st = (await b.send({ type: 'ui-bg-sync-status' })).sync;
+    return st && st.code === 'ok' && st.ok_at ? st : null;
+  });
+  // Now "A's" synced version arrives again (older): B keeps its edit and keeps A's version too.
+  await deliver(b, aItems);
+  const versions = await until('the losing version', async () => {
+    const res = await b.send({ type: 'ui-bg-listing-versions', key: SWITCH_KEY });
+    return res.versions.length ? res.versions : null;
+  });
+  assert.equal(versions[0].from, 'other');
+  assert.equal(versions[0].reason, 'this_newer');
+  assert.deepEqual(versions[0].listing, fromA);
+  assert.equal((await localListings(b))[SWITCH_KEY].title, 'Edited in B');
+
+  // The editor lists it; Restore makes it current with a new updated_at, keeping B's edit.
+  const page = await openOptions(b);
+  await page.locator(`#rows tr[data-key="${SWITCH_KEY}"] .action-edit`).click();
+  const item = page.locator('#versions-list li[data-from="other"]').first();
+  await item.waitFor();
+  assert.match(await item.locator('.version-when').textContent(), /^Another browser's version \(saved .+\), set aside /);
+  assert.equal(await item.locator('.version-reason').textContent(), "This browser's version was newer.");
+  assert.equal(await item.locator('.version-title').textContent(), fromA.title);
+  await item.locator('.version-restore').click();
+  await page.locator('#notice', { hasText: `Restored an earlier version of ${SWITCH_KEY}.` }).waitFor();
+  const now = (await localListings(b))[SWITCH_KEY];
+  assert.equal(now.title, fromA.title);
+  assert.ok(Date.parse(now.updated_at) > Date.parse(edited.updated_at), now.updated_at);
+  const after = (await b.send({ type: 'ui-bg-listing-versions', key: SWITCH_KEY })).versions;
+  assert.equal(after[0].from, 'this');
+  assert.equal(after[0].reason, 'restored_over');
+  assert.equal(after[0].listing.title, 'Edited in B');
+  assert.ok(!after.some((v) => v.listing.title === fromA.title && v.listing.updated_at === fromA.updated_at), 'the restored version left the list');
+  await page.locator(`#rows tr[data-key="${SWITCH_KEY}"] .cell-title`, { hasText: fromA.title }).waitFor();
+
+  // The other direction: A's newer edit arrives; B's own version goes into the versions.
+  const newer = { ...fromA, title: 'Edited in A later', updated_at: new Date(Date.now() + 60_000).toISOString() };
+  assert.equal((await a.send({ type: 'ui-bg-listing-put', listing: newer })).ok, true);
+  const items = await until('A to push its edit', async () => {
+    const st = (await a.send({ type: 'ui-bg-sync-status' })).sync;
+    return st && st.code === 'ok' && st.ok_at > aStatus.ok_at ? syncItems(a) : null;
+  });
+  await deliver(b, items);
+  await until('A\'s edit in B', async () => (await localListings(b))[SWITCH_KEY].title === 'Edited in A later');
+  const last = (await b.send({ type: 'ui-bg-listing-versions', key: SWITCH_KEY })).versions;
+  assert.equal(last[0].from, 'this');
+  assert.equal(last[0].reason, 'other_newer');
+  assert.equal(last[0].listing.title, fromA.title);
+  await page.close();
+});
+
+test('a push held back by the write-rate limit waits, survives a stopped worker, then goes out', async () => {
+  const b = await fresh();
+  const w = await b.worker();
+  // 110 writes 45 seconds ago: the budget (110 a minute) is spent for another 15 s.
+  await w.evaluate(() => {
+    const t = Date.now() - 45_000;
+    return chrome.storage.local.set({ sync_writes: Array.from({ length: 110 }, () => t) });
+  });
+  const one = listing(9999);
+  assert.equal((await b.send({ type: 'ui-bg-listing-put', listing: one })).ok, true);
+  const waiting = await until('the push to wait', async () => {
+    const st = (await b.send({ type: 'ui-bg-sync-status' })).sync;
+    return st && st.code === 'waiting' ? st : null;
+  });
+  assert.ok(waiting.pending && waiting.next_at > waiting.at, JSON.stringify(waiting));
+  assert.deepEqual(await syncItems(b), {}, 'nothing was written past the limit');
+  const pending = await w.evaluate(async () => (await chrome.storage.local.get('sync_pending')).sync_pending);
+  assert.ok(pending && pending.next_at, JSON.stringify(pending));
+
+  const page = await openOptions(b);
+  assert.match(await page.locator('#sync-waiting').textContent(), /^Waiting for the sync write limit \(120 writes a minute, 1,800 an hour\)/);
+  await page.close();
+
+  // The worker is stopped before the timer fires; its next start resumes the push.
+  await b.stopWorker();
+  await sleep(Math.max(0, pending.next_at - Date.now()) + 500);
+  await b.wakeWorker();
+  const done = await until('the push to go out', async () => {
+    const st = (await b.send({ type: 'ui-bg-sync-status' })).sync;
+    return st && st.code === 'ok' ? st : null;
+  });
+  assert.equal(done.stats.full, 1);
+  assert.ok(Object.keys(await syncItems(b)).length >= 3);
+  const left = await (await b.worker()).evaluate(async () => (await chrome.storage.local.get('sync_pending')).sync_pending ?? null);
+  assert.equal(left, null);
+  // Every write is recorded for the next allowance.
+  const writes = await (await b.worker()).evaluate(async () => (await chrome.storage.local.get('sync_writes')).sync_writes);
+  assert.ok(writes.length > 110, String(writes.length));
+});
