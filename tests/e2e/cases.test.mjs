@@ -221,3 +221,31 @@ test('importing the export file into a fresh profile restores the timeline and t
     await fresh.close();
   }
 });
+
+test('importing a file over local data: merge keeps the newer history and case of each ID, replace takes the file\'s', async () => {
+  const local = {
+    history: (await ext.send({ type: 'ui-bg-history', key: KEY })).history,
+    cases: (await ext.send({ type: 'ui-bg-cases-get', key: KEY })).cases,
+  };
+  const file = JSON.parse(exported);
+  // An older copy: the history recorded before the local one, the same case with an older
+  // update, and one case only the file has.
+  const old = structuredClone(file);
+  old.history[KEY].last_recorded_at = '2020-01-01T00:00:00Z';
+  old.history[KEY].entries = [];
+  old.cases[KEY][0].status = 'closed';
+  old.cases[KEY][0].updated_at = '2020-01-01T00:00:00Z';
+  old.cases[KEY].push({ ...old.cases[KEY][0], id: '55555555', opened: '2019-12-30', status: 'closed', evidence: [] });
+
+  const merged = await ext.send({ type: 'ui-bg-import-apply', text: JSON.stringify(old), mode: 'merge' });
+  assert.equal(merged.ok, true, JSON.stringify(merged.error));
+  assert.deepEqual((await ext.send({ type: 'ui-bg-history', key: KEY })).history, local.history);
+  const afterMerge = (await ext.send({ type: 'ui-bg-cases-get', key: KEY })).cases;
+  assert.deepEqual(afterMerge.map((c) => [c.id, c.status]), [['55555555', 'closed'], [CASE_ID, 'reopened']]);
+  assert.deepEqual(afterMerge[1], local.cases[0]);
+
+  const replaced = await ext.send({ type: 'ui-bg-import-apply', text: JSON.stringify(old), mode: 'replace' });
+  assert.equal(replaced.ok, true, JSON.stringify(replaced.error));
+  assert.deepEqual((await ext.send({ type: 'ui-bg-history', key: KEY })).history, old.history[KEY]);
+  assert.deepEqual((await ext.send({ type: 'ui-bg-cases-get', key: KEY })).cases, old.cases[KEY]);
+});
