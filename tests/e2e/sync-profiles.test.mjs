@@ -58,6 +58,7 @@ function listing(i) {
 }
 
 let a; // profile A: where the listings are made
+let c; // profile C: every listing imported from A's export file
 const opened = [];
 
 async function openOptions(e) {
@@ -219,7 +220,7 @@ test('save from the page in A, export, import into a fresh profile C: the badge 
   await page.close();
   assert.ok(JSON.parse(text).listings.some((l) => `${l.marketplace}/${l.asin}` === SWITCH_KEY));
 
-  const c = await fresh();
+  c = await fresh();
   c.serve({ [SWITCH_URL]: fixture(SWITCH) });
   const tab = await c.open(SWITCH_URL);
   await c.waitForBadge(tab.tabId, (x) => x.text === '?');
@@ -233,6 +234,61 @@ test('save from the page in A, export, import into a fresh profile C: the badge 
   const restored = await localListings(c);
   assert.deepEqual(restored[SWITCH_KEY], (await localListings(a))[SWITCH_KEY]);
   await opts.close();
+});
+
+test('a listing changed in another browser whose full record did not fit: the panel names the changed fields', async () => {
+  // A's sync items, as if A had since changed the title of one fingerprint-only listing (its
+  // full record still not fitting): the fingerprint's time and title hash change.
+  const victim = Object.entries(aStatus.status).find(([, st]) => st === 'fingerprint_only')[0];
+  const asin = victim.split('/')[1];
+  const items = structuredClone(aItems);
+  let hit = 0;
+  for (const [k, v] of Object.entries(items)) {
+    if (!/^f\d+$/.test(k)) continue;
+    items[k] = v.map((e) => {
+      if (!e.includes(`/${asin}|`)) return e;
+      hit += 1;
+      const parts = e.split('|');
+      parts[1] = Math.floor((Date.now() + 120_000) / 1000).toString(36);
+      parts[2] = parts[2] === 'zzz' ? 'yyy' : 'zzz';
+      return parts.join('|');
+    });
+  }
+  assert.equal(hit, 1, `fingerprint of ${victim} found once`);
+  const before = await localListings(c);
+  await deliver(c, items);
+  const page = await openOptions(c);
+  const li = page.locator(`#sync-changed li[data-key="${victim}"]`);
+  await li.waitFor();
+  assert.equal(await li.textContent(), `${victim} — changed: Title`);
+  assert.equal(await page.locator('#sync-changed h3').textContent(), 'Changed in another browser: 1');
+  assert.match(await page.locator('#sync-changed .hint').textContent(), /Export there and Import here/);
+  // Nothing local was overwritten by a fingerprint.
+  assert.deepEqual((await localListings(c))[victim], before[victim]);
+  await page.close();
+});
+
+test('settings travel through sync and are applied once, without coming back', async () => {
+  assert.equal((await a.send({ type: 'ui-bg-settings-set', settings: { language: 'ja', badge_on_match: false } })).ok, true);
+  const items = await until('A to push its settings', async () => {
+    const got = await syncItems(a);
+    return got.s && got.s.language === 'ja' ? got : null;
+  });
+  const b = await fresh();
+  await deliver(b, items);
+  const settings = await until('the settings in B', async () => {
+    const res = await b.send({ type: 'ui-bg-settings-get' });
+    return res.settings.language === 'ja' ? res.settings : null;
+  });
+  assert.equal(settings.badge_on_match, false);
+  // B's own push writes the same settings item: nothing to send back.
+  const res = await b.send({ type: 'ui-bg-sync-now' });
+  assert.equal(res.ok, true, JSON.stringify(res));
+  assert.deepEqual((await syncItems(b)).s, items.s);
+  const page = await openOptions(b);
+  assert.equal(await page.locator('#sync-heading').textContent(), '同期');
+  assert.equal(await page.locator('#sync-now').textContent(), '今すぐ同期');
+  await page.close();
 });
 
 test('a conflicting edit: the losing version is kept, shown in the editor, and can be restored', async () => {
@@ -281,10 +337,11 @@ test('a conflicting edit: the losing version is kept, shown in the editor, and c
 
   // The other direction: A's newer edit arrives; B's own version goes into the versions.
   const newer = { ...fromA, title: 'Edited in A later', updated_at: new Date(Date.now() + 60_000).toISOString() };
+  const pushedBefore = (await a.send({ type: 'ui-bg-sync-status' })).sync.ok_at;
   assert.equal((await a.send({ type: 'ui-bg-listing-put', listing: newer })).ok, true);
   const items = await until('A to push its edit', async () => {
     const st = (await a.send({ type: 'ui-bg-sync-status' })).sync;
-    return st && st.code === 'ok' && st.ok_at > aStatus.ok_at ? syncItems(a) : null;
+    return st && st.code === 'ok' && st.ok_at > pushedBefore ? syncItems(a) : null;
   });
   await deliver(b, items);
   await until('A\'s edit in B', async () => (await localListings(b))[SWITCH_KEY].title === 'Edited in A later');
