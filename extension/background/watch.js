@@ -103,13 +103,21 @@ async function checkOne(key, url, settings) {
   // Listings are read now, not when the run started: a listing edited mid-run is checked
   // as it is now. Nothing here writes them.
   const map = await loadListings();
-  const report = await core('read_check', { url: finalUrl, bytes, listings: Object.values(map), now_ms: Date.now() });
+  let report;
+  try {
+    report = await core('read_check', { url: finalUrl, bytes, listings: Object.values(map), now_ms: Date.now() });
+  } catch {
+    return { page_kind: null, changed: false }; // unreadable bytes: this listing failed, the run goes on
+  }
   const kind = report.page?.kind ?? null;
   let changed = false;
   if (kind === 'product') {
-    const change = await recordPage(key, report.page, 'recheck');
-    changed = Boolean(change);
-    await maybeNotify(report, map[key] ?? null, settings);
+    try {
+      changed = Boolean(await recordPage(key, report.page, 'recheck'));
+    } catch { /* the check itself stands */ }
+    try {
+      await maybeNotify(report, map[key] ?? null, settings);
+    } catch { /* best effort */ }
   }
   return { page_kind: kind, changed };
 }
@@ -295,14 +303,22 @@ api.storage.onChanged.addListener((changes, area) => {
   if (area === 'local' && changes.settings) onSettingsChanged();
 });
 
-if (api.notifications) {
-  api.notifications.onClicked.addListener((id) => {
-    if (!id.startsWith(NOTIFICATION_PREFIX)) return;
-    const url = productUrl(id.slice(NOTIFICATION_PREFIX.length));
-    if (url) api.tabs.create({ url }).catch(() => {});
-    api.notifications.clear(id).catch(() => {});
-  });
+/** A click on one of our notifications: open the listing's product page, close the notification. */
+export async function onNotificationClicked(id) {
+  if (typeof id !== 'string' || !id.startsWith(NOTIFICATION_PREFIX)) return null;
+  const url = productUrl(id.slice(NOTIFICATION_PREFIX.length));
+  await api.notifications.clear(id).catch(() => {});
+  if (!url) return null;
+  const tab = await api.tabs.create({ url });
+  return tab?.id ?? null;
 }
+
+if (api.notifications) {
+  api.notifications.onClicked.addListener((id) => { onNotificationClicked(id).catch(() => {}); });
+}
+
+// For the end-to-end tests and debugging (as checks.js exposes cgTimings).
+globalThis.cgWatch = { kick, status, onNotificationClicked };
 
 api.runtime.onStartup?.addListener(() => { kick(); });
 

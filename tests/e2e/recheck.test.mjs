@@ -190,6 +190,18 @@ test('the alarm starts the next run; the same pages again raise no notification'
   assert.equal(history.entries.filter((e) => e.source === 'recheck').length, 1);
 });
 
+test('clicking the notification opens the product page and closes the notification', async () => {
+  const w = await h.worker();
+  const id = `cg-recheck:${SWITCH_KEY}`;
+  assert.deepEqual(Object.keys(await w.evaluate(() => chrome.notifications.getAll())), [id]);
+  // The same function the notifications.onClicked listener calls.
+  const tabId = await w.evaluate((nid) => globalThis.cgWatch.onNotificationClicked(nid), id);
+  assert.equal(typeof tabId, 'number');
+  assert.equal(await h.tabIdOf(SWITCH_URL), tabId);
+  assert.deepEqual(await w.evaluate(() => chrome.notifications.getAll()), {});
+  await w.evaluate((t) => chrome.tabs.remove(t), tabId);
+});
+
 test('a captcha stops the run and backs off; the options page says so', async () => {
   h.serve({ [SWITCH_URL]: captcha });
   const before = await status();
@@ -237,5 +249,45 @@ test('the options page shows the last run and "Check all now" resumes the stoppe
   assert.equal(s.run, null);
   const spyState = await spied();
   assert.equal(spyState.notifications.length, 1, 'the same hijacked image seen again is not notified again');
+  await p.close();
+});
+
+test('a worker stopped in the middle of a run resumes it at the listing it was on', async () => {
+  const lastSeen = async (key) => (await stored(`history:${key}`)).last_recorded_at;
+  await send({ type: 'ui-bg-recheck-now' });
+  // The first listing is checked at once; the second waits out the 5-10 s gap.
+  const mid = await waitForStatus((x) => x.run && x.run.position === 1, 'the first listing checked');
+  const firstChecked = await lastSeen(SWITCH_KEY);
+  const secondBefore = await lastSeen(DEMO_KEY);
+  await h.stopWorker();
+  await h.wakeWorker();
+  // The alarm (or the new worker once the old one's lease has lapsed) resumes the same run.
+  const s = await waitForStatus((x) => !x.run && x.last_run?.started_at === mid.run.started_at, 'the resumed run finished', 150000);
+  assert.equal(s.last_run.end, 'completed');
+  assert.equal(s.last_run.total, 2);
+  assert.equal(s.last_run.checked, 2);
+  assert.equal(await lastSeen(SWITCH_KEY), firstChecked, 'the listing checked before the stop was not fetched again');
+  assert.notEqual(await lastSeen(DEMO_KEY), secondBefore, 'the listing after it was checked');
+});
+
+test('turning re-checks off clears the alarm and the options page says they are off', async () => {
+  const p = await h.context.newPage();
+  await p.goto(`chrome-extension://${h.extensionId}/options/options.html`);
+  await p.locator('#recheck-section[data-ready="true"]').waitFor();
+  await p.locator('#recheck-interval').selectOption('0');
+  const s = await waitForStatus((x) => x.interval === 0 && x.next_run_at === null, 're-checks off');
+  assert.equal(s.run, null);
+  await p.locator('#recheck-next', { hasText: /off/i }).waitFor();
+  // The last run stays on show.
+  assert.equal(await p.locator('#recheck-last [data-count="checked"]').textContent(), '2');
+  const w = await h.worker();
+  const end = Date.now() + 5000;
+  while (await w.evaluate(() => chrome.alarms.get('cg-recheck').then((a) => a ?? null))) {
+    if (Date.now() > end) throw new Error('the re-check alarm is still set');
+    await sleep(100);
+  }
+  // The other settings were kept.
+  const { settings } = await send({ type: 'ui-bg-settings-get' });
+  assert.equal(settings.notifications, true);
   await p.close();
 });
