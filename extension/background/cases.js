@@ -19,6 +19,18 @@ import {
 } from './core.js';
 import { loadHistory, allHistories, historyKey } from './history.js';
 
+/**
+ * Evidence kept per case: the first piece (what the case was opened about) and the latest
+ * ones; older middle pieces are dropped so a case reopened many times stays small.
+ */
+export const MAX_EVIDENCE = 20;
+
+function trimEvidence(c) {
+  const ev = Array.isArray(c.evidence) ? c.evidence : [];
+  if (ev.length <= MAX_EVIDENCE) return c;
+  return { ...c, evidence: [ev[0], ...ev.slice(ev.length - (MAX_EVIDENCE - 1))] };
+}
+
 /** The storage key of a listing's case log. */
 export const casesKey = (key) => `cases:${key}`;
 
@@ -196,7 +208,7 @@ export const casesHandlers = {
       if (status) args.status = status;
       if (typeof notes === 'string') args.notes = notes;
       if (evidence) args.evidence = evidence;
-      cases[i] = await core('case_update', args);
+      cases[i] = trimEvidence(await core('case_update', args));
       await api.storage.local.set({ [casesKey(target.key)]: cases });
       return { key: target.key, case: cases[i], cases };
     });
@@ -226,7 +238,7 @@ export const casesHandlers = {
       const args = { case: c, status: 'reopened', now_ms: Date.now() };
       if (live) args.evidence = report;
       const i = cases.indexOf(c);
-      cases[i] = await core('case_update', args);
+      cases[i] = trimEvidence(await core('case_update', args));
       await api.storage.local.set({ [casesKey(target.key)]: cases });
       return { text, url, case: cases[i], cases };
     });

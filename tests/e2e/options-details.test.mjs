@@ -131,6 +131,35 @@ test('the case log in the dialog: a bad ID is refused, a case is added, its stat
   await popup.close();
 });
 
+test('a case keeps its first evidence and the latest ones, at most 20', async () => {
+  const attach = () => ext.send({ type: 'ui-bg-case-update', key: KEY, id: CASE_ID, attach: tab.tabId });
+  const first = await attach();
+  assert.equal(first.ok, true, JSON.stringify(first.error));
+  assert.deepEqual(first.case.evidence.map((e) => e.summary), ['images.main']);
+  // Then the title is hijacked too: every later piece of evidence names both fields.
+  const titleRe = /(id="productTitle"[^>]*>)([^<]*)(<\/span>)/;
+  const text = swapped.toString('latin1');
+  assert.match(text, titleRe);
+  ext.serve({ [URL_]: Buffer.from(text.replace(titleRe, (m, a, b, c) => `${a}HIJACKED ${b}${c}`), 'latin1') });
+  await tab.page.reload({ waitUntil: 'domcontentloaded' });
+  await ext.waitForState(tab.tabId, (s) => s.report?.mismatches?.some((m) => m.field === 'title'));
+  let last;
+  for (let i = 0; i < 24; i++) {
+    last = await attach();
+    assert.equal(last.ok, true, JSON.stringify(last.error));
+  }
+  const ev = last.case.evidence;
+  assert.equal(ev.length, 20);
+  assert.equal(ev[0].summary, 'images.main');
+  for (const e of ev.slice(1)) assert.match(e.summary, /title/);
+  const stored = await ext.send({ type: 'ui-bg-cases-get', key: KEY });
+  assert.deepEqual(stored.cases[0].evidence, ev);
+  // A tab that shows no page cannot be attached.
+  const wrong = await ext.send({ type: 'ui-bg-case-update', key: KEY, id: CASE_ID, attach: 999999 });
+  assert.equal(wrong.ok, false);
+  assert.equal(wrong.error.details.kind, 'no_page');
+});
+
 test('a Seller Central report import records every imported listing in its history with one write', async () => {
   // 1,000 rows in the English layout (item-name, seller-sku, asin1).
   const rows = ['item-name\tseller-sku\tasin1'];
