@@ -223,7 +223,10 @@ function renderCase() {
       }).then(() => {
         // On a refused ID the form is drawn again: keep what was typed, for correcting.
         const again = document.getElementById('case-id-input');
-        if (again && !again.value) again.value = idInput.value;
+        if (again && !again.value) {
+          again.value = idInput.value;
+          again.focus();
+        }
       });
     });
     section.append(form);

@@ -96,6 +96,9 @@ test('the case log: a malformed case ID is refused with a message, a good one be
   await popup.locator('#notice[data-kind="error"]').waitFor();
   assert.match(await popup.locator('#notice').textContent(), /digits only/);
   assert.equal(await popup.locator('#case-summary').count(), 0);
+  // What was typed stays, focused, for correcting.
+  await popup.locator('#case-id-input:focus').waitFor();
+  assert.equal(await popup.locator('#case-id-input').inputValue(), '12-345');
 
   // Full-width digits and a leading '#' as pasted from a Japanese e-mail are accepted.
   await popup.locator('#case-id-input').fill('#１２３４５６７８９０１');
