@@ -9,8 +9,9 @@
 // (the alarm wakes it). A re-check never changes listings.
 //
 // Storage (storage.local): `watch:schedule` = ScheduleState, `watch:notify` = NotifyState,
-// `watch:lease` = {owner, at} (which worker instance is driving the loop, refreshed every
-// step; a lease older than LEASE_MS is stale: its worker was stopped).
+// `watch:lease` = {owner, until} (which worker instance is driving the loop and until when it
+// has promised to be busy: the end of the gap it waits out, or of the fetch it makes; a
+// lease past its `until` belongs to a stopped worker).
 import { api } from '../lib/platform.js';
 import { core, loadListings, loadSettings, reportLanguage } from './core.js';
 import { recordPage } from './history.js';
@@ -25,8 +26,10 @@ export const NOTIFICATION_PREFIX = 'cg-recheck:';
 
 /** Gaps up to this long are waited in the worker (setTimeout); longer ones by the alarm. */
 const MAX_INLINE_WAIT_MS = 20_000;
-/** A lease not refreshed for this long belongs to a stopped worker. */
-const LEASE_MS = 60_000;
+/** Slack on top of what a lease covers (storage, wasm) before it counts as stale. */
+const LEASE_SLACK_MS = 15_000;
+/** A lease claiming more than this ahead is nonsense (a clock change): ignored. */
+const LEASE_MAX_MS = 5 * 60_000;
 /** A page fetch that takes longer than this counts as failed. */
 const FETCH_TIMEOUT_MS = 30_000;
 
@@ -61,16 +64,19 @@ async function setAlarm(when) {
   await api.alarms.create(ALARM, { when: Math.max(Math.round(when), Date.now() + 1000) });
 }
 
-/** Takes (or refreshes) the stored lease; false when another live worker instance holds it. */
-async function takeLease() {
+/** When another live worker instance holds the lease: the time it ends; else null. */
+async function leaseHeldUntil() {
   const got = await local.get(LEASE_KEY);
   const l = got[LEASE_KEY];
   const now = Date.now();
-  if (l && l.owner !== OWNER && now - Number(l.at) < LEASE_MS && Number(l.at) <= now) {
-    return { ok: false, until: Number(l.at) + LEASE_MS };
-  }
-  await local.set({ [LEASE_KEY]: { owner: OWNER, at: now } });
-  return { ok: true };
+  const until = Number(l?.until);
+  if (!l || l.owner === OWNER || !(until > now) || until > now + LEASE_MAX_MS) return null;
+  return until;
+}
+
+/** Claims the loop until `until` (+ slack): busy waiting out a gap or fetching a page. */
+async function holdLease(until) {
+  await local.set({ [LEASE_KEY]: { owner: OWNER, until: Math.round(until + LEASE_SLACK_MS) } });
 }
 
 async function releaseLease() {
@@ -185,9 +191,9 @@ function nextStep() {
 
 async function loop() {
   for (;;) {
-    const lease = await takeLease();
-    if (!lease.ok) {
-      await setAlarm(lease.until + 1000);
+    const heldUntil = await leaseHeldUntil();
+    if (heldUntil) {
+      await setAlarm(heldUntil + 1000);
       return;
     }
     const [stored, settings, map] = await Promise.all([loadState(), loadSettings(), loadListings()]);
@@ -201,7 +207,8 @@ async function loop() {
       seed: Math.floor(Math.random() * 2 ** 52),
       start_now: startNow,
     });
-    await local.set({ [STATE_KEY]: state });
+    // Stored after every step (unchanged states are not rewritten: every worker start asks).
+    if (JSON.stringify(state) !== JSON.stringify(stored)) await local.set({ [STATE_KEY]: state });
     const hooks = onStepHooks;
     onStepHooks = [];
     for (const f of hooks) f();
@@ -223,12 +230,15 @@ async function loop() {
         await setAlarm(action.not_before);
         return;
       }
-      // A safety net: if this worker is stopped while waiting, the alarm resumes the run.
-      await setAlarm(action.not_before + LEASE_MS);
+      // If this worker is stopped while waiting, the alarm resumes the run at the same key
+      // once the lease has lapsed.
+      await holdLease(action.not_before);
+      await setAlarm(action.not_before + LEASE_SLACK_MS + 1000);
       await sleep(wait);
       continue; // ask again: the settings may have changed meanwhile (same key comes back)
     }
-    await setAlarm(Date.now() + FETCH_TIMEOUT_MS + LEASE_MS);
+    await holdLease(Date.now() + FETCH_TIMEOUT_MS);
+    await setAlarm(Date.now() + FETCH_TIMEOUT_MS + LEASE_SLACK_MS + 1000);
     const { page_kind: pageKind, changed } = await checkOne(action.key, action.url, settings);
     const res = await core('schedule_result', {
       state: (await loadState()) ?? state,

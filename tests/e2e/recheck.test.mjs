@@ -291,3 +291,35 @@ test('turning re-checks off clears the alarm and the options page says they are 
   assert.equal(settings.notifications, true);
   await p.close();
 });
+
+test('"Check all now" runs once while re-checks are off; a further change notifies again, in the UI language (Japanese)', async () => {
+  const THIRD_ID = '81ThIrDiMgL';
+  h.serve({ [SWITCH_URL]: Buffer.from(original.toString('latin1').split(mainId).join(THIRD_ID), 'latin1') });
+  const { settings } = await send({ type: 'ui-bg-settings-get' });
+  await send({ type: 'ui-bg-settings-set', settings: { ...settings, language: 'ja' } });
+  await spy();
+  const before = await status();
+  assert.equal(before.interval, 0);
+  const p = await h.context.newPage();
+  await p.goto(`chrome-extension://${h.extensionId}/options/options.html`);
+  await p.locator('#recheck-section[data-ready="true"]').waitFor();
+  assert.equal(await p.locator('#recheck-now').textContent(), '今すぐすべてチェック');
+  await p.locator('#recheck-now').click();
+  const s = await waitForStatus((x) => !x.run && x.last_run?.started_at > before.last_run.ended_at, 'the manual run finished');
+  assert.deepEqual(
+    { end: s.last_run.end, checked: s.last_run.checked, changed: s.last_run.changed },
+    { end: 'completed', checked: 2, changed: 1 },
+  );
+  assert.equal(s.next_run_at, null, 'no scheduled run while re-checks are off');
+  const w = await h.worker();
+  assert.equal(await w.evaluate(() => chrome.alarms.get('cg-recheck').then((a) => a ?? null)), null);
+  const { notifications } = await spied();
+  assert.equal(notifications.length, 1, JSON.stringify(notifications));
+  assert.equal(notifications[0].id, `cg-recheck:${SWITCH_KEY}`);
+  assert.match(notifications[0].title, /商品ページの変更を検出しました/);
+  assert.match(notifications[0].message, /B07WXL5YPW/);
+  assert.match(notifications[0].message, /メイン画像/);
+  await p.locator('#recheck-last[data-end="completed"] .recheck-end', { hasText: '完了' }).waitFor();
+  assert.equal(await p.locator('#recheck-last [data-count="changed"]').textContent(), '1');
+  await p.close();
+});
