@@ -38,9 +38,20 @@ export async function loadListings() {
 /** Called after every listings write with `{fromSync}` (sync.js pushes the change). */
 export const listingsSavedHooks = [];
 
+/**
+ * Called before every listings write with `(oldMap, newMap, {fromSync})`; each may return
+ * storage.local items to write in the same write (sync.js records deletions this way).
+ */
+export const listingsBeforeSaveHooks = [];
+
 /** Stores the listings; `extra` (other storage.local items) goes in the same write. */
 export async function saveListings(map, { fromSync = false, extra = null } = {}) {
-  await api.storage.local.set({ ...(extra ?? {}), listings: map });
+  const more = {};
+  if (listingsBeforeSaveHooks.length) {
+    const old = await loadListings();
+    for (const hook of listingsBeforeSaveHooks) Object.assign(more, await hook(old, map, { fromSync }));
+  }
+  await api.storage.local.set({ ...more, ...(extra ?? {}), listings: map });
   for (const hook of listingsSavedHooks) hook({ fromSync });
 }
 

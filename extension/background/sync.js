@@ -16,12 +16,16 @@
 //   sync_last_used {key: ms}: when a listing's page was last checked (most recently used listings
 //                 go in full)
 //   versions:<key>  [{at, from: "this"|"other", reason, listing}], newest first, at most 20
+//   sync_deleted  {key: ms}: listings the seller deleted here; a synced copy no newer than the
+//                 deletion is not merged back (deletions do not travel to other browsers yet)
 import { api } from '../lib/platform.js';
-import { core, keyOf, loadListings, saveListings, listingsSavedHooks, failure } from './core.js';
+import { core, keyOf, loadListings, saveListings, listingsSavedHooks, listingsBeforeSaveHooks, failure } from './core.js';
 import { recheckAllTabs, pageCheckedHooks } from './checks.js';
 
 /** How many losing versions are kept per listing. */
 export const MAX_VERSIONS = 20;
+/** How many deletions are remembered (the oldest are forgotten first). */
+const MAX_DELETED = 5000;
 /** Retry delays after a refused write: 1 min doubling to 30 min. */
 const RETRY_MIN_MS = 60_000;
 const RETRY_MAX_MS = 30 * 60_000;
@@ -112,6 +116,25 @@ function addVersions(current, entries) {
 // ------------------------------------------------------------------ pull
 
 /**
+ * A merge result without the listings the seller deleted here: a synced copy that is not newer
+ * than the deletion is not added back (neither in full nor as a remote-only fingerprint).
+ */
+function withoutDeleted(result, localMap, deleted) {
+  const gone = (key, updatedAt) => {
+    const at = deleted[key];
+    return at !== undefined && !Object.hasOwn(localMap, key) && !(Date.parse(updatedAt) > at);
+  };
+  const dropped = new Set(result.listings.filter((l) => gone(keyOf(l), l.updated_at)).map(keyOf));
+  if (!dropped.size && !result.remote_only.some((f) => gone(f.key, f.updated_at))) return result;
+  return {
+    ...result,
+    listings: result.listings.filter((l) => !dropped.has(keyOf(l))),
+    updated: result.updated.filter((k) => !dropped.has(k)),
+    remote_only: result.remote_only.filter((f) => !gone(f.key, f.updated_at)),
+  };
+}
+
+/**
  * Merges `items` (everything storage.sync holds) into the local listings and settings. Writes
  * only what changed, in one storage.local write (listings + losing versions together).
  * Returns `{needPush}`: this browser has something sync lacks (or newer).
@@ -121,10 +144,12 @@ async function mergeItems(items) {
   const now = Date.now();
   const map = await loadListings();
   const local = Object.values(map);
-  const [decoded, result] = await Promise.all([
+  const [decoded, merged, { sync_deleted: deleted }] = await Promise.all([
     core('sync_decode', { items }),
     core('sync_merge', { local, items }),
+    api.storage.local.get('sync_deleted'),
   ]);
+  const result = withoutDeleted(merged, map, deleted ?? {});
 
   // Conflicts: the losing side goes into that listing's versions.
   const losers = result.conflicts.map((c) => ({
@@ -342,6 +367,33 @@ async function pushOnce() {
 
 listingsSavedHooks.push(({ fromSync }) => {
   if (!fromSync) scheduleSyncPush();
+});
+
+// The seller deleted listings here (or replaced them by an import): remember when, in the same
+// write as the listings, so the synced copies do not bring them back.
+listingsBeforeSaveHooks.push(async (old, next, { fromSync }) => {
+  if (fromSync) return {};
+  const removed = Object.keys(old).filter((k) => !Object.hasOwn(next, k));
+  const { sync_deleted: stored } = await api.storage.local.get('sync_deleted');
+  const deleted = { ...(stored ?? {}) };
+  let changed = false;
+  for (const k of Object.keys(deleted)) {
+    if (Object.hasOwn(next, k)) {
+      delete deleted[k]; // saved again
+      changed = true;
+    }
+  }
+  const now = Date.now();
+  for (const k of removed) {
+    deleted[k] = now;
+    changed = true;
+  }
+  if (!changed) return {};
+  const keys = Object.keys(deleted);
+  if (keys.length > MAX_DELETED) {
+    keys.sort((x, y) => deleted[x] - deleted[y]).slice(0, keys.length - MAX_DELETED).forEach((k) => delete deleted[k]);
+  }
+  return { sync_deleted: deleted };
 });
 
 // A listing's page was checked: it is in use (most recently used listings sync in full).

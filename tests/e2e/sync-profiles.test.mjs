@@ -391,3 +391,33 @@ test('a push held back by the write-rate limit waits, survives a stopped worker,
   const writes = await (await b.worker()).evaluate(async () => (await chrome.storage.local.get('sync_writes')).sync_writes);
   assert.ok(writes.length > 110, String(writes.length));
 });
+
+test('a listing deleted here is not brought back by the synced copy', async () => {
+  const key = Object.entries(aStatus.status).find(([k, st]) => st === 'full' && k !== SWITCH_KEY)[0];
+  await deliver(c, aItems);
+  assert.ok((await localListings(c))[key]);
+  const res = await c.send({ type: 'ui-bg-listings-delete', keys: [key] });
+  assert.equal(res.ok, true, JSON.stringify(res));
+  assert.equal(res.deleted, 1);
+  // The push merges sync first (where the listing still is), then writes sync without it.
+  const pushed = await c.send({ type: 'ui-bg-sync-now' });
+  assert.equal(pushed.ok, true, JSON.stringify(pushed));
+  assert.equal(pushed.sync.code, 'ok');
+  assert.equal(pushed.sync.status[key], undefined);
+  assert.equal((await localListings(c))[key], undefined);
+  // The old synced items arrive again (another browser still has the listing): it stays deleted.
+  await deliver(c, aItems);
+  await c.send({ type: 'ui-bg-sync-now' });
+  assert.equal((await localListings(c))[key], undefined);
+  const { remote } = await c.send({ type: 'ui-bg-sync-status' });
+  assert.ok(!remote.remote_only.some((f) => f.key === key));
+  // Saving it again (an import of A's file) brings it back, and it syncs again.
+  const page = await openOptions(a);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export').click()]);
+  const text = readFileSync(await download.path(), 'utf8');
+  await page.close();
+  assert.equal((await c.send({ type: 'ui-bg-import-apply', text, mode: 'merge' })).ok, true);
+  assert.ok((await localListings(c))[key]);
+  const again = await c.send({ type: 'ui-bg-sync-now' });
+  assert.ok(again.sync.status[key] === 'full' || again.sync.status[key] === 'fingerprint_only', JSON.stringify(again.sync.status[key]));
+});
