@@ -247,7 +247,23 @@ export function syncPull() {
  * the write-rate limits. A refused write changes nothing local; the push is retried later.
  */
 export function syncPush() {
-  return serial(pushOnce);
+  return serial(async () => {
+    try {
+      await pushOnce();
+    } catch (e) {
+      // Anything unexpected (sync unavailable, the core failing): local data is untouched; say
+      // so and try again later (the pending flag also survives a stopped worker).
+      const { sync_status: prev, sync_pending: p } = await api.storage.local.get(['sync_status', 'sync_pending']);
+      const attempts = (p?.attempts ?? 0) + 1;
+      const nextAt = Date.now() + Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** (attempts - 1));
+      await markPending(nextAt, 1);
+      const error = String(e?.message ?? e);
+      await api.storage.local.set({
+        sync_status: { ...(prev ?? {}), code: errorCode(error), error, at: Date.now(), next_at: nextAt, pending: true },
+      });
+      scheduleSyncPush(nextAt - Date.now());
+    }
+  });
 }
 
 async function pushOnce() {

@@ -618,6 +618,29 @@ function renderRemote(remote, num) {
   return out;
 }
 
+/** Which listings are not synced in full (fingerprint only / not at all), from the push's status. */
+function renderNotFull(status, num) {
+  if (!status || typeof status !== 'object') return null;
+  const lists = [
+    ['fingerprint_only', 'syncWhichFingerprint'],
+    ['not_synced', 'syncWhichNotSynced'],
+  ].map(([state, key]) => [state, key, Object.keys(status).filter((k) => status[k] === state).sort()])
+    .filter(([, , keys]) => keys.length);
+  if (!lists.length) return null;
+  return h(
+    'details',
+    { id: 'sync-which', class: 'sync-remote' },
+    h('summary', { text: t('syncWhich') }),
+    lists.map(([state, key, keys]) => h(
+      'div',
+      { attrs: { 'data-sync': state } },
+      h('h3', { text: t(key, [num(keys.length)]) }),
+      h('ul', {}, keys.slice(0, SYNC_LIST_MAX).map((k) => h('li', { attrs: { 'data-key': k }, text: k })),
+        keys.length > SYNC_LIST_MAX ? h('li', { class: 'sync-more', text: t('syncListMore', [num(keys.length - SYNC_LIST_MAX)]) }) : null),
+    )),
+  );
+}
+
 function renderSync(sync, remote = null) {
   const panel = $('sync-panel');
   const num = (n) => Number(n || 0).toLocaleString(currentLanguage() === 'ja' ? 'ja-JP' : 'en-US');
@@ -662,6 +685,7 @@ function renderSync(sync, remote = null) {
     reasons.length
       ? h('div', { class: 'sync-reasons' }, h('p', { text: t('syncReasons') }), h('ul', { id: 'sync-reasons' }, reasons.map((r) => h('li', { text: r }))))
       : null,
+    renderNotFull(sync.status, num),
     Number(s.carried) > 0 ? h('p', { class: 'hint', id: 'sync-carried', text: t('syncCarried', [num(s.carried)]) }) : null,
     sync.ok_at || (sync.at && !sync.code) ? h('p', { class: 'hint', id: 'sync-at', text: t('syncLastPush', [formatTime(sync.ok_at || sync.at)]) }) : null,
     sync.code && sync.code !== 'ok' && sync.at ? h('p', { class: 'hint', id: 'sync-attempt', text: t('syncLastAttempt', [formatTime(sync.at)]) }) : null,

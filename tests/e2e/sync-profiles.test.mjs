@@ -154,6 +154,13 @@ test('A pushes within the quotas: the most recent in full, the rest by fingerpri
   assert.equal(await page.locator('#sync-counts li[data-sync="fingerprint_only"]').textContent(), `Synced by fingerprint only: ${s.fingerprint_only}`);
   assert.match(await page.locator('#sync-reasons').textContent(), new RegExp(`^${s.fingerprint_only} listing\\(s\\) are synced by fingerprint only`));
   assert.ok(await page.locator('#sync-at').isVisible());
+  // Exactly which listings did not go in full.
+  await page.locator('#sync-which summary').click();
+  assert.equal(await page.locator('#sync-which [data-sync="fingerprint_only"] h3').textContent(), `By fingerprint only: ${s.fingerprint_only}`);
+  const listed = await page.locator('#sync-which [data-sync="fingerprint_only"] li[data-key]').evaluateAll((els) => els.map((e) => e.dataset.key));
+  assert.equal(listed.length, Math.min(100, s.fingerprint_only));
+  for (const k of listed) assert.equal(aStatus.status[k], 'fingerprint_only', k);
+  assert.ok(!listed.includes(SWITCH_KEY));
   await page.close();
 });
 
