@@ -93,6 +93,19 @@ test('when storage.sync is full, saving another listing shows the error and keep
   assert.equal(await page.locator('#rows tr').count(), 2);
   assert.equal(await page.locator('#count').textContent(), '2 listings');
   assert.ok(await page.locator('#sync-error').isVisible());
+  assert.equal(await page.locator('#sync-error').getAttribute('data-code'), 'full');
+  assert.match(await page.locator('#sync-retry').textContent(), /^It will be tried again at .+ \(also whenever the browser restarts\)\.$/);
+  // The refused write left what sync held before readable: the first listing, in full.
+  const held = await page.evaluate(async () => {
+    const m = await import(chrome.runtime.getURL('pkg/catalog_guard.js'));
+    await m.default({ module_or_path: chrome.runtime.getURL('pkg/catalog_guard_bg.wasm') });
+    return m.invoke({ type: 'sync_decode', args: { items: await chrome.storage.sync.get(null) } });
+  });
+  assert.deepEqual(held.listings.map((l) => l.asin), ['B0SYNC0001']);
+  assert.deepEqual(held.problems, []);
+  // The push is owed: a stopped worker resumes it on its next start.
+  const pending = await (await ext.worker()).evaluate(async () => (await chrome.storage.local.get('sync_pending')).sync_pending);
+  assert.ok(pending && pending.attempts >= 1 && pending.next_at > Date.now() - 60_000, JSON.stringify(pending));
   await page.close();
 });
 
