@@ -24,6 +24,8 @@ const mainId = truth(SWITCH).extra.main_image_id;
 const SWAPPED_ID = '71HiJaCkEdL';
 const demo = ownPage('demo-jp.html');
 const captcha = ownPage('jp-opfcaptcha.html');
+// Amazon's real 503 "dogs" error page.
+const errorPage = fixture('amazon.com/error-503-dog-page-2024.html');
 
 /** The Switch page with its main image ID replaced everywhere (a hijacked main image). */
 function swapped() {
@@ -86,12 +88,18 @@ async function spied() {
   return w.evaluate(() => globalThis.cgSpy);
 }
 
-/** Makes the stored schedule due now and fires the alarm soon (as Chrome would at next_run_at). */
+/** Makes the stored schedule due now (next run, end of a back-off) and fires the alarm soon,
+ *  as Chrome would at that time. */
 async function fireAlarmNow() {
   const w = await h.worker();
   await w.evaluate(async () => {
     const { 'watch:schedule': state } = await chrome.storage.local.get('watch:schedule');
     state.next_run_at = Date.now() - 1000;
+    if (state.paused_until) {
+      // The back-off has run out (the run resumes where it stopped).
+      state.paused_until = Date.now() - 1000;
+      state.run.not_before = Date.now() - 1000;
+    }
     await chrome.storage.local.set({ 'watch:schedule': state });
     await chrome.alarms.create('cg-recheck', { when: Date.now() + 200 });
   });
@@ -252,6 +260,35 @@ test('the options page shows the last run and "Check all now" resumes the stoppe
   await p.close();
 });
 
+test('an Amazon error page stops the run too, and a second stop in a row doubles the back-off', async () => {
+  h.serve({ [SWITCH_URL]: errorPage });
+  const before = await status();
+  assert.equal(before.backoff_level, 0, 'the clean run reset the back-off');
+  await fireAlarmNow();
+  const first = await waitForStatus((x) => x.last_run?.started_at > before.last_run.ended_at && x.paused_until, 'a stop');
+  assert.equal(first.last_run.end, 'error');
+  assert.equal(first.backoff_level, 1);
+  assert.equal(first.paused_until - first.last_run.ended_at, 30 * 60_000);
+  // The back-off ends; the run resumes at the same listing and meets the error page again.
+  await fireAlarmNow();
+  const second = await waitForStatus((x) => x.backoff_level === 2, 'a second stop');
+  assert.equal(second.last_run.end, 'error');
+  assert.equal(second.last_run.started_at, first.last_run.started_at, 'the same run');
+  assert.equal(second.paused_until - second.last_run.ended_at, 60 * 60_000);
+  assert.equal(second.run.position, 0);
+  const p = await h.context.newPage();
+  await p.goto(`chrome-extension://${h.extensionId}/options/options.html`);
+  assert.match(await p.locator('#recheck-backoff').textContent(), /error page/i);
+  // "Check all now" ends the back-off; the run completes.
+  h.serve({ [SWITCH_URL]: swapped() });
+  await p.locator('#recheck-now').click();
+  await p.locator('#recheck-last[data-end="completed"]').waitFor({ timeout: 60000 });
+  const s = await status();
+  assert.equal(s.backoff_level, 0);
+  assert.equal(s.paused_until, null);
+  await p.close();
+});
+
 test('a worker stopped in the middle of a run resumes it at the listing it was on', async () => {
   const lastSeen = async (key) => (await stored(`history:${key}`)).last_recorded_at;
   await send({ type: 'ui-bg-recheck-now' });
@@ -319,7 +356,8 @@ test('"Check all now" runs once while re-checks are off; a further change notifi
   assert.match(notifications[0].title, /商品ページの変更を検出しました/);
   assert.match(notifications[0].message, /B07WXL5YPW/);
   assert.match(notifications[0].message, /メイン画像/);
-  await p.locator('#recheck-last[data-end="completed"] .recheck-end', { hasText: '完了' }).waitFor();
-  assert.equal(await p.locator('#recheck-last [data-count="changed"]').textContent(), '1');
+  // The page follows the stored state: this run's counts replace the last run's.
+  await p.locator('#recheck-last [data-count="changed"]', { hasText: /^1$/ }).waitFor();
+  assert.equal(await p.locator('#recheck-last[data-end="completed"] .recheck-end').textContent(), '完了');
   await p.close();
 });
