@@ -644,7 +644,8 @@ function renderNotFull(status, num) {
 function renderSync(sync, remote = null) {
   const panel = $('sync-panel');
   const num = (n) => Number(n || 0).toLocaleString(currentLanguage() === 'ja' ? 'ja-JP' : 'en-US');
-  const syncNow = h('div', { class: 'row' }, h('button', { type: 'button', class: 'btn btn-small', id: 'sync-now', text: t('syncNow'), on: { click: onSyncNow } }));
+  const syncNow = h('div', { class: 'row' }, h('button', { type: 'button', class: 'btn btn-small', id: 'sync-now', text: t('syncNow'), disabled: state.settings.sync_enabled === false, on: { click: onSyncNow } }));
+  const off = state.settings.sync_enabled === false ? h('p', { class: 'hint', id: 'sync-off', text: t('syncOff') }) : null;
   let error = null;
   if (sync && sync.error) {
     const code = syncErrorCode(sync);
@@ -661,7 +662,7 @@ function renderSync(sync, remote = null) {
     ? h('p', { class: 'hint', id: 'sync-waiting', text: t('syncWaiting', [formatTime(sync.next_at)]) })
     : null;
   if (!sync || !sync.stats) {
-    replaceChildren(panel, error, waiting, h('p', { class: 'hint', id: 'sync-never', text: t('syncNever') }), ...renderRemote(remote, num), syncNow);
+    replaceChildren(panel, off, error, waiting, h('p', { class: 'hint', id: 'sync-never', text: t('syncNever') }), ...renderRemote(remote, num), syncNow);
     return;
   }
   const s = sync.stats;
@@ -671,6 +672,7 @@ function renderSync(sync, remote = null) {
   if (Number(s.not_synced) > 0) reasons.push(t('syncReasonNotSynced', [num(s.not_synced)]));
   replaceChildren(
     panel,
+    off,
     error,
     waiting,
     usageBar('sync-bytes', t('syncBytes', [num(used.bytes), num(SYNC_QUOTA_BYTES)]), Number(used.bytes || 0), SYNC_QUOTA_BYTES),
@@ -827,6 +829,14 @@ async function onLanguage() {
   notify(t('settingsSaved'));
 }
 
+async function onSyncEnabled() {
+  const box = $('sync-enabled');
+  if (await saveSettings({ sync_enabled: box.checked })) {
+    notify(t('settingsSaved'));
+    loadSync();
+  } else box.checked = !box.checked;
+}
+
 async function onBadgeOnMatch() {
   const box = $('badge-on-match');
   if (await saveSettings({ badge_on_match: box.checked })) notify(t('settingsSaved'));
@@ -851,6 +861,7 @@ async function main() {
   applyI18n(document);
   $('language').value = ['auto', 'ja', 'en'].includes(language) ? language : 'auto';
   $('badge-on-match').checked = state.settings.badge_on_match !== false;
+  $('sync-enabled').checked = state.settings.sync_enabled !== false;
 
   let timer = null;
   $('search').addEventListener('input', () => {
@@ -882,6 +893,7 @@ async function main() {
   $('report-marketplace').addEventListener('change', previewReport);
   $('language').addEventListener('change', onLanguage);
   $('badge-on-match').addEventListener('change', onBadgeOnMatch);
+  $('sync-enabled').addEventListener('change', onSyncEnabled);
 
   let listingsTimer = null;
   // The background writes `sync_status` after each push; show it as it changes.

@@ -428,3 +428,32 @@ test('a listing deleted here is not brought back by the synced copy', async () =
   const again = await c.send({ type: 'ui-bg-sync-now' });
   assert.ok(again.sync.status[key] === 'full' || again.sync.status[key] === 'fingerprint_only', JSON.stringify(again.sync.status[key]));
 });
+
+test('with sync turned off nothing is written to or merged from sync; turning it on pushes', async () => {
+  const d = await fresh();
+  const page = await openOptions(d);
+  assert.equal(await page.locator('#sync-enabled').isChecked(), true);
+  await page.locator('#sync-enabled').uncheck();
+  await page.locator('#sync-off').waitFor();
+  assert.equal(await page.locator('#sync-off').textContent(), 'Sync is off: nothing is written to or read from sync. Your listings stay on this computer; Export moves them.');
+  assert.equal(await page.locator('#sync-now').isDisabled(), true);
+  assert.equal((await d.send({ type: 'ui-bg-settings-get' })).settings.sync_enabled, false);
+  assert.equal((await d.send({ type: 'ui-bg-listing-put', listing: listing(7777) })).ok, true);
+  // Another browser's items arrive: not merged while sync is off.
+  await deliver(d, aItems);
+  const off = await d.send({ type: 'ui-bg-sync-now' });
+  assert.equal(off.ok, true);
+  assert.deepEqual(Object.keys(await localListings(d)), ['amazon.co.jp/B0SY007777']);
+  assert.deepEqual(await syncItems(d), aItems);
+
+  await page.locator('#sync-enabled').check();
+  await page.locator('#sync-off').waitFor({ state: 'detached' });
+  const on = await until('the push after turning sync on', async () => {
+    const st = (await d.send({ type: 'ui-bg-sync-status' })).sync;
+    return st && st.code === 'ok' && st.status['amazon.co.jp/B0SY007777'] ? st : null;
+  });
+  assert.ok(on.status['amazon.co.jp/B0SY007777'] === 'full', JSON.stringify(on.stats));
+  // Turning it on merged what sync held first: A's full listings are here now too.
+  assert.ok(Object.keys(await localListings(d)).includes(SWITCH_KEY));
+  await page.close();
+});
