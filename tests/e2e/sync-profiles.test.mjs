@@ -457,3 +457,56 @@ test('with sync turned off nothing is written to or merged from sync; turning it
   assert.ok(Object.keys(await localListings(d)).includes(SWITCH_KEY));
   await page.close();
 });
+
+test('nearly full sync: a change that fits only once its stale items go is written remove-first, nothing else touched', async () => {
+  const e = await fresh();
+  const l1 = listing(5001);
+  assert.equal((await e.send({ type: 'ui-bg-listing-put', listing: l1 })).ok, true);
+  const first = await e.send({ type: 'ui-bg-sync-now' });
+  assert.equal(first.sync.code, 'ok');
+  assert.equal(first.sync.status['amazon.co.jp/B0SY005001'], 'full');
+  // Another extension's items fill sync to the last byte, then free 200 bytes.
+  const page = await openOptions(e);
+  const filler = await page.evaluate(async () => {
+    let n = 0;
+    for (const size of [8000, 1000, 100, 10, 1]) {
+      for (;;) {
+        try {
+          await chrome.storage.sync.set({ [`zz-other-${n}`]: 'x'.repeat(size) });
+          n += 1;
+        } catch {
+          break;
+        }
+      }
+    }
+    await chrome.storage.sync.set({ 'zz-other-0': 'x'.repeat(7800) });
+    const all = await chrome.storage.sync.get(null);
+    return Object.fromEntries(Object.entries(all).filter(([k]) => k.startsWith('zz-')));
+  });
+  // The same product under another ASIN replaces the first (an import in "replace" mode): its
+  // record needs about the space the first one's frees.
+  const l2 = { ...l1, asin: 'B0SY005002', sku: 'SYNC-5002', updated_at: new Date().toISOString() };
+  const text = JSON.stringify({ format: 'catalog-guard/listings', version: 1, listings: [l2] });
+  assert.equal((await e.send({ type: 'ui-bg-import-apply', text, mode: 'replace' })).ok, true);
+  const done = await until('the replacing push', async () => {
+    const st = (await e.send({ type: 'ui-bg-sync-status' })).sync;
+    return st && st.status['amazon.co.jp/B0SY005002'] ? st : null;
+  });
+  assert.equal(done.code, 'ok', JSON.stringify(done));
+  assert.equal(done.status['amazon.co.jp/B0SY005002'], 'full');
+  const held = await page.evaluate(async () => {
+    const m = await import(chrome.runtime.getURL('pkg/catalog_guard.js'));
+    await m.default({ module_or_path: chrome.runtime.getURL('pkg/catalog_guard_bg.wasm') });
+    const items = await chrome.storage.sync.get(null);
+    return { decoded: m.invoke({ type: 'sync_decode', args: { items } }), items };
+  });
+  assert.deepEqual(held.decoded.listings.map((l) => l.asin), ['B0SY005002']);
+  assert.deepEqual(held.decoded.problems, []);
+  // One set for the first push; then a refused set, the remove, the set again.
+  const writes = await (await e.worker()).evaluate(async () => (await chrome.storage.local.get('sync_writes')).sync_writes);
+  assert.equal(writes.length, 4);
+  // The other extension's items are exactly as they were.
+  const others = Object.fromEntries(Object.entries(held.items).filter(([k]) => k.startsWith('zz-')));
+  assert.deepEqual(others, filler);
+  await page.close();
+});
