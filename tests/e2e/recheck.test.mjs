@@ -296,6 +296,13 @@ test('a worker stopped in the middle of a run resumes it at the listing it was o
   const mid = await waitForStatus((x) => x.run && x.run.position === 1, 'the first listing checked');
   const firstChecked = await lastSeen(SWITCH_KEY);
   const secondBefore = await lastSeen(DEMO_KEY);
+  // The options page shows the run in progress.
+  const p = await h.context.newPage();
+  await p.goto(`chrome-extension://${h.extensionId}/options/options.html`);
+  await p.locator('#recheck-progress', { hasText: /Running: 1 of 2 pages done/ }).waitFor();
+  assert.equal(await p.locator('#recheck-progress-bar').getAttribute('value'), '1');
+  assert.equal(await p.locator('#recheck-now').isDisabled(), true, 'no second run while one is running');
+  await p.close();
   await h.stopWorker();
   await h.wakeWorker();
   // The alarm (or the new worker once the old one's lease has lapsed) resumes the same run.
