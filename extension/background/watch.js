@@ -148,7 +148,6 @@ async function maybeNotify(report, listing, settings) {
       iconUrl: api.runtime.getURL('icons/icon-128.png'),
       title: n.title,
       message: n.body,
-      priority: 1,
     });
   } catch { /* the platform refused (no notification centre): the history has it */ }
 }
