@@ -73,6 +73,17 @@ async function syncEnabled() {
   return s.sync_enabled !== false;
 }
 
+/**
+ * What this worker last wrote to sync (key -> JSON text, null = removed): a storage.onChanged
+ * that only reports our own writes needs no pull (lost with the worker; then we just pull).
+ */
+const ownWrites = new Map();
+
+function onlyOwnWrites(changes) {
+  return Object.entries(changes).every(([k, c]) => ownWrites.has(k)
+    && ownWrites.get(k) === (c.newValue === undefined ? null : JSON.stringify(c.newValue)));
+}
+
 // ------------------------------------------------------------------ pending push / timer
 
 let syncTimer = 0;
@@ -311,6 +322,8 @@ async function pushOnce() {
   const allowance = await core('sync_allowance', { recent_writes_ms: recent, now_ms: Date.now() });
   const writes = [...recent];
   const record = async () => { await api.storage.local.set({ sync_writes: writes }); };
+  const noteSet = () => { for (const [k, v] of Object.entries(diff.set)) ownWrites.set(k, JSON.stringify(v)); };
+  const noteRemove = () => { for (const k of diff.remove) ownWrites.set(k, null); };
   let budget = allowance.available_now;
   let error = null;
   let wroteSet = false;
@@ -322,6 +335,7 @@ async function pushOnce() {
       writes.push(Date.now());
       budget -= 1;
       try {
+        noteSet();
         await api.storage.sync.set(diff.set);
         wroteSet = true;
       } catch (e) {
@@ -330,6 +344,7 @@ async function pushOnce() {
         if (errorCode(e?.message ?? e) !== 'full' || !diff.remove.length || budget < 2) throw e;
         writes.push(Date.now());
         budget -= 1;
+        noteRemove();
         await api.storage.sync.remove(diff.remove);
         wroteRemove = true;
         writes.push(Date.now());
@@ -341,6 +356,7 @@ async function pushOnce() {
     if (diff.remove.length && !wroteRemove && budget > 0 && (wroteSet || !setKeys.length)) {
       writes.push(Date.now());
       budget -= 1;
+      noteRemove();
       await api.storage.sync.remove(diff.remove);
       wroteRemove = true;
     }
@@ -484,7 +500,7 @@ export const syncHandlers = {
 
 // Another browser's changes arrive through storage.sync (registered when the worker starts).
 api.storage.onChanged.addListener((changes, area) => {
-  if (area === 'sync') syncPull().catch(() => {});
+  if (area === 'sync' && !onlyOwnWrites(changes)) syncPull().catch(() => {});
 });
 api.runtime.onStartup?.addListener(() => { syncPull().catch(() => {}); });
 
