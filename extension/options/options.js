@@ -47,6 +47,7 @@ const state = {
   page: 0,
   settings: {},
   selected: new Set(), // keys ticked for a bulk action (kept across pages and searches)
+  elsewhere: new Map(), // key -> {fields}: changed in another browser, full record not synced
 };
 
 function errorText(err) {
@@ -131,7 +132,7 @@ function renderRow(entry) {
     h('td', { class: 'cell-marketplace', text: l.marketplace }),
     h('td', { class: 'cell-title', text: l.title || '' }),
     h('td', { class: 'cell-watched', title: watched.join(', ') }, t('watchedCount', [String(watched.length), String(WATCH_FLAGS.length)]), h('br'), watched.join(currentLanguage() === 'ja' ? '・' : ', ')),
-    h('td', { class: 'cell-updated', text: formatTime(l.updated_at) }),
+    h('td', { class: 'cell-updated' }, formatTime(l.updated_at), elsewhereNote(entry.key)),
     h(
       'td',
       { class: 'cell-actions' },
@@ -641,6 +642,15 @@ function renderNotFull(status, num) {
   );
 }
 
+/** A row's note when another browser changed the listing and only its fingerprint synced. */
+function elsewhereNote(key) {
+  const c = state.elsewhere.get(key);
+  if (!c) return null;
+  const fields = (Array.isArray(c.fields) ? c.fields : []).map((f) => (FIELD_KEYS[f] ? t(FIELD_KEYS[f]) : String(f)));
+  const text = fields.length ? t('syncChangedRow', [fields.join(currentLanguage() === 'ja' ? '・' : ', ')]) : t('syncChangedRowOther');
+  return h('span', { class: 'sync-elsewhere', attrs: { title: t('syncChangedHint') }, text });
+}
+
 function renderSync(sync, remote = null) {
   const panel = $('sync-panel');
   const num = (n) => Number(n || 0).toLocaleString(currentLanguage() === 'ja' ? 'ja-JP' : 'en-US');
@@ -700,6 +710,14 @@ async function loadSync() {
   try {
     const { sync, remote } = await send({ type: 'ui-bg-sync-status' });
     renderSync(sync, remote);
+    const changed = remote && Array.isArray(remote.changed_elsewhere) ? remote.changed_elsewhere : [];
+    const next = new Map(changed.map((c) => [String(c.key), c]));
+    const same = next.size === state.elsewhere.size
+      && [...next].every(([k, c]) => JSON.stringify(c) === JSON.stringify(state.elsewhere.get(k)));
+    if (!same) {
+      state.elsewhere = next;
+      renderTable();
+    }
   } catch (err) {
     replaceChildren($('sync-panel'), h('p', { class: 'import-error', attrs: { role: 'alert' }, text: t('errorPrefix', [errorText(err)]) }));
   }

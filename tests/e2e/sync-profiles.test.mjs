@@ -270,6 +270,11 @@ test('a listing changed in another browser whose full record did not fit: the pa
   assert.equal(await li.textContent(), `${victim} — changed: Title`);
   assert.equal(await page.locator('#sync-changed h3').textContent(), 'Changed in another browser: 1');
   assert.match(await page.locator('#sync-changed .hint').textContent(), /Export there and Import here/);
+  // Its row in the listings table says so too.
+  await page.locator('#search').fill(asin);
+  const note = page.locator(`#rows tr[data-key="${victim}"] .sync-elsewhere`);
+  await note.waitFor();
+  assert.equal(await note.textContent(), 'Changed in another browser: Title');
   // Nothing local was overwritten by a fingerprint.
   assert.deepEqual((await localListings(c))[victim], before[victim]);
   await page.close();
