@@ -12,7 +12,7 @@
 // `watch:lease` = {owner, until} (which worker instance is driving the loop and until when it
 // has promised to be busy: the end of the gap it waits out, or of the fetch it makes; a
 // lease past its `until` belongs to a stopped worker).
-import { api } from '../lib/platform.js';
+import { api, isFirefox } from '../lib/platform.js';
 import { core, loadListings, loadSettings, reportLanguage } from './core.js';
 import { recordPage } from './history.js';
 
@@ -143,12 +143,16 @@ async function maybeNotify(report, listing, settings) {
   const n = res.notification;
   if (!n || !settings.notifications || !api.notifications) return;
   try {
-    await api.notifications.create(NOTIFICATION_PREFIX + n.key, {
+    const options = {
       type: 'basic',
       iconUrl: api.runtime.getURL('icons/icon-128.png'),
       title: n.title,
       message: n.body,
-    });
+    };
+    // A hijacked listing is worth staying on screen until the seller has seen it (Chrome/Edge;
+    // Firefox has no such option).
+    if (!isFirefox) options.requireInteraction = true;
+    await api.notifications.create(NOTIFICATION_PREFIX + n.key, options);
   } catch { /* the platform refused (no notification centre): the history has it */ }
 }
 
@@ -165,13 +169,17 @@ let onStepHooks = []; // resolved after the loop's first schedule step (ui-bg-re
 export function kick({ startNow = false } = {}) {
   if (startNow) startNowPending = true;
   if (!running) {
+    let ended = null;
     running = loop().catch((e) => {
       console.warn('re-check loop failed', e);
-      // Try again later rather than never.
-      return setAlarm(Date.now() + 60_000).catch(() => {});
-    }).then(() => releaseLease().catch(() => {})).finally(() => {
+      // Try again later rather than never (and not at once: no tight loop on a lasting fault).
+      return setAlarm(Date.now() + 60_000).catch(() => {}).then(() => 'failed');
+    }).then((how) => {
+      ended = how;
+      return releaseLease().catch(() => {});
+    }).finally(() => {
       running = null;
-      if (startNowPending) {
+      if (startNowPending && ended !== 'blocked' && ended !== 'failed') {
         kick(); // asked while this loop was ending
         return;
       }
@@ -192,8 +200,10 @@ async function loop() {
   for (;;) {
     const heldUntil = await leaseHeldUntil();
     if (heldUntil) {
+      // Another worker instance is busy (or was stopped mid-step): the alarm comes back after
+      // its lease; a "check all now" asked meanwhile stays pending until then.
       await setAlarm(heldUntil + 1000);
-      return;
+      return 'blocked';
     }
     const [stored, settings, map] = await Promise.all([loadState(), loadSettings(), loadListings()]);
     const startNow = startNowPending;
