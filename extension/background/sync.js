@@ -127,6 +127,31 @@ function addVersions(current, entries) {
 // ------------------------------------------------------------------ pull
 
 /**
+ * Two versions changed at the same instant: every browser must keep the same one, or each would
+ * keep its own and push it back and forth. The core keeps the local one; here the version whose
+ * canonical JSON sorts last wins, in every browser alike.
+ */
+function sameTimeTies(result) {
+  let listings = null;
+  const updated = new Set(result.updated);
+  const conflicts = result.conflicts.map((c) => {
+    if (!c.reason.startsWith('both')) return c;
+    if (canonical(c.lost) <= canonical(c.kept)) return { ...c, tie: true };
+    listings = listings ?? new Map(result.listings.map((l) => [keyOf(l), l]));
+    listings.set(c.key, c.lost);
+    updated.add(c.key);
+    return { ...c, kept: c.lost, lost: c.kept, kept_from: 'remote', tie: true };
+  });
+  if (!listings) return { ...result, conflicts };
+  return {
+    ...result,
+    conflicts,
+    listings: [...listings.values()],
+    updated: [...updated].sort(),
+  };
+}
+
+/**
  * A merge result without the listings the seller deleted here: a synced copy that is not newer
  * than the deletion is not added back (neither in full nor as a remote-only fingerprint).
  */
@@ -151,23 +176,28 @@ function withoutDeleted(result, localMap, deleted) {
  * Returns `{needPush}`: this browser has something sync lacks (or newer).
  */
 async function mergeItems(items) {
-  if (!Object.keys(items).length) return { needPush: false };
   const now = Date.now();
   const map = await loadListings();
+  if (!Object.keys(items).length) {
+    // Sync is empty (never used, or cleared elsewhere): nothing to merge; ours should go there.
+    const { sync_remote: old } = await api.storage.local.get('sync_remote');
+    if (old) await api.storage.local.remove('sync_remote');
+    return { needPush: Object.keys(map).length > 0 };
+  }
   const local = Object.values(map);
   const [decoded, merged, { sync_deleted: deleted }] = await Promise.all([
     core('sync_decode', { items }),
     core('sync_merge', { local, items }),
     api.storage.local.get('sync_deleted'),
   ]);
-  const result = withoutDeleted(merged, map, deleted ?? {});
+  const result = sameTimeTies(withoutDeleted(merged, map, deleted ?? {}));
 
   // Conflicts: the losing side goes into that listing's versions.
   const losers = result.conflicts.map((c) => ({
     key: c.key,
     at: now,
     from: c.kept_from === 'remote' ? 'this' : 'other',
-    reason: c.kept_from === 'remote' ? 'other_newer' : (c.reason.startsWith('both') ? 'same_time' : 'this_newer'),
+    reason: c.tie ? 'same_time' : (c.kept_from === 'remote' ? 'other_newer' : 'this_newer'),
     listing: c.lost,
   }));
   const versionKeys = [...new Set(losers.map((l) => versionsKey(l.key)))];

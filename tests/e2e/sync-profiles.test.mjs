@@ -515,3 +515,38 @@ test('nearly full sync: a change that fits only once its stale items go is writt
   assert.deepEqual(others, filler);
   await page.close();
 });
+
+/** `invoke({type, args})` of the built core, run in one of e's extension pages. */
+async function coreIn(e, type, args) {
+  return (await e.extensionPage()).evaluate(async ([t, a]) => {
+    const m = await import(chrome.runtime.getURL('pkg/catalog_guard.js'));
+    await m.default({ module_or_path: chrome.runtime.getURL('pkg/catalog_guard_bg.wasm') });
+    return m.invoke({ type: t, args: a });
+  }, [type, args]);
+}
+
+test('two versions changed at the same moment: both browsers keep the same one and the other as a version', async () => {
+  const base = listing(6001);
+  const key = `${base.marketplace}/${base.asin}`;
+  const one = { ...base, note: 'one', updated_at: '2026-11-20T10:00:00Z' };
+  const two = { ...base, note: 'two', updated_at: '2026-11-20T10:00:00Z' };
+  const p = await fresh();
+  const q = await fresh();
+  const itemsOf = async (l) => (await coreIn(p, 'sync_encode', { listings: [l], settings: null })).items;
+  const [withOne, withTwo] = [await itemsOf(one), await itemsOf(two)];
+  // P has "one" and receives "two"; Q has "two" and receives "one".
+  for (const [e, mine, theirs] of [[p, one, withTwo], [q, two, withOne]]) {
+    await (await e.worker()).evaluate((l) => chrome.storage.local.set({ listings: { [`${l.marketplace}/${l.asin}`]: l } }), mine);
+    await deliver(e, theirs);
+  }
+  const vp = await until('P to keep a version', async () => (await p.send({ type: 'ui-bg-listing-versions', key })).versions[0]);
+  const vq = await until('Q to keep a version', async () => (await q.send({ type: 'ui-bg-listing-versions', key })).versions[0]);
+  const [lp, lq] = [(await localListings(p))[key], (await localListings(q))[key]];
+  assert.deepEqual(lp, lq, 'both browsers keep the same version');
+  assert.ok(['one', 'two'].includes(lp.note), lp.note);
+  assert.deepEqual(lp, lp.note === 'one' ? one : two);
+  assert.equal(vp.reason, 'same_time');
+  assert.equal(vq.reason, 'same_time');
+  assert.notEqual(vp.listing.note, lp.note);
+  assert.notEqual(vq.listing.note, lq.note);
+});
