@@ -52,12 +52,14 @@ export function watchedKeys(map) {
   });
 }
 
-/** `https://www.<marketplace>/dp/<ASIN>` of a `marketplace/ASIN` key, cleaned like the core's. */
+/** `https://www.<marketplace>/dp/<ASIN>` of a `marketplace/ASIN` key, cleaned like the core's
+ *  (null when the marketplace is not an Amazon host): where a notification click leads. */
 export function productUrl(key) {
   const i = String(key).lastIndexOf('/');
   const m = String(key).slice(0, i).trim().toLowerCase().replace(/^www\./, '').replace(/[^a-z0-9.-]/g, '');
   const a = String(key).slice(i + 1).replace(/[^A-Za-z0-9]/g, '').toUpperCase();
-  return m && a ? `https://www.${m}/dp/${a}` : null;
+  // Only ever an Amazon marketplace host (amazon.co.jp, amazon.com.mx, ...).
+  return /^amazon(\.[a-z]{2,3}){1,2}$/.test(m) && a ? `https://www.${m}/dp/${a}` : null;
 }
 
 async function setAlarm(when) {
@@ -117,7 +119,10 @@ async function checkOne(key, url, settings) {
   }
   const kind = report.page?.kind ?? null;
   let changed = false;
-  if (kind === 'product') {
+  // A redirect to another product (a merged or retired ASIN) is not this listing's page:
+  // counted as checked, but nothing of it goes into this listing's history.
+  const asin = key.slice(key.lastIndexOf('/') + 1).toUpperCase();
+  if (kind === 'product' && String(report.page.asin ?? '').toUpperCase() === asin) {
     try {
       changed = Boolean(await recordPage(key, report.page, 'recheck'));
     } catch { /* the check itself stands */ }
