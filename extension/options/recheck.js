@@ -69,7 +69,13 @@ function render(s) {
   let backoff = null;
   if (paused) {
     const reason = t(STOP_REASON[s.last_run?.end] ?? 'recheckReasonError');
-    backoff = h('p', { id: 'recheck-backoff', class: 'import-error', attrs: { role: 'alert' }, text: t('recheckBackoff', [reason, formatTime(s.paused_until)]) });
+    const done = s.run ? Math.min(Number(s.run.position || 0), Number(s.run.total || 0)) : null;
+    backoff = h(
+      'div',
+      { id: 'recheck-backoff', class: 'import-error', attrs: { role: 'alert' } },
+      h('p', { text: t('recheckBackoff', [reason, formatTime(s.paused_until)]) }),
+      s.run ? h('p', { id: 'recheck-paused-at', text: t('recheckPausedAt', [num(done), num(s.run.total)]) }) : null,
+    );
   }
 
   let progress = null;

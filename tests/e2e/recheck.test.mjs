@@ -234,6 +234,7 @@ test('a captcha stops the run and backs off; the options page says so', async ()
   await backoff.waitFor({ state: 'visible' });
   assert.match(await backoff.textContent(), /captcha/i);
   assert.match(await backoff.textContent(), /backing off until/i);
+  assert.equal(await p.locator('#recheck-paused-at').textContent(), '0 of 2 pages were done before the stop.');
   assert.equal(await p.locator('#recheck-interval').inputValue(), '6');
   await p.close();
 });
