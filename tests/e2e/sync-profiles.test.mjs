@@ -550,3 +550,34 @@ test('two versions changed at the same moment: both browsers keep the same one a
   assert.notEqual(vp.listing.note, lp.note);
   assert.notEqual(vq.listing.note, lq.note);
 });
+
+test('1,000 listings from a Seller Central report sync to another browser within the quotas', async () => {
+  const e = await fresh();
+  const rows = ['item-name\titem-description\tseller-sku\tprice\tquantity\tasin1'];
+  for (let i = 0; i < 1000; i++) {
+    rows.push([`${enText(12)} ${jaText(30)}`, jaText(400), `REP-${i}`, '1980', '5', `B0RP${String(i).padStart(6, '0')}`].join('\t'));
+  }
+  const bytes = Array.from(Buffer.from(`${rows.join('\r\n')}\r\n`, 'utf8'));
+  const imported = await e.send({ type: 'ui-bg-import-report-apply', bytes, marketplace: 'amazon.co.jp' });
+  assert.equal(imported.ok, true, JSON.stringify(imported).slice(0, 300));
+  assert.equal(imported.count, 1000);
+  const pushed = await until('the push of 1,000 listings', async () => {
+    const st = (await e.send({ type: 'ui-bg-sync-status' })).sync;
+    return st && st.code === 'ok' && st.stats && st.stats.full + st.stats.fingerprint_only + st.stats.not_synced === 1000 ? st : null;
+  }, 60000);
+  const s = pushed.stats;
+  assert.equal(s.not_synced, 0, JSON.stringify(s));
+  assert.ok(s.full > 0 && s.fingerprint_only > 0, JSON.stringify(s));
+  const items = await syncItems(e);
+  const sizes = Object.entries(items).map(([k, v]) => Buffer.byteLength(k) + Buffer.byteLength(JSON.stringify(v)));
+  assert.ok(sizes.reduce((x, y) => x + y, 0) <= 102400 && sizes.every((n) => n <= 8192) && sizes.length <= 512);
+  assert.equal(pushed.used.bytes, sizes.reduce((x, y) => x + y, 0));
+
+  const f = await fresh();
+  await deliver(f, items);
+  await until('the full records in F', async () => Object.keys(await localListings(f)).length === s.full);
+  const page = await openOptions(f);
+  await page.locator('#sync-remote-only h3', { hasText: `In another browser only, synced by fingerprint only: ${s.fingerprint_only}` }).waitFor();
+  assert.equal(await page.locator('#count').textContent(), `${s.full} listings`);
+  await page.close();
+});
