@@ -274,6 +274,7 @@ export async function status() {
   return {
     interval: settings.recheck_interval_hours,
     notifications: settings.notifications,
+    delay_seconds: settings.request_delay_seconds,
     watched: watchedKeys(map).length,
     last_run: state?.last_run ?? null,
     next_run_at: state?.next_run_at ?? null,

@@ -1,5 +1,5 @@
 // Options page, "Scheduled re-checks" section: the interval (off / 6 / 12 / 24 h), the
-// notifications switch, the last run (when, how it ended, checked / changed / failed), the
+// notifications switch, the pause between pages, the last run (when, how it ended, checked / changed / failed), the
 // back-off after a captcha or an error page, the next run, the progress of a running run and
 // "Check all now". Its own module: it talks to the background (watch.js) through
 // ui-bg-recheck-status / ui-bg-recheck-now and the settings messages, and follows storage
@@ -30,6 +30,7 @@ const STOP_REASON = {
 };
 
 let language = null;
+let shownDelay = '5'; // the saved pause between pages, as shown
 
 function say(text, kind = 'success') {
   const n = $('notice');
@@ -64,6 +65,8 @@ function render(s) {
   const now = Date.now();
   $('recheck-interval').value = String(s.interval ?? 0);
   $('recheck-notifications').checked = s.notifications !== false;
+  shownDelay = String(Math.max(5, Number(s.delay_seconds) || 5));
+  if (document.activeElement !== $('recheck-delay')) $('recheck-delay').value = shownDelay;
 
   const paused = s.paused_until && s.paused_until > now;
   let backoff = null;
@@ -149,6 +152,18 @@ async function onInterval() {
   await refresh();
 }
 
+async function onDelay() {
+  const input = $('recheck-delay');
+  const seconds = Math.round(Number(input.value));
+  // The core never waits less than 5 s between pages; the settings allow up to 600.
+  if (!Number.isFinite(seconds) || seconds < 5 || seconds > 600) {
+    input.value = shownDelay; // out of range: back to the saved value
+    return;
+  }
+  await saveSettings({ request_delay_seconds: seconds });
+  await refresh();
+}
+
 async function onNotifications() {
   const box = $('recheck-notifications');
   if (!(await saveSettings({ notifications: box.checked }))) box.checked = !box.checked;
@@ -187,6 +202,7 @@ async function main() {
   applyI18n($('recheck-section'));
   $('recheck-interval').addEventListener('change', onInterval);
   $('recheck-notifications').addEventListener('change', onNotifications);
+  $('recheck-delay').addEventListener('change', onDelay);
   $('recheck-now').addEventListener('click', onCheckNow);
   api.storage?.onChanged?.addListener(async (changes, area) => {
     if (area !== 'local') return;

@@ -331,9 +331,19 @@ test('turning re-checks off clears the alarm and the options page says they are 
     if (Date.now() > end) throw new Error('the re-check alarm is still set');
     await sleep(100);
   }
+  // The pause between pages: at least 5 s (the core never waits less), saved as settings.
+  assert.equal(await p.locator('#recheck-delay').inputValue(), '5');
+  await p.locator('#recheck-delay').fill('12');
+  await p.locator('#recheck-delay').dispatchEvent('change');
+  await waitForStatus((x) => x.delay_seconds === 12, 'the new delay');
+  await p.locator('#recheck-delay').fill('2');
+  await p.locator('#recheck-delay').dispatchEvent('change');
+  await p.waitForFunction(() => document.getElementById('recheck-delay').value === '12');
   // The other settings were kept.
   const { settings } = await send({ type: 'ui-bg-settings-get' });
   assert.equal(settings.notifications, true);
+  assert.equal(settings.request_delay_seconds, 12);
+  await send({ type: 'ui-bg-settings-set', settings: { ...settings, request_delay_seconds: 5 } });
   await p.close();
 });
 
