@@ -7,7 +7,10 @@
 // re-checks on (the first run starts at once) → one change recorded, ONE notification →
 // trigger the alarm for a second run over the same pages → no new notification → a captcha
 // stops the next run and backs off (the options page says so) → "Check all now" on the
-// options page resumes and completes the run.
+// options page resumes and completes the run → Amazon's 503 page stops it too, twice in a
+// row doubles the back-off → a worker stopped mid-run resumes at the listing it was on →
+// turning re-checks off clears the alarm → "Check all now" still runs once; a further change
+// notifies again, in Japanese. The tests run in order and share one browser profile.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, fixture, truth, ownPage, sleep } from './harness.mjs';
