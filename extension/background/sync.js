@@ -8,8 +8,9 @@
 //                 `used` = bytes and items sync holds now, other extensions' items included)
 //   sync_remote   {at, remote_only: [Fingerprint], changed_elsewhere: [...], problems, total}:
 //                 what the last pull found that this browser cannot show in full
-//   sync_pending  {since, attempts, next_at}: a push is owed (survives the worker being stopped;
-//                 every worker start resumes it)
+//   sync_pending  {since, attempts, next_at, dirty_at}: a push is owed (written as soon as one
+//                 is scheduled, so it survives the worker being stopped; every worker start
+//                 resumes it; a push clears it unless something changed after it started)
 //   sync_writes   [ms]: when the recent write operations were made (the 120/min, 1,800/h limits)
 //   sync_settings_seen  the settings item (`s`) last pushed or applied, as canonical JSON: a
 //                 settings item that differs came from another browser (no ping-pong)
@@ -88,9 +89,25 @@ function onlyOwnWrites(changes) {
 
 let syncTimer = 0;
 
+/**
+ * Pushes after `delay` ms (debounced). The push is recorded as owed at once (`dirty_at`), so a
+ * worker stopped before the timer fires pushes on its next start.
+ */
 export function scheduleSyncPush(delay = 1500) {
   clearTimeout(syncTimer);
-  syncTimer = setTimeout(() => { syncPush().catch(() => {}); }, Math.max(0, delay));
+  const wait = Math.max(0, delay);
+  syncTimer = setTimeout(() => { syncPush().catch(() => {}); }, wait);
+  const now = Date.now();
+  api.storage.local.get('sync_pending').then(({ sync_pending: p }) => api.storage.local.set({
+    sync_pending: { since: p?.since ?? now, attempts: p?.attempts ?? 0, next_at: now + wait, dirty_at: now },
+  })).catch(() => {});
+}
+
+/** A push that started at `started` succeeded: nothing is owed unless something changed since. */
+async function clearPending(started) {
+  const { sync_pending: p } = await api.storage.local.get('sync_pending');
+  if (p && p.dirty_at > started) return;
+  await api.storage.local.remove('sync_pending');
 }
 
 /** Marks a push as owed (before trying it) so a stopped worker resumes it on its next start. */
@@ -100,6 +117,7 @@ async function markPending(nextAt, attemptsDelta = 0) {
     since: p?.since ?? Date.now(),
     attempts: (p?.attempts ?? 0) + attemptsDelta,
     next_at: nextAt,
+    dirty_at: p?.dirty_at ?? 0,
   };
   await api.storage.local.set({ sync_pending: pending });
   return pending;
@@ -343,7 +361,7 @@ async function pushOnce() {
   if (!setKeys.length && !diff.remove.length) {
     await done();
     await api.storage.local.set({ sync_status: status });
-    await api.storage.local.remove('sync_pending');
+    await clearPending(started);
     return;
   }
 
@@ -401,7 +419,7 @@ async function pushOnce() {
   if (complete) {
     await done();
     await api.storage.local.set({ sync_status: status });
-    await api.storage.local.remove('sync_pending');
+    await clearPending(started);
     return;
   }
   if (error) {
@@ -431,12 +449,17 @@ listingsSavedHooks.push(({ fromSync }) => {
   if (!fromSync) scheduleSyncPush();
 });
 
-// The seller deleted listings here (or replaced them by an import): remember when, in the same
-// write as the listings, so the synced copies do not bring them back.
+// Before every listings write of the seller's: the push is owed, and listings deleted here (or
+// replaced by an import) are remembered with when, in the same write as the listings, so the
+// synced copies do not bring them back.
 listingsBeforeSaveHooks.push(async (old, next, { fromSync }) => {
   if (fromSync) return {};
   const removed = Object.keys(old).filter((k) => !Object.hasOwn(next, k));
-  const { sync_deleted: stored } = await api.storage.local.get('sync_deleted');
+  const { sync_deleted: stored, sync_pending: p } = await api.storage.local.get(['sync_deleted', 'sync_pending']);
+  // A push is owed from the moment the listings change (same write: a worker stopped right
+  // after it still pushes on its next start).
+  const now = Date.now();
+  const pending = { sync_pending: { since: p?.since ?? now, attempts: p?.attempts ?? 0, next_at: now + 1500, dirty_at: now } };
   const deleted = { ...(stored ?? {}) };
   let changed = false;
   for (const k of Object.keys(deleted)) {
@@ -445,17 +468,16 @@ listingsBeforeSaveHooks.push(async (old, next, { fromSync }) => {
       changed = true;
     }
   }
-  const now = Date.now();
   for (const k of removed) {
     deleted[k] = now;
     changed = true;
   }
-  if (!changed) return {};
+  if (!changed) return pending;
   const keys = Object.keys(deleted);
   if (keys.length > MAX_DELETED) {
     keys.sort((x, y) => deleted[x] - deleted[y]).slice(0, keys.length - MAX_DELETED).forEach((k) => delete deleted[k]);
   }
-  return { sync_deleted: deleted };
+  return { ...pending, sync_deleted: deleted };
 });
 
 // A listing's page was checked: it is in use (most recently used listings sync in full).

@@ -581,3 +581,19 @@ test('1,000 listings from a Seller Central report sync to another browser within
   assert.equal(await page.locator('#count').textContent(), `${s.full} listings`);
   await page.close();
 });
+
+test('a save records the owed push in the same write as the listing; the push clears it', async () => {
+  const e = await fresh();
+  const one = listing(8888);
+  assert.equal((await e.send({ type: 'ui-bg-listing-put', listing: one })).ok, true);
+  const stored = await (await e.extensionPage()).evaluate(() => chrome.storage.local.get(['listings', 'sync_pending']));
+  assert.ok(stored.listings['amazon.co.jp/B0SY008888']);
+  assert.ok(stored.sync_pending && stored.sync_pending.dirty_at > 0, JSON.stringify(stored.sync_pending));
+  // (A worker stopped now would find it on its next start, as in the rate-limit test above.)
+  const done = await until('the owed push', async () => {
+    const st = (await e.send({ type: 'ui-bg-sync-status' })).sync;
+    return st && st.code === 'ok' && st.status['amazon.co.jp/B0SY008888'] === 'full' ? st : null;
+  });
+  assert.equal(done.stats.full, 1);
+  await until('the owed push to be cleared', async () => (await (await e.extensionPage()).evaluate(() => chrome.storage.local.get('sync_pending'))).sync_pending === undefined);
+});
