@@ -200,7 +200,7 @@ async function mergeItems(items) {
     // Sync is empty (never used, or cleared elsewhere): nothing to merge; ours should go there.
     const { sync_remote: old } = await api.storage.local.get('sync_remote');
     if (old) await api.storage.local.remove('sync_remote');
-    return { needPush: Object.keys(map).length > 0 };
+    return { needPush: Object.keys(map).length > 0, newerElsewhere: [] };
   }
   const local = Object.values(map);
   const [decoded, merged, { sync_deleted: deleted }] = await Promise.all([
@@ -264,7 +264,11 @@ async function mergeItems(items) {
       break;
     }
   }
-  return { needPush };
+  // Fingerprints of listings another browser has changed (full record not synced): a push from
+  // here keeps them instead of writing this browser's older copy over them.
+  const elsewhere = new Set(result.changed_elsewhere.map((c) => c.key));
+  const newerElsewhere = decoded.fingerprints.filter((f) => elsewhere.has(f.key));
+  return { needPush, newerElsewhere };
 }
 
 /**
@@ -334,15 +338,19 @@ async function pushOnce() {
   const started = Date.now();
   await markPending(started);
   let items = await api.storage.sync.get(null);
-  await mergeItems(items);
+  const { newerElsewhere } = await mergeItems(items);
 
   const got = await api.storage.local.get(['listings', 'settings', 'sync_remote', 'sync_last_used', 'sync_status', 'sync_writes']);
-  const listings = Object.values(got.listings && typeof got.listings === 'object' ? got.listings : {});
+  // A listing changed in another browser (known here by its newer fingerprint only) is not
+  // pushed from here: its newer fingerprint is carried instead, so nobody loses sight of it.
+  const skip = new Set(newerElsewhere.map((f) => f.key));
+  const listings = Object.values(got.listings && typeof got.listings === 'object' ? got.listings : {})
+    .filter((l) => !skip.has(keyOf(l)));
   const plan = await core('sync_encode', {
     listings,
     settings: got.settings ?? null,
     last_used: got.sync_last_used ?? {},
-    carry: got.sync_remote?.remote_only ?? [],
+    carry: [...(got.sync_remote?.remote_only ?? []), ...newerElsewhere],
   });
   const diff = await core('sync_diff', { old: items, new: plan.items });
   const setKeys = Object.keys(diff.set);
@@ -555,6 +563,8 @@ api.storage.onChanged.addListener((changes, area) => {
   if (area === 'sync' && !onlyOwnWrites(changes)) syncPull().catch(() => {});
 });
 api.runtime.onStartup?.addListener(() => { syncPull().catch(() => {}); });
+// Installed (or reinstalled) where sync already holds another browser's listings: take them now.
+api.runtime.onInstalled?.addListener(() => { syncPull().catch(() => {}); });
 
 // Every worker start: a push that was owed when the worker stopped is resumed.
 api.storage.local.get('sync_pending').then(({ sync_pending: p }) => {

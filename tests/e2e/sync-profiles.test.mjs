@@ -278,6 +278,15 @@ test('a listing changed in another browser whose full record did not fit: the pa
   // Nothing local was overwritten by a fingerprint.
   assert.deepEqual((await localListings(c))[victim], before[victim]);
   await page.close();
+  // C's own push keeps the other browser's newer fingerprint (not C's older copy) in sync.
+  const pushed = await c.send({ type: 'ui-bg-sync-now' });
+  assert.equal(pushed.ok, true, JSON.stringify(pushed).slice(0, 300));
+  assert.equal(pushed.sync.code, 'ok');
+  const held = await coreIn(c, 'sync_decode', { items: await syncItems(c) });
+  const fp = held.fingerprints.find((f) => f.key === victim);
+  assert.ok(fp && Date.parse(fp.updated_at) > Date.parse(before[victim].updated_at), JSON.stringify(fp));
+  assert.ok(!held.listings.some((l) => `${l.marketplace}/${l.asin}` === victim));
+  assert.ok(pushed.remote.changed_elsewhere.some((x) => x.key === victim));
 });
 
 test('settings travel through sync and are applied once, without coming back', async () => {
