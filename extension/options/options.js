@@ -628,6 +628,7 @@ function renderNotFull(status, num) {
   ].map(([state, key]) => [state, key, Object.keys(status).filter((k) => status[k] === state).sort()])
     .filter(([, , keys]) => keys.length);
   if (!lists.length) return null;
+  const titles = new Map(state.listings.map((e) => [e.key, e.listing.title || '']));
   return h(
     'details',
     { id: 'sync-which', class: 'sync-remote' },
@@ -636,7 +637,10 @@ function renderNotFull(status, num) {
       'div',
       { attrs: { 'data-sync': state } },
       h('h3', { text: t(key, [num(keys.length)]) }),
-      h('ul', {}, keys.slice(0, SYNC_LIST_MAX).map((k) => h('li', { attrs: { 'data-key': k }, text: k })),
+      h('ul', {}, keys.slice(0, SYNC_LIST_MAX).map((k) => {
+        const title = titles.get(k);
+        return h('li', { attrs: { 'data-key': k }, text: title ? `${k} — ${title}` : k });
+      }),
         keys.length > SYNC_LIST_MAX ? h('li', { class: 'sync-more', text: t('syncListMore', [num(keys.length - SYNC_LIST_MAX)]) }) : null),
     )),
   );
