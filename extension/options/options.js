@@ -345,6 +345,13 @@ function openEditor(entry) {
   loadVersions(entry, versions, dialog);
 }
 
+/** JSON with object keys sorted (two equal values always give the same text). */
+function canonicalJson(v) {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`).join(',')}}`;
+  return JSON.stringify(v ?? null);
+}
+
 const VERSION_REASONS = {
   other_newer: 'versionReasonOtherNewer',
   this_newer: 'versionReasonThisNewer',
@@ -377,8 +384,16 @@ async function loadVersions(entry, box, dialog) {
       box.append(h('p', { class: 'edit-error', attrs: { role: 'alert' }, text: t('errorPrefix', [errorText(err)]) }));
     }
   };
+  // The parts of a listing a version can differ in, with their labels.
+  const parts = [
+    ['title', 'fieldTitle'], ['brand', 'fieldBrand'], ['images', 'fieldImages'], ['variations', 'fieldVariations'],
+    ['breadcrumb', 'fieldBreadcrumb'], ['bullets', 'fieldBullets'], ['description', 'fieldDescription'],
+    ['seller', 'fieldSeller'], ['note', 'fieldNote'], ['watch', 'editWatch'],
+  ];
+  const current = entry.listing;
   box.append(h('ol', { id: 'versions-list' }, versions.map((v, i) => {
     const l = v.listing || {};
+    const differs = parts.filter(([f]) => canonicalJson(l[f]) !== canonicalJson(current[f])).map(([, key]) => t(key));
     const from = v.from === 'other' ? 'versionFromOther' : 'versionFromThis';
     return h(
       'li',
@@ -387,6 +402,7 @@ async function loadVersions(entry, box, dialog) {
       ' ',
       VERSION_REASONS[v.reason] ? h('span', { class: 'version-reason', text: t(VERSION_REASONS[v.reason]) }) : null,
       h('span', { class: 'version-title', text: l.title || '' }),
+      differs.length ? h('span', { class: 'version-differs', text: t('versionDiffers', [differs.join(currentLanguage() === 'ja' ? '・' : ', ')]) }) : null,
       h('button', {
         type: 'button',
         class: 'btn btn-small version-restore',

@@ -341,9 +341,10 @@ test('a conflicting edit: the losing version is kept, shown in the editor, and c
   await page.locator(`#rows tr[data-key="${SWITCH_KEY}"] .action-edit`).click();
   const item = page.locator('#versions-list li[data-from="other"]').first();
   await item.waitFor();
-  assert.match(await item.locator('.version-when').textContent(), /^Another browser's version \(saved .+\), set aside /);
+  assert.match(await item.locator('.version-when').textContent(), /^Another browser's version \(last changed .+\), set aside /);
   assert.equal(await item.locator('.version-reason').textContent(), "This browser's version was newer.");
   assert.equal(await item.locator('.version-title').textContent(), fromA.title);
+  assert.equal(await item.locator('.version-differs').textContent(), 'Differs from the current version in: Title');
   await item.locator('.version-restore').click();
   await page.locator('#notice', { hasText: `Restored an earlier version of ${SWITCH_KEY}.` }).waitFor();
   const now = (await localListings(b))[SWITCH_KEY];
