@@ -27,6 +27,8 @@ import { recheckAllTabs, pageCheckedHooks } from './checks.js';
 export const MAX_VERSIONS = 20;
 /** How many deletions are remembered (the oldest are forgotten first). */
 const MAX_DELETED = 5000;
+/** How many "last used" times are kept (the oldest are forgotten first). */
+const MAX_LAST_USED = 5000;
 /** Retry delays after a refused write: 1 min doubling to 30 min. */
 const RETRY_MIN_MS = 60_000;
 const RETRY_MAX_MS = 30 * 60_000;
@@ -494,6 +496,10 @@ pageCheckedHooks.push(async (report) => {
   const key = `${report.marketplace}/${report.asin}`;
   const { sync_last_used: used } = await api.storage.local.get('sync_last_used');
   const next = { ...(used ?? {}), [key]: Date.now() };
+  const keys = Object.keys(next);
+  if (keys.length > MAX_LAST_USED) {
+    keys.sort((x, y) => next[x] - next[y]).slice(0, keys.length - MAX_LAST_USED).forEach((k) => delete next[k]);
+  }
   await api.storage.local.set({ sync_last_used: next });
 });
 

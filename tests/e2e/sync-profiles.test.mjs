@@ -470,6 +470,11 @@ test('with sync turned off nothing is written to or merged from sync; turning it
   assert.ok(on.status['amazon.co.jp/B0SY007777'] === 'full', JSON.stringify(on.stats));
   // Turning it on merged what sync held first: A's full listings are here now too.
   assert.ok(Object.keys(await localListings(d)).includes(SWITCH_KEY));
+  // "Sync now" pushes at once and shows the result.
+  await page.locator('#sync-now:not([disabled])').click();
+  await page.locator('#sync-at').waitFor();
+  assert.match(await page.locator('#sync-at').textContent(), /^Last sync: /);
+  assert.equal(await page.locator('#sync-error').count(), 0);
   await page.close();
 });
 
