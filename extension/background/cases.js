@@ -15,7 +15,7 @@
 //   ui-bg-case-reopen {key|tabId, id?, lang}        → {text, url} (status becomes reopened)
 import { api } from '../lib/platform.js';
 import {
-  core, session, keyOf, loadListings, loadSettings, tabState, listingFor, failure, reportLanguage,
+  core, session, keyOf, loadListings, loadSettings, tabState, listingFor, failure, reportLanguage, serialiser,
 } from './core.js';
 import { loadHistory, allHistories, historyKey } from './history.js';
 
@@ -35,15 +35,7 @@ function trimEvidence(c) {
 export const casesKey = (key) => `cases:${key}`;
 
 // Writes to one listing's case log are chained (two quick clicks must not lose one).
-const chains = new Map();
-
-function serial(key, task) {
-  const prev = chains.get(key) ?? Promise.resolve();
-  const next = prev.catch(() => {}).then(task);
-  chains.set(key, next);
-  next.finally(() => { if (chains.get(key) === next) chains.delete(key); }).catch(() => {});
-  return next;
-}
+const serial = serialiser();
 
 /** A listing's case log (`[]` when none). */
 export async function loadCases(key) {

@@ -92,3 +92,18 @@ export function reportLanguage(lang, settings) {
 export function today() {
   return new Date().toISOString().slice(0, 10);
 }
+
+/**
+ * A per-key queue: `serial(key, task)` runs `task` after every earlier task of the same key
+ * has settled, so read-modify-write sequences on one storage item cannot interleave.
+ */
+export function serialiser() {
+  const chains = new Map();
+  return function serial(key, task) {
+    const prev = chains.get(key) ?? Promise.resolve();
+    const next = prev.catch(() => {}).then(task);
+    chains.set(key, next);
+    next.finally(() => { if (chains.get(key) === next) chains.delete(key); }).catch(() => {});
+    return next;
+  };
+}

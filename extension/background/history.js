@@ -5,7 +5,7 @@
 // Storage: storage.local `history:<marketplace/ASIN>` = History (one item per listing, so a
 // check rewrites one small item, never every listing's history).
 import { api } from '../lib/platform.js';
-import { core, keyOf, loadListings, listingFor } from './core.js';
+import { core, keyOf, loadListings, listingFor, serialiser } from './core.js';
 import { pageCheckedHooks } from './checks.js';
 
 /** The storage key of a listing's history. */
@@ -13,15 +13,7 @@ export const historyKey = (key) => `history:${key}`;
 
 // Writes to one listing's history are chained, so a badge check and a re-check of the same
 // listing at the same moment cannot lose each other's observation.
-const chains = new Map();
-
-function serial(key, task) {
-  const prev = chains.get(key) ?? Promise.resolve();
-  const next = prev.catch(() => {}).then(task);
-  chains.set(key, next);
-  next.finally(() => { if (chains.get(key) === next) chains.delete(key); }).catch(() => {});
-  return next;
-}
+const serial = serialiser();
 
 /** A listing's stored history (`null` when none). */
 export async function loadHistory(key) {

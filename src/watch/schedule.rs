@@ -220,6 +220,25 @@ pub struct Run {
     pub manual: bool,
 }
 
+impl Run {
+    /// A run over `keys` starting at `now_ms` (`manual`: asked for by the seller).
+    fn new(keys: &[String], now_ms: i64, manual: bool) -> Run {
+        Run {
+            started_at: now_ms,
+            keys: keys.to_vec(),
+            position: 0,
+            not_before: now_ms,
+            checked: 0,
+            changed: 0,
+            failed: 0,
+            consecutive_failures: 0,
+            stops: 0,
+            skipped: 0,
+            manual,
+        }
+    }
+}
+
 /// Why a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -409,19 +428,7 @@ pub fn start_now(state: &mut ScheduleState, keys: &[String], now_ms: i64) {
             run.not_before = run.not_before.min(now_ms);
         }
         None => {
-            state.run = Some(Run {
-                started_at: now_ms,
-                keys: keys.to_vec(),
-                position: 0,
-                not_before: now_ms,
-                checked: 0,
-                changed: 0,
-                failed: 0,
-                consecutive_failures: 0,
-                stops: 0,
-                skipped: 0,
-                manual: true,
-            });
+            state.run = Some(Run::new(keys, now_ms, true));
         }
     }
 }
@@ -450,19 +457,7 @@ pub fn next_action(state: &mut ScheduleState, keys: &[String], now_ms: i64) -> A
                 return Action::Wait { until: at };
             }
         }
-        state.run = Some(Run {
-            started_at: now_ms,
-            keys: keys.to_vec(),
-            position: 0,
-            not_before: now_ms,
-            checked: 0,
-            changed: 0,
-            failed: 0,
-            consecutive_failures: 0,
-            stops: 0,
-            skipped: 0,
-            manual: false,
-        });
+        state.run = Some(Run::new(keys, now_ms, false));
     }
     let Some(run) = state.run.as_mut() else {
         return Action::Done;
