@@ -60,16 +60,21 @@ fn get_str(v: &JsValue, key: &str) -> Option<String> {
     Reflect::get(v, &key.into()).ok()?.as_string()
 }
 
-/// extract -> save -> check against the saved listing is a match.
-fn round_trip() {
-    let page = call(
+/// `extract` of `html` read under [`URL`].
+fn extract(html: &str) -> JsValue {
+    call(
         "extract",
         &format!(
             r#"{{"url": {}, "html": {}}}"#,
             json_str(URL),
-            json_str(PAGE)
+            json_str(html)
         ),
-    );
+    )
+}
+
+/// extract -> save -> check against the saved listing is a match.
+fn round_trip() {
+    let page = extract(PAGE);
     assert_eq!(get_str(&page, "kind").as_deref(), Some("product"));
     assert_eq!(get_str(&page, "asin").as_deref(), Some("B0WASMTEST"));
     assert_eq!(
@@ -107,14 +112,7 @@ fn round_trip() {
 
 /// The same page with another main image is a mismatch on `images.main`.
 fn swapped_image() {
-    let page = call(
-        "extract",
-        &format!(
-            r#"{{"url": {}, "html": {}}}"#,
-            json_str(URL),
-            json_str(PAGE)
-        ),
-    );
+    let page = extract(PAGE);
     let listing = call(
         "save",
         &format!(r#"{{"page": {}, "now_ms": 1795000000000}}"#, text(&page)),
@@ -185,14 +183,7 @@ fn bad_requests_throw_message_and_details() {
 
 #[wasm_bindgen_test]
 fn maps_become_plain_objects() {
-    let page = call(
-        "extract",
-        &format!(
-            r#"{{"url": {}, "html": {}}}"#,
-            json_str(URL),
-            json_str(PAGE)
-        ),
-    );
+    let page = extract(PAGE);
     let variations = Reflect::get(&page, &"variations".into()).unwrap();
     // json_compatible: a plain object, not a JS Map.
     assert!(variations.is_object());
@@ -227,14 +218,7 @@ fn runs_in_a_page_or_a_service_worker() {
 /// the case ID.
 #[wasm_bindgen_test]
 fn watch_commands_record_notify_schedule_and_write_the_case_text() {
-    let page = call(
-        "extract",
-        &format!(
-            r#"{{"url": {}, "html": {}}}"#,
-            json_str(URL),
-            json_str(PAGE)
-        ),
-    );
+    let page = extract(PAGE);
     let listing = text(&call(
         "save",
         &format!(r#"{{"page": {}, "now_ms": 1795000000000}}"#, text(&page)),
@@ -250,14 +234,7 @@ fn watch_commands_record_notify_schedule_and_write_the_case_text() {
         text(&Reflect::get(&first, &"change".into()).unwrap()),
         "null"
     );
-    let hijacked = call(
-        "extract",
-        &format!(
-            r#"{{"url": {}, "html": {}}}"#,
-            json_str(URL),
-            json_str(&PAGE.replace("61WasmMainL", "71HiJaCkEdL"))
-        ),
-    );
+    let hijacked = extract(&PAGE.replace("61WasmMainL", "71HiJaCkEdL"));
     let history = text(&Reflect::get(&first, &"history".into()).unwrap());
     let second = call(
         "history_record",
@@ -374,14 +351,7 @@ fn read_check_takes_the_fetched_bytes() {
 /// fingerprints), the minimal diff against what sync holds, and the write allowance.
 #[wasm_bindgen_test]
 fn sync_encode_diff_and_allowance() {
-    let page = call(
-        "extract",
-        &format!(
-            r#"{{"url": {}, "html": {}}}"#,
-            json_str(URL),
-            json_str(PAGE)
-        ),
-    );
+    let page = extract(PAGE);
     let listing = call(
         "save",
         &format!(r#"{{"page": {}, "now_ms": 1795000000000}}"#, text(&page)),
