@@ -14,6 +14,7 @@
 //   sync_writes   [ms]: when the recent write operations were made (the 120/min, 1,800/h limits)
 //   sync_settings_seen  the settings item (`s`) last pushed or applied, as canonical JSON: a
 //                 settings item that differs came from another browser (no ping-pong)
+//   sync_behind   what sync lacked at the last few pulls that pushed (no second push for the same)
 //   sync_last_used {key: ms}: when a listing's page was last checked (most recently used listings
 //                 go in full)
 //   versions:<key>  [{at, from: "this"|"other", reason, listing}], newest first, at most 20
@@ -202,7 +203,7 @@ async function mergeItems(items) {
     // Sync is empty (never used, or cleared elsewhere): nothing to merge; ours should go there.
     const { sync_remote: old } = await api.storage.local.get('sync_remote');
     if (old) await api.storage.local.remove('sync_remote');
-    return { needPush: Object.keys(map).length > 0, newerElsewhere: [] };
+    return { needPush: Object.keys(map).length > 0, behind: `empty:${Object.keys(map).length}`, newerElsewhere: [] };
   }
   const local = Object.values(map);
   const [decoded, merged, { sync_deleted: deleted }] = await Promise.all([
@@ -255,22 +256,22 @@ async function mergeItems(items) {
   for (const f of decoded.fingerprints) remoteAt.set(f.key, Date.parse(f.updated_at));
   const { sync_status: st } = await api.storage.local.get('sync_status');
   const lastStatus = st?.status ?? {};
-  let needPush = result.conflicts.some((c) => c.kept_from === 'local');
+  // `behind`: what sync lacks or holds older, as [key, updated_at] (its signature decides below).
+  const behind = result.conflicts.filter((c) => c.kept_from === 'local').map((c) => [c.key, c.kept.updated_at]);
   for (const l of result.listings) {
     const k = keyOf(l);
     if (lastStatus[k] === 'not_synced') continue; // did not fit last time: not worth a push
     const at = remoteAt.get(k);
     const mine = Math.floor(Date.parse(l.updated_at) / 1000) * 1000;
-    if (at === undefined || (Number.isFinite(mine) && Number.isFinite(at) && mine > at)) {
-      needPush = true;
-      break;
-    }
+    if (at === undefined || (Number.isFinite(mine) && Number.isFinite(at) && mine > at)) behind.push([k, l.updated_at]);
   }
+  const needPush = behind.length > 0;
+  behind.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
   // Fingerprints of listings another browser has changed (full record not synced): a push from
   // here keeps them instead of writing this browser's older copy over them.
   const elsewhere = new Set(result.changed_elsewhere.map((c) => c.key));
   const newerElsewhere = decoded.fingerprints.filter((f) => elsewhere.has(f.key));
-  return { needPush, newerElsewhere };
+  return { needPush, behind: canonical(behind), newerElsewhere };
 }
 
 /**
@@ -299,8 +300,16 @@ export function syncPull() {
   return serial(async () => {
     if (!api.storage.sync || !(await syncEnabled())) return;
     const items = await api.storage.sync.get(null);
-    const { needPush } = await mergeItems(items);
-    if (needPush) scheduleSyncPush();
+    const { needPush, behind } = await mergeItems(items);
+    // Push what sync lacks, but never twice for the same lack: when two browsers' listings
+    // together do not fit, each push would drop some of the other's, and they would take turns
+    // forever. (A change of the seller's always pushes, through the save hook.)
+    if (!needPush) return;
+    const { sync_behind: seen } = await api.storage.local.get('sync_behind');
+    const recent = Array.isArray(seen) ? seen : [];
+    if (recent.includes(behind)) return;
+    await api.storage.local.set({ sync_behind: [behind, ...recent].slice(0, 8) });
+    scheduleSyncPush();
   });
 }
 
