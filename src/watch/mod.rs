@@ -16,7 +16,7 @@
 //! * [`cases`] — the case log ([`cases::Case`]), case-ID validation, and the
 //!   texts for Seller Support ([`cases::case_report_text`],
 //!   [`cases::reopen_text`]); [`cases::case_log_url`].
-//! * [`templates`] — every word, as one const table per language.
+//! * [`templates`] — every word (the sentences are in `_locales`).
 
 pub mod cases;
 pub mod history;

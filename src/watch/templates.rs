@@ -1,12 +1,25 @@
-//! Every user-visible word of the watch module, as data: one const table per
-//! language, so the extension's `_locales/{ja,en}` files can mirror them.
+//! Every user-visible word of the watch module, as data. The sentences (case
+//! texts, timeline lines, the re-check notification) are messages in the
+//! extension's `extension/_locales/{ja,en}/messages.json`, read at build time
+//! with `include_str!`, so the CLI, the extension and the tests use the same
+//! texts and there is no second copy here. Only punctuation, the time zone
+//! and other format pieces stay in Rust ([`Base`]).
 //!
 //! Placeholders are `{name}` and are filled by [`fill`]; a placeholder
-//! without a value is left as it is. The Japanese texts are written the way
-//! a careful seller writes to Seller Support (丁寧語, 「いつもお世話になっております。」);
-//! the English ones are short, factual and polite.
+//! without a value is left as it is (chrome.i18n treats only `$name$`
+//! specially, so `{name}` survives in the locale files). The Japanese texts
+//! are written the way a careful seller writes to Seller Support (丁寧語,
+//! 「いつもお世話になっております。」); the English ones are short, factual
+//! and polite.
+//!
+//! A missing or empty message is caught by this module's tests and by
+//! `tests/e2e/locales.test.mjs`; at run time it falls back to the English
+//! message, then to the message key, and never panics.
 
-/// The words of one language.
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// The words of one language (see [`words`]).
 #[derive(Debug)]
 pub struct Words {
     /// Language code: `ja` or `en`.
@@ -108,111 +121,160 @@ pub struct Words {
     pub no_differences: &'static str,
 }
 
-/// Japanese.
-pub const JA: Words = Words {
+/// The pieces of one language that stay in Rust: punctuation, separators
+/// and the time zone (which must agree with its offset).
+struct Base {
+    lang: &'static str,
+    utc_offset_minutes: i32,
+    time_zone: &'static str,
+    quote_open: &'static str,
+    quote_close: &'static str,
+    tl_join: &'static str,
+    tl_end: &'static str,
+    list_sep: &'static str,
+}
+
+/// Japanese (format pieces only; the words are in `_locales/ja`).
+const JA: Base = Base {
     lang: "ja",
     utc_offset_minutes: 9 * 60,
     time_zone: "（日本時間）",
-    none: "（なし）",
-    unknown: "（不明）",
     quote_open: "「",
     quote_close: "」",
-    tl_changed: "{field}: {at}に{old}から{new}に変更",
-    tl_then: "{at}に{new}に変更",
-    tl_back: "{at}に{new}に戻りました",
     tl_join: "、",
     tl_end: "",
-    tl_images: "画像{n}点",
-    notify_title: "Catalog Guard: 商品ページの変更を検出しました",
-    notify_body: "{asin}（{marketplace}）の{fields}が、保存した登録内容と異なります。{title}",
     list_sep: "・",
-    greeting: "いつもお世話になっております。",
-    report_intro: "下記ASINの商品詳細ページにおいて、当社が登録している商品情報と異なる内容が表示されていることを確認いたしました。当社ではこれらの変更を行っておりません。",
-    report_intro_checked: "下記ASINの商品詳細ページを確認いたしました。",
-    report_case_ref: "本件はケースID {case_id} に関する追加のご連絡です。",
-    h_product: "■ 対象商品",
-    h_differences: "■ 相違点（{n}件）",
-    h_request: "■ お願い",
-    h_since: "■ 前回のご連絡以降に確認した変更",
-    l_asin: "ASIN",
-    l_marketplace: "マーケットプレイス",
-    l_title: "商品名（当社登録内容）",
-    l_title_page: "商品名",
-    l_page: "商品詳細ページ",
-    l_checked: "確認日時",
-    l_case_id: "ケースID",
-    l_expected: "当社の登録内容",
-    l_observed: "現在の表示",
-    l_first_seen: "この表示を最初に確認した日時",
-    l_seller_id: "出品者ID",
-    new_mark: "（前回のご連絡以降に新たに確認）",
-    report_request: "お手数をおかけいたしますが、商品詳細ページを上記の当社登録内容どおりに修正していただけますでしょうか。あわせて、どの出品者またはどの手段によって変更されたのか、原因をご教示いただけますと幸いです。",
-    closing: "何卒よろしくお願い申し上げます。",
-    reopen_intro: "ケースID {case_id}（{opened}にお問い合わせ、最終更新 {updated}）の件で、再度ご連絡いたします。",
-    reopen_still: "前回のご連絡以降も、下記ASINの商品詳細ページが当社の登録内容と異なる状態となっております。",
-    reopen_matches: "現時点では下記ASINの商品詳細ページは当社の登録内容と一致しておりますが、前回のご連絡以降に以下の変更を確認いたしました。",
-    reopen_nothing_new: "前回のご連絡以降、新たな変更は記録されておりません。",
-    reopen_change: "・{at}　{field}: {old}→{new}",
-    reopen_request: "お手数ですが、本ケースを再開のうえ、商品詳細ページを当社の登録内容どおりに修正し、再発防止のため変更の原因をご確認いただけますでしょうか。",
-    no_differences: "現時点で相違点はありません。",
 };
 
-/// English.
-pub const EN: Words = Words {
+/// English (format pieces only; the words are in `_locales/en`).
+const EN: Base = Base {
     lang: "en",
     utc_offset_minutes: 0,
     time_zone: "UTC",
-    none: "(none)",
-    unknown: "(unknown)",
     quote_open: "",
     quote_close: "",
-    tl_changed: "{field} changed {at} from {old} to {new}",
-    tl_then: "then to {new} on {at}",
-    tl_back: "back to {new} on {at}",
     tl_join: "; ",
     tl_end: "",
-    tl_images: "{n} image(s)",
-    notify_title: "Catalog Guard: listing changed",
-    notify_body: "{asin} on {marketplace} no longer matches your saved listing: {fields}. {title}",
     list_sep: ", ",
-    greeting: "Hello,",
-    report_intro: "The detail page for the ASIN below shows information that differs from our listing data. We did not make these changes.",
-    report_intro_checked: "We checked the detail page for the ASIN below.",
-    report_case_ref: "This message concerns case ID {case_id}.",
-    h_product: "Product",
-    h_differences: "Differences ({n})",
-    h_request: "Request",
-    h_since: "Changes observed since our last update",
-    l_asin: "ASIN",
-    l_marketplace: "Marketplace",
-    l_title: "Product title (our listing)",
-    l_title_page: "Product title",
-    l_page: "Detail page",
-    l_checked: "Checked at",
-    l_case_id: "Case ID",
-    l_expected: "Our listing data",
-    l_observed: "Shown now",
-    l_first_seen: "First seen",
-    l_seller_id: "merchant ID",
-    new_mark: " (new since our last update)",
-    report_request: "Please restore the detail page to our listing data shown above, and let us know which seller or which process made the change.",
-    closing: "Thank you.",
-    reopen_intro: "I am following up on case ID {case_id} (opened {opened}, last updated {updated}).",
-    reopen_still: "Since our last update, the detail page for the ASIN below still differs from our listing data.",
-    reopen_matches: "The detail page for the ASIN below matches our listing data at the moment, but we observed the following changes since our last update.",
-    reopen_nothing_new: "No new change has been recorded since our last update.",
-    reopen_change: "- {at}: {field}: {old} -> {new}",
-    reopen_request: "Please reopen this case, restore the detail page to our listing data, and find the cause so that it does not happen again.",
-    no_differences: "There are no differences at the moment.",
 };
 
-/// The table for `lang`: `ja` (or `ja-JP`…) is Japanese, anything else English.
+/// The Japanese message file of the extension (path relative to this file).
+const JA_MESSAGES: &str = include_str!("../../extension/_locales/ja/messages.json");
+/// The English message file of the extension.
+const EN_MESSAGES: &str = include_str!("../../extension/_locales/en/messages.json");
+
+/// Defines [`MESSAGE_KEYS`] and [`build`] from one list of
+/// `Words` field => locale message key, so the two cannot disagree.
+macro_rules! messages {
+    ($($field:ident => $key:literal,)*) => {
+        /// The locale message key of every template in [`Words`].
+        const MESSAGE_KEYS: &[&str] = &[$($key),*];
+
+        /// `base` plus the messages of its language, `own` (for a message
+        /// that is missing or empty there: the English one, then the key).
+        fn build(
+            base: &Base,
+            own: &'static HashMap<String, String>,
+            en: &'static HashMap<String, String>,
+        ) -> Words {
+            let msg = |key: &'static str| -> &'static str {
+                own.get(key)
+                    .or_else(|| en.get(key))
+                    .map_or(key, String::as_str)
+            };
+            Words {
+                lang: base.lang,
+                utc_offset_minutes: base.utc_offset_minutes,
+                time_zone: base.time_zone,
+                quote_open: base.quote_open,
+                quote_close: base.quote_close,
+                tl_join: base.tl_join,
+                tl_end: base.tl_end,
+                list_sep: base.list_sep,
+                $($field: msg($key),)*
+            }
+        }
+    };
+}
+
+messages! {
+    none => "valueNone",
+    unknown => "valueUnknown",
+    tl_changed => "timelineChanged",
+    tl_then => "timelineThen",
+    tl_back => "timelineBack",
+    tl_images => "timelineImages",
+    notify_title => "notifyTitle",
+    notify_body => "notifyBody",
+    greeting => "caseGreeting",
+    report_intro => "caseReportIntro",
+    report_intro_checked => "caseReportIntroChecked",
+    report_case_ref => "caseReportCaseRef",
+    h_product => "caseHeadProduct",
+    h_differences => "caseHeadDifferences",
+    h_request => "caseHeadRequest",
+    h_since => "caseHeadSince",
+    l_asin => "caseLabelAsin",
+    l_marketplace => "caseLabelMarketplace",
+    l_title => "caseLabelTitle",
+    l_title_page => "caseLabelTitlePage",
+    l_page => "caseLabelPage",
+    l_checked => "caseLabelChecked",
+    l_case_id => "caseLabelCaseId",
+    l_expected => "caseLabelExpected",
+    l_observed => "caseLabelObserved",
+    l_first_seen => "caseLabelFirstSeen",
+    l_seller_id => "caseLabelSellerId",
+    new_mark => "caseNewMark",
+    report_request => "caseReportRequest",
+    closing => "caseClosing",
+    reopen_intro => "caseReopenIntro",
+    reopen_still => "caseReopenStill",
+    reopen_matches => "caseReopenMatches",
+    reopen_nothing_new => "caseReopenNothingNew",
+    reopen_change => "caseReopenChange",
+    reopen_request => "caseReopenRequest",
+    no_differences => "caseNoDifferences",
+}
+
+/// The template messages (only [`MESSAGE_KEYS`], only non-empty ones) of a
+/// message file. A file that does not parse gives none (every template then
+/// falls back); the tests make sure that never ships.
+fn parse_messages(json: &str) -> HashMap<String, String> {
+    let Ok(serde_json::Value::Object(table)) = serde_json::from_str(json) else {
+        return HashMap::new();
+    };
+    table
+        .into_iter()
+        .filter(|(key, _)| MESSAGE_KEYS.contains(&key.as_str()))
+        .filter_map(|(key, entry)| {
+            let message = entry.get("message")?.as_str()?;
+            (!message.is_empty()).then(|| (key, message.to_string()))
+        })
+        .collect()
+}
+
+/// The parsed template messages of `lang` (`ja`, else `en`), once per language.
+fn messages(lang: &str) -> &'static HashMap<String, String> {
+    static JA_TABLE: OnceLock<HashMap<String, String>> = OnceLock::new();
+    static EN_TABLE: OnceLock<HashMap<String, String>> = OnceLock::new();
+    if lang == "ja" {
+        JA_TABLE.get_or_init(|| parse_messages(JA_MESSAGES))
+    } else {
+        EN_TABLE.get_or_init(|| parse_messages(EN_MESSAGES))
+    }
+}
+
+/// The words for `lang`: `ja` (or `ja-JP`…) is Japanese, anything else
+/// English. Built once per language.
 pub fn words(lang: &str) -> &'static Words {
+    static JA_WORDS: OnceLock<Words> = OnceLock::new();
+    static EN_WORDS: OnceLock<Words> = OnceLock::new();
     let l = lang.trim().to_ascii_lowercase();
     if l == "ja" || l.starts_with("ja-") || l.starts_with("ja_") {
-        &JA
+        JA_WORDS.get_or_init(|| build(&JA, messages("ja"), messages("en")))
     } else {
-        &EN
+        EN_WORDS.get_or_init(|| build(&EN, messages("en"), messages("en")))
     }
 }
 
@@ -306,11 +368,11 @@ mod tests {
         assert_eq!(local_time("2026-11-03T14:20:59Z", 0), "2026-11-03 14:20");
         assert_eq!(local_time("garbage", 0), "garbage");
         assert_eq!(
-            time_label("2026-11-03T14:20:00Z", &JA),
+            time_label("2026-11-03T14:20:00Z", words("ja")),
             "2026-11-03 23:20（日本時間）"
         );
         assert_eq!(
-            time_label("2026-11-03T14:20:00Z", &EN),
+            time_label("2026-11-03T14:20:00Z", words("en")),
             "2026-11-03 14:20 UTC"
         );
     }
@@ -322,9 +384,113 @@ mod tests {
         assert_eq!(words("en").lang, "en");
         assert_eq!(words("fr").lang, "en");
         assert_eq!(
-            field_label("variations.color_name", &JA),
+            field_label("variations.color_name", words("ja")),
             "バリエーション（カラー）"
         );
-        assert_eq!(field_label("images.main", &EN), "main image");
+        assert_eq!(field_label("images.main", words("en")), "main image");
+    }
+
+    /// The raw `message` of `key` in a locale file, as chrome.i18n sees it.
+    fn raw_message(json: &str, key: &str) -> Option<String> {
+        let table: serde_json::Value = serde_json::from_str(json).expect("locale file is JSON");
+        Some(table.get(key)?.get("message")?.as_str()?.to_string())
+    }
+
+    /// The `{name}` placeholders of a template, sorted, without repeats.
+    fn placeholders(template: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            let after = &rest[open + 1..];
+            let Some(close) = after.find('}') else { break };
+            out.push(after[..close].to_string());
+            rest = &after[close + 1..];
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    #[test]
+    fn every_template_is_in_both_locale_files_with_the_same_placeholders() {
+        assert!(MESSAGE_KEYS.len() >= 37, "{} keys", MESSAGE_KEYS.len());
+        let mut problems = Vec::new();
+        for key in MESSAGE_KEYS {
+            let ja = raw_message(JA_MESSAGES, key);
+            let en = raw_message(EN_MESSAGES, key);
+            for (lang, m) in [("ja", &ja), ("en", &en)] {
+                match m {
+                    None => problems.push(format!("{lang}: {key} is missing")),
+                    Some(m) if m.trim().is_empty() => {
+                        problems.push(format!("{lang}: {key} is empty"));
+                    }
+                    // chrome.i18n would read `$…$` and `$$` differently from the core.
+                    Some(m) if m.contains('$') => {
+                        problems.push(format!("{lang}: {key} contains `$`"));
+                    }
+                    Some(_) => {}
+                }
+            }
+            if let (Some(ja), Some(en)) = (&ja, &en) {
+                if placeholders(ja) != placeholders(en) {
+                    problems.push(format!(
+                        "{key}: ja has {:?}, en has {:?}",
+                        placeholders(ja),
+                        placeholders(en)
+                    ));
+                }
+            }
+        }
+        assert_eq!(problems, Vec::<String>::new());
+    }
+
+    #[test]
+    fn words_are_the_locale_messages() {
+        for (lang, json) in [("ja", JA_MESSAGES), ("en", EN_MESSAGES)] {
+            let w = words(lang);
+            assert_eq!(w.lang, lang);
+            let by_key = [
+                ("caseGreeting", w.greeting),
+                ("caseNewMark", w.new_mark),
+                ("caseReopenChange", w.reopen_change),
+                ("timelineChanged", w.tl_changed),
+                ("notifyBody", w.notify_body),
+                ("valueNone", w.none),
+                ("caseNoDifferences", w.no_differences),
+            ];
+            for (key, got) in by_key {
+                assert_eq!(
+                    Some(got.to_string()),
+                    raw_message(json, key),
+                    "{lang}.{key}"
+                );
+            }
+        }
+        assert_eq!(words("ja").greeting, "いつもお世話になっております。");
+        assert_eq!(words("en").greeting, "Hello,");
+        // Leading space kept: it follows the label directly.
+        assert_eq!(words("en").new_mark, " (new since our last update)");
+        assert_eq!(words("ja").time_zone, "（日本時間）");
+        assert_eq!(words("en").list_sep, ", ");
+        // Built once: the same table every time.
+        assert!(std::ptr::eq(words("ja"), words("ja-JP")));
+    }
+
+    #[test]
+    fn a_missing_message_falls_back_to_english_then_to_the_key() {
+        assert!(parse_messages("not json").is_empty());
+        let own: &'static HashMap<String, String> = Box::leak(Box::new(parse_messages(
+            r#"{"caseGreeting": {"message": "はじめまして"}, "caseClosing": {"message": ""},
+                "notifyTitle": {"description": "no message"}, "unrelated": {"message": "x"}}"#,
+        )));
+        assert_eq!(own.len(), 1, "only non-empty template messages are kept");
+        let en: &'static HashMap<String, String> = Box::leak(Box::new(parse_messages(
+            r#"{"caseClosing": {"message": "Thanks."}}"#,
+        )));
+        let w = build(&JA, own, en);
+        assert_eq!(w.greeting, "はじめまして");
+        assert_eq!(w.closing, "Thanks.");
+        assert_eq!(w.notify_title, "notifyTitle");
+        assert_eq!(w.time_zone, "（日本時間）");
     }
 }
