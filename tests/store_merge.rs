@@ -2,9 +2,10 @@
 //! fingerprint-only remote entries never overwrite local data.
 
 use catalog_guard::listing::{Listing, Watch};
-use catalog_guard::store::merge::{merge, merge_sync};
+use catalog_guard::store::merge::{merge, merge_case_log, merge_cases, merge_sync};
 use catalog_guard::store::settings::Settings;
-use catalog_guard::store::sync::{decode, encode, Fingerprint};
+use catalog_guard::store::sync::{decode, encode, encode_with, Fingerprint, SyncOptions};
+use catalog_guard::watch::cases::{Case, CaseStatus};
 use std::collections::BTreeMap;
 
 fn listing(asin: &str, updated_at: &str, title: &str) -> Listing {
@@ -129,4 +130,121 @@ fn merge_from_decoded_sync_items() {
     assert_eq!(r.conflicts[0].lost, local[0]);
     assert_eq!(r.listings.len(), contents.listings.len());
     assert_eq!(r.remote_only.len(), contents.fingerprints.len());
+}
+
+fn case(id: &str, updated_at: &str, notes: &str) -> Case {
+    let mut c = Case::new(id, "amazon.co.jp", "2026-11-20", updated_at).unwrap();
+    c.notes = notes.into();
+    c
+}
+
+#[test]
+fn case_logs_merge_per_case_id_newer_wins_nothing_dropped() {
+    let local = vec![
+        case("1000000001", "2026-11-20T10:00:00Z", "shop PC, old"),
+        case("1000000002", "2026-11-21T10:00:00Z", "only here"),
+        case("1000000003", "2026-11-25T10:00:00Z", "newer here"),
+    ];
+    let mut remote_newer = case("1000000001", "2026-11-22T10:00:00Z", "laptop, newer");
+    remote_newer.status = CaseStatus::Answered;
+    let remote = vec![
+        case("1000000004", "2026-11-23T10:00:00Z", "only there"),
+        remote_newer.clone(),
+        case("1000000003", "2026-11-24T10:00:00Z", "older there"),
+    ];
+    let merged = merge_case_log(&local, &remote);
+    assert_eq!(
+        merged,
+        vec![
+            remote_newer,
+            local[1].clone(),
+            local[2].clone(),
+            remote[0].clone()
+        ]
+    );
+    // Merging the same again changes nothing; merging the result back is the same too.
+    assert_eq!(merge_case_log(&merged, &remote), merged);
+    assert_eq!(merge_case_log(&merged, &local), merged);
+}
+
+#[test]
+fn same_time_cases_resolve_the_same_way_in_both_browsers() {
+    let a = case(
+        "1000000001",
+        "2026-11-22T10:00:00Z",
+        "written on the shop PC",
+    );
+    let b = case(
+        "1000000001",
+        "2026-11-22T10:00:00Z",
+        "written on the laptop",
+    );
+    let here = merge_case_log(std::slice::from_ref(&a), std::slice::from_ref(&b));
+    let there = merge_case_log(std::slice::from_ref(&b), std::slice::from_ref(&a));
+    assert_eq!(here, there);
+    assert_eq!(here.len(), 1);
+}
+
+#[test]
+fn case_log_maps_merge_and_say_which_keys_changed() {
+    let mut local = BTreeMap::new();
+    local.insert(
+        "amazon.co.jp/B0AAAAAAAA".to_string(),
+        vec![case("1000000001", "2026-11-20T10:00:00Z", "")],
+    );
+    local.insert(
+        "amazon.co.jp/B0BBBBBBBB".to_string(),
+        vec![case("1000000002", "2026-11-20T10:00:00Z", "")],
+    );
+    let mut remote = BTreeMap::new();
+    // Same as local: no write.
+    remote.insert(
+        "amazon.co.jp/B0AAAAAAAA".to_string(),
+        local["amazon.co.jp/B0AAAAAAAA"].clone(),
+    );
+    // Only there: written here.
+    remote.insert(
+        "amazon.co.jp/B0CCCCCCCC".to_string(),
+        vec![case("1000000003", "2026-11-20T10:00:00Z", "")],
+    );
+    let out = merge_cases(&local, &remote);
+    assert_eq!(out.updated, vec!["amazon.co.jp/B0CCCCCCCC".to_string()]);
+    assert_eq!(out.cases.len(), 3);
+    assert_eq!(
+        out.cases["amazon.co.jp/B0BBBBBBBB"],
+        local["amazon.co.jp/B0BBBBBBBB"]
+    );
+    assert_eq!(
+        out.cases["amazon.co.jp/B0CCCCCCCC"],
+        remote["amazon.co.jp/B0CCCCCCCC"]
+    );
+}
+
+#[test]
+fn a_case_entered_on_one_browser_reaches_the_other_through_sync() {
+    let l = listing("B0AAAAAAAA", "2026-11-20T10:00:00Z", "タイトル");
+    let mut cases = BTreeMap::new();
+    cases.insert(
+        l.key(),
+        vec![case(
+            "1234567890",
+            "2026-11-22T10:00:00Z",
+            "ショップのPCで入力",
+        )],
+    );
+    let plan = encode_with(
+        std::slice::from_ref(&l),
+        &Settings::default(),
+        &SyncOptions {
+            cases: cases.clone(),
+            ..SyncOptions::default()
+        },
+    );
+    let items = plan.items.into_iter().collect();
+    let remote = decode(&items);
+    // The laptop has the listing but no case yet.
+    let out = merge_cases(&BTreeMap::new(), &remote.cases);
+    assert_eq!(out.updated, vec![l.key()]);
+    assert_eq!(out.cases[&l.key()][0].id, "1234567890");
+    assert!(merge_sync(&[l], &remote).updated.is_empty());
 }

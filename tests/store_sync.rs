@@ -2,6 +2,7 @@
 //! realistic generated listings (JP and EN text, ~200-char titles, five
 //! ~500-char bullets, 2,000-char descriptions).
 
+use catalog_guard::check::Status;
 use catalog_guard::listing::{Listing, Watch};
 use catalog_guard::page::Seller;
 use catalog_guard::store::settings::Settings;
@@ -10,6 +11,7 @@ use catalog_guard::store::sync::{
     SyncPlan, SyncState, BUDGET_WRITES_PER_HOUR, BUDGET_WRITES_PER_MINUTE, MAX_ITEMS, QUOTA_BYTES,
     QUOTA_BYTES_PER_ITEM,
 };
+use catalog_guard::watch::cases::{Case, CaseStatus, Evidence};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -608,4 +610,236 @@ fn carried_fingerprints_give_way_to_local_listings_when_space_runs_out() {
         .items
         .iter()
         .all(|(k, v)| item_bytes(k, v) <= QUOTA_BYTES_PER_ITEM));
+}
+
+// ------------------------------------------------------------------ case logs
+
+/// A realistic case log for listing `i`: one or two cases, Japanese or English notes, the
+/// evidence summaries a few checks attached; `notes_chars` long notes when given.
+fn case_log(rng: &mut Rng, l: &Listing, i: usize, notes_chars: usize) -> Vec<Case> {
+    let ja = l.marketplace == "amazon.co.jp";
+    let n_cases = 1 + i % 2;
+    (0..n_cases)
+        .map(|c| {
+            let updated = catalog_guard::time::rfc3339(
+                1_795_000_000_000 + (i as i64) * 3_600_000 + c as i64 * 60_000,
+            );
+            let mut case = Case::new(
+                &format!("{}", 10_000_000_000u64 + (i * 10 + c) as u64),
+                &l.marketplace,
+                "2026-11-20",
+                &updated,
+            )
+            .expect("valid case");
+            case.notes = text(rng, ja, notes_chars);
+            case.status = if c == 0 {
+                CaseStatus::Answered
+            } else {
+                CaseStatus::Open
+            };
+            case.evidence = (0..2)
+                .map(|e| Evidence {
+                    at: catalog_guard::time::rfc3339(1_794_000_000_000 + e * 86_400_000),
+                    status: Status::Mismatch,
+                    summary: "images.main, variations.color_name".to_string(),
+                    mismatches: Vec::new(),
+                })
+                .collect();
+            case
+        })
+        .collect()
+}
+
+/// Case logs for every `every`-th listing.
+fn case_logs(all: &[Listing], every: usize, notes_chars: usize) -> BTreeMap<String, Vec<Case>> {
+    let mut rng = Rng(0xC0FF_EE00_1234_5678);
+    all.iter()
+        .enumerate()
+        .filter(|(i, _)| i % every == 0)
+        .map(|(i, l)| (l.key(), case_log(&mut rng, l, i, notes_chars)))
+        .collect()
+}
+
+fn with_cases(cases: &BTreeMap<String, Vec<Case>>) -> SyncOptions {
+    SyncOptions {
+        cases: cases.clone(),
+        ..SyncOptions::default()
+    }
+}
+
+/// The plan without its case-log items and case stats.
+fn without_cases(plan: &SyncPlan) -> SyncPlan {
+    let mut p = plan.clone();
+    let case_bytes: usize = p
+        .items
+        .iter()
+        .filter(|(k, _)| k.starts_with('k'))
+        .map(|(k, v)| item_bytes(k, v))
+        .sum();
+    p.items.retain(|k, _| !k.starts_with('k'));
+    p.stats.bytes_used -= case_bytes;
+    p.stats.items_used = p.items.len();
+    p.stats.cases_synced = 0;
+    p.stats.cases_local_only = Vec::new();
+    p
+}
+
+#[test]
+fn case_logs_ride_along_when_there_is_room() {
+    // Full records take what the fingerprints leave (most recently used first), so with
+    // realistic listings there is room left only while they are few.
+    let all = listings(12);
+    // Short notes (kept as plain JSON) and long ones (deflated): both forms round-trip.
+    let mut cases = case_logs(&all, 2, 20);
+    cases.extend(case_logs(&all[1..], 2, 600));
+    // A case just entered: ID and date only.
+    let bare_case = Case::new(
+        "2345678901",
+        "amazon.co.jp",
+        "2026-12-01",
+        "2026-12-01T09:00:00Z",
+    );
+    cases.insert(all[0].key(), vec![bare_case.unwrap()]);
+    let settings = Settings::default();
+    let bare = encode(&all, &settings);
+    let plan = encode_with(&all, &settings, &with_cases(&cases));
+    check_plan(&all, &plan);
+    assert_eq!(plan.stats.cases_synced, cases.len(), "{:?}", plan.stats);
+    assert!(plan.stats.cases_local_only.is_empty());
+    // The listings' items are exactly those of the plan without case logs.
+    assert_eq!(without_cases(&plan), bare);
+    let k_items: Vec<&Value> = plan
+        .items
+        .iter()
+        .filter(|(k, _)| k.starts_with('k'))
+        .map(|(_, v)| v)
+        .collect();
+    assert!(!k_items.is_empty());
+    let entries: Vec<&Value> = k_items
+        .iter()
+        .flat_map(|v| v.as_array().unwrap().iter())
+        .collect();
+    assert!(entries.iter().any(|e| e[1].is_array()), "a plain entry");
+    assert!(entries.iter().any(|e| e[1].is_string()), "a deflated entry");
+    // Round trip: every case log comes back exactly.
+    let got = decode(&as_map(&plan.items));
+    assert!(got.problems.is_empty(), "{:?}", got.problems);
+    assert_eq!(got.cases, cases);
+}
+
+#[test]
+fn case_logs_never_push_out_listings() {
+    let all = listings(5000);
+    let cases = case_logs(&all, 100, 200);
+    let settings = Settings::default();
+    let bare = encode(&all, &settings);
+    let plan = encode_with(&all, &settings, &with_cases(&cases));
+    check_plan(&all, &plan);
+    // No room after 5,000 listings: every case log stays local, the listings are unaffected.
+    assert_eq!(plan.stats.cases_synced, 0, "{:?}", plan.stats);
+    let keys: Vec<String> = cases.keys().cloned().collect();
+    assert_eq!(plan.stats.cases_local_only, keys);
+    assert_eq!(without_cases(&plan), bare);
+    assert_eq!(plan.items, bare.items);
+    assert!(decode(&as_map(&plan.items)).cases.is_empty());
+}
+
+#[test]
+fn case_logs_fill_only_the_room_left_newest_first() {
+    // Enough listings that the full records and fingerprints leave some room, and case logs
+    // with long notes: some fit, the rest stay local; every quota holds.
+    let all = listings(300);
+    let cases = case_logs(&all, 1, 400);
+    let settings = Settings::default();
+    let bare = encode(&all, &settings);
+    let plan = encode_with(&all, &settings, &with_cases(&cases));
+    check_plan(&all, &plan);
+    let s = &plan.stats;
+    eprintln!(
+        "{} synced, {} local only",
+        s.cases_synced,
+        s.cases_local_only.len()
+    );
+    assert!(s.cases_synced >= 1, "{s:?}");
+    assert!(!s.cases_local_only.is_empty(), "{s:?}");
+    assert_eq!(s.cases_synced + s.cases_local_only.len(), cases.len());
+    assert_eq!(without_cases(&plan), bare);
+    let got = decode(&as_map(&plan.items));
+    assert!(got.problems.is_empty(), "{:?}", got.problems);
+    assert_eq!(got.cases.len(), s.cases_synced);
+    for (k, log) in &got.cases {
+        assert_eq!(log, &cases[k]);
+        assert!(!s.cases_local_only.contains(k));
+    }
+    // The newest case log (the last listing's) went; the oldest did not.
+    assert!(got.cases.contains_key(&all[299].key()));
+    assert!(s.cases_local_only.contains(&all[0].key()));
+}
+
+#[test]
+fn a_case_log_larger_than_an_item_stays_local() {
+    let all = listings(3);
+    let mut rng = Rng(42);
+    let mut cases = BTreeMap::new();
+    // Random notes do not deflate below the 8 KB item limit.
+    let mut big = case_log(&mut rng, &all[0], 0, 20);
+    big[0].notes = (0..12_000)
+        .map(|_| char::from(b'!' + (rng.next() % 90) as u8))
+        .collect();
+    cases.insert(all[0].key(), big);
+    cases.insert(all[1].key(), case_log(&mut rng, &all[1], 1, 50));
+    let plan = encode_with(&all, &Settings::default(), &with_cases(&cases));
+    check_plan(&all, &plan);
+    assert_eq!(plan.stats.cases_synced, 1);
+    assert_eq!(plan.stats.cases_local_only, vec![all[0].key()]);
+    let got = decode(&as_map(&plan.items));
+    assert_eq!(got.cases.keys().collect::<Vec<_>>(), vec![&all[1].key()]);
+}
+
+#[test]
+fn case_log_encoding_is_deterministic_and_diffs_by_item() {
+    let all = listings(10);
+    let mut cases = case_logs(&all, 3, 100);
+    let settings = Settings::default();
+    let a = serde_json::to_string(&encode_with(&all, &settings, &with_cases(&cases))).unwrap();
+    let b = serde_json::to_string(&encode_with(&all, &settings, &with_cases(&cases))).unwrap();
+    assert_eq!(a, b);
+    // A case edit rewrites only case-log items; the listings' items stay.
+    let before = encode_with(&all, &settings, &with_cases(&cases));
+    let key = all[3].key();
+    cases.get_mut(&key).unwrap()[0].notes = "ケースID 10000000030 の回答待ち".to_string();
+    cases.get_mut(&key).unwrap()[0].updated_at = "2026-12-03T12:00:00Z".to_string();
+    let after = encode_with(&all, &settings, &with_cases(&cases));
+    let diff = diff_items(&as_map(&before.items), &after.items);
+    assert!(!diff.set.is_empty());
+    assert!(
+        diff.set.keys().all(|k| k.starts_with('k')),
+        "{:?}",
+        diff.set.keys()
+    );
+    assert_eq!(decode(&as_map(&after.items)).cases, cases);
+    // Case logs gone: their items are removed.
+    let none = encode(&all, &settings);
+    let diff = diff_items(&as_map(&after.items), &none.items);
+    assert!(diff.set.is_empty());
+    assert!(!diff.remove.is_empty());
+    assert!(diff.remove.iter().all(|k| k.starts_with('k')));
+}
+
+#[test]
+fn mangled_case_log_items_lose_only_that_log() {
+    let all = listings(5);
+    let cases = case_logs(&all, 1, 30);
+    let plan = encode_with(&all, &Settings::default(), &with_cases(&cases));
+    let mut items = as_map(&plan.items);
+    let k0 = items["k0"].as_array().unwrap().clone();
+    let mut mangled = k0.clone();
+    mangled[0] = serde_json::json!([k0[0][0], "zNOT-BASE64!"]);
+    mangled.push(serde_json::json!("garbage"));
+    items.insert("k0".into(), Value::Array(mangled));
+    items.insert("k7".into(), serde_json::json!({"x": 1}));
+    let got = decode(&items);
+    assert_eq!(got.problems.len(), 3, "{:?}", got.problems);
+    assert_eq!(got.cases.len(), cases.len() - 1);
+    assert_eq!(got.listings.len(), plan.stats.full);
 }

@@ -2,8 +2,9 @@
 // into a case, and the history/case-log side of the export file and of imports.
 //
 // Storage: storage.local `cases:<marketplace/ASIN>` = [Case] (oldest first; one item per listing,
-// next to `history:<key>`). Both are local only: they never go to storage.sync (the export file
-// carries them between browsers).
+// next to `history:<key>`). Histories are local only; case logs also go to storage.sync when
+// room remains after the listings (sync.js follows `cases:` writes and pushes); the export file
+// carries both between browsers.
 //
 // Messages (extension pages only; a listing is named by `key` "marketplace/ASIN", or by `tabId`
 // = the listing the tab's last report is about):

@@ -1,6 +1,10 @@
 // storage.sync: push the local listings and settings within the quotas, merge what another
 // browser synced. Local data is never changed by a refused or full sync, and a losing version
 // of a listing is kept (storage.local `versions:<key>`), never dropped.
+// Case logs (`cases:<key>`, written by cases.js) go along after the listings while room remains
+// (the core decides; `stats.cases_synced` / `stats.cases_local_only`), are merged per case ID on
+// a pull (newer `updated_at` wins, nothing dropped), and a case edit schedules a push (through
+// storage.onChanged below). Histories (`history:<key>`) stay local: they do not fit.
 //
 // storage.local keys of this module:
 //   sync_status   {code, error, at, ok_at, next_at, stats, status, used, pending}: the last push
@@ -35,6 +39,25 @@ const RETRY_MIN_MS = 60_000;
 const RETRY_MAX_MS = 30 * 60_000;
 
 export const versionsKey = (key) => `versions:${key}`;
+const CASES_PREFIX = 'cases:';
+
+/** `{key: [Case]}` of the given listing keys that have a non-empty case log. */
+async function loadCaseLogs(keys) {
+  if (!keys.length) return {};
+  const got = await api.storage.local.get(keys.map((k) => CASES_PREFIX + k));
+  const out = {};
+  for (const k of keys) {
+    const v = got[CASES_PREFIX + k];
+    if (Array.isArray(v) && v.length) out[k] = v;
+  }
+  return out;
+}
+
+/**
+ * Case logs this module wrote from a pull (`cases:<key>` -> JSON text): their storage.onChanged
+ * needs no push (the case came from sync). A seller's case edit does.
+ */
+const pulledCases = new Map();
 
 // ------------------------------------------------------------------ helpers
 
@@ -206,12 +229,24 @@ async function mergeItems(items) {
     return { needPush: Object.keys(map).length > 0, behind: `empty:${Object.keys(map).length}`, newerElsewhere: [] };
   }
   const local = Object.values(map);
-  const [decoded, merged, { sync_deleted: deleted }] = await Promise.all([
-    core('sync_decode', { items }),
-    core('sync_merge', { local, items }),
+  const decoded = await core('sync_decode', { items });
+  // The local case logs of the listings whose case logs sync holds (merged per case ID).
+  const remoteCaseKeys = Object.keys(decoded.cases ?? {});
+  const localCases = await loadCaseLogs(remoteCaseKeys);
+  const [merged, { sync_deleted: deleted }] = await Promise.all([
+    core('sync_merge', { local, items, local_cases: localCases }),
     api.storage.local.get('sync_deleted'),
   ]);
   const result = sameTimeTies(withoutDeleted(merged, map, deleted ?? {}));
+  // Case logs to write: only of listings this browser keeps (not of one deleted here, nor of
+  // one known only by its fingerprint: those come with their listing, on a later pull).
+  const kept = new Set(result.listings.map(keyOf));
+  const caseWrites = {};
+  for (const [k, log] of Object.entries(merged.cases ?? {})) {
+    if (!kept.has(k) || !Array.isArray(log)) continue;
+    caseWrites[CASES_PREFIX + k] = log;
+    pulledCases.set(CASES_PREFIX + k, JSON.stringify(log));
+  }
 
   // Conflicts: the losing side goes into that listing's versions.
   const losers = result.conflicts.map((c) => ({
@@ -225,13 +260,15 @@ async function mergeItems(items) {
   const current = versionKeys.length ? await api.storage.local.get(versionKeys) : {};
   const versions = addVersions(current, losers);
 
+  const extra = { ...versions, ...caseWrites };
   if (result.updated.length) {
     const next = {};
     for (const l of result.listings) next[keyOf(l)] = l;
-    // One write: a stopped worker leaves either the old state or the new one with its versions.
-    await saveListings(next, { fromSync: true, extra: versions });
-  } else if (Object.keys(versions).length) {
-    await api.storage.local.set(versions);
+    // One write: a stopped worker leaves either the old state or the new one with its versions
+    // (and the case logs that came with them).
+    await saveListings(next, { fromSync: true, extra });
+  } else if (Object.keys(extra).length) {
+    await api.storage.local.set(extra);
   }
 
   // What this browser cannot show in full: remote-only fingerprints, listings changed elsewhere.
@@ -355,13 +392,16 @@ async function pushOnce() {
   // A listing changed in another browser (known here by its newer fingerprint only) is not
   // pushed from here: its newer fingerprint is carried instead, so nobody loses sight of it.
   const skip = new Set(newerElsewhere.map((f) => f.key));
-  const listings = Object.values(got.listings && typeof got.listings === 'object' ? got.listings : {})
-    .filter((l) => !skip.has(keyOf(l)));
+  const all = Object.values(got.listings && typeof got.listings === 'object' ? got.listings : {});
+  const listings = all.filter((l) => !skip.has(keyOf(l)));
+  // Case logs of every listing this browser has (after the listings, while room remains).
+  const cases = await loadCaseLogs(all.map(keyOf));
   const plan = await core('sync_encode', {
     listings,
     settings: got.settings ?? null,
     last_used: got.sync_last_used ?? {},
     carry: [...(got.sync_remote?.remote_only ?? []), ...newerElsewhere],
+    cases,
   });
   const diff = await core('sync_diff', { old: items, new: plan.items });
   const setKeys = Object.keys(diff.set);
@@ -576,6 +616,21 @@ export const syncHandlers = {
 // Another browser's changes arrive through storage.sync (registered when the worker starts).
 api.storage.onChanged.addListener((changes, area) => {
   if (area === 'sync' && !onlyOwnWrites(changes)) syncPull().catch(() => {});
+  if (area === 'local') {
+    // A case log changed here (cases.js, an import): the other browsers should see it. Case
+    // logs this module wrote from a pull came from sync and need no push.
+    let edited = false;
+    for (const [k, c] of Object.entries(changes)) {
+      if (!k.startsWith(CASES_PREFIX)) continue;
+      const text = c.newValue === undefined ? null : JSON.stringify(c.newValue);
+      if (pulledCases.has(k) && pulledCases.get(k) === text) {
+        pulledCases.delete(k);
+        continue;
+      }
+      edited = true;
+    }
+    if (edited) syncEnabled().then((on) => { if (on) scheduleSyncPush(); }).catch(() => {});
+  }
 });
 api.runtime.onStartup?.addListener(() => { syncPull().catch(() => {}); });
 // Installed (or reinstalled) where sync already holds another browser's listings: take them now.

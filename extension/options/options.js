@@ -719,11 +719,20 @@ function renderSync(sync, remote = null) {
       : null,
     renderNotFull(sync.status, num),
     Number(s.carried) > 0 ? h('p', { class: 'hint', id: 'sync-carried', text: t('syncCarried', [num(s.carried)]) }) : null,
+    casesLine(s, num),
     sync.ok_at || (sync.at && !sync.code) ? h('p', { class: 'hint', id: 'sync-at', text: t('syncLastPush', [formatTime(sync.ok_at || sync.at)]) }) : null,
     sync.code && sync.code !== 'ok' && sync.at ? h('p', { class: 'hint', id: 'sync-attempt', text: t('syncLastAttempt', [formatTime(sync.at)]) }) : null,
     ...renderRemote(remote, num),
     syncNow,
   );
+}
+
+/** "Case logs: N synced, M local only (no room)" (when this browser has any case log). */
+function casesLine(s, num) {
+  const synced = Number(s.cases_synced || 0);
+  const local = Array.isArray(s.cases_local_only) ? s.cases_local_only.length : 0;
+  if (!synced && !local) return null;
+  return h('p', { class: 'hint', id: 'sync-cases', attrs: { 'data-synced': String(synced), 'data-local': String(local) }, text: t('syncCases', [num(synced), num(local)]) });
 }
 
 async function loadSync() {

@@ -6,9 +6,13 @@
 //! the history. A remote listing known only by its [`Fingerprint`] never
 //! overwrites local data: when it is newer than the local listing, the local
 //! listing is reported as changed elsewhere, with the fields that differ.
+//!
+//! Case logs ([`merge_cases`]) merge per case ID: the case with the newer
+//! `updated_at` wins, cases only one side has are kept, none is dropped.
 
 use crate::listing::Listing;
 use crate::store::sync::{Fingerprint, SyncContents};
+use crate::watch::cases::Case;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -177,4 +181,72 @@ fn seconds(s: &str) -> String {
         Some(ms) => crate::time::rfc3339(ms.div_euclid(1000) * 1000),
         None => s.to_string(),
     }
+}
+
+/// The outcome of [`merge_cases`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CasesMerge {
+    /// Every merged case log by listing key (keys of both sides; empty logs left out).
+    pub cases: BTreeMap<String, Vec<Case>>,
+    /// Keys whose merged log differs from the local one: what the caller has
+    /// to write to `storage.local` (`cases:<key>`). Sorted.
+    pub updated: Vec<String>,
+}
+
+/// One listing's case log merged with another browser's, per case ID: the
+/// case with the newer `updated_at` wins (two different versions changed at
+/// the same instant: the one whose JSON sorts last, the same in every
+/// browser); a case only one side has is kept. The local order is kept, cases
+/// new to this side follow in the remote order. Pure.
+pub fn merge_case_log(local: &[Case], remote: &[Case]) -> Vec<Case> {
+    let mut out = local.to_vec();
+    for r in remote {
+        match out.iter().position(|c| c.id == r.id) {
+            None => out.push(r.clone()),
+            Some(i) => {
+                let l = &out[i];
+                if l == r {
+                    continue;
+                }
+                let remote_wins = match compare_updated(&r.updated_at, &l.updated_at) {
+                    Ordering::Greater => true,
+                    Ordering::Less => false,
+                    Ordering::Equal => {
+                        serde_json::to_string(r).unwrap_or_default()
+                            > serde_json::to_string(l).unwrap_or_default()
+                    }
+                };
+                if remote_wins {
+                    out[i] = r.clone();
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Merges another browser's case logs (`remote`, by listing key) into the
+/// local ones with [`merge_case_log`]. Nothing is dropped: a key only one
+/// side has keeps its log.
+pub fn merge_cases(
+    local: &BTreeMap<String, Vec<Case>>,
+    remote: &BTreeMap<String, Vec<Case>>,
+) -> CasesMerge {
+    let mut cases = BTreeMap::new();
+    let mut updated = Vec::new();
+    let keys: std::collections::BTreeSet<&String> = local.keys().chain(remote.keys()).collect();
+    for key in keys {
+        let mine = local.get(key).map_or(&[][..], Vec::as_slice);
+        let merged = match remote.get(key) {
+            Some(theirs) => merge_case_log(mine, theirs),
+            None => mine.to_vec(),
+        };
+        if merged.as_slice() != mine {
+            updated.push(key.clone());
+        }
+        if !merged.is_empty() {
+            cases.insert(key.clone(), merged);
+        }
+    }
+    CasesMerge { cases, updated }
 }

@@ -28,6 +28,17 @@
 //! are kept after this browser's own, while room remains, so that a push from
 //! a browser that lacks them does not hide them from the others.
 //!
+//! * `k0`, `k1`, … — case logs (`cases:<key>` in `storage.local`, see
+//!   [`crate::watch::cases`]), given in [`SyncOptions::cases`]: arrays of
+//!   `[listing key, case log]` entries sorted by key, the case log as plain
+//!   JSON or, when shorter, as a string `z<base64 of the deflated JSON>`.
+//!   They are packed only after everything above has its place, into the space
+//!   that is left, newest case log first: a case log never takes the place of
+//!   a listing's full record or fingerprint, and one that does not fit (or is
+//!   larger than one item) stays local only ([`SyncStats::cases_local_only`]).
+//!   Histories are never synced: one listing's history alone can outgrow the
+//!   whole quota.
+//!
 //! [`decode`] reads the items back: full records exactly as they were, the
 //! rest as fingerprints. A missing or corrupt chunk turns that one listing
 //! into a fingerprint and records a problem; nothing else is lost.
@@ -37,6 +48,7 @@
 
 use crate::listing::Listing;
 use crate::store::settings::{self, Settings};
+use crate::watch::cases::Case;
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -85,6 +97,8 @@ pub const FINGERPRINT_FIELDS: [&str; 9] = [
 
 const KEY_SETTINGS: &str = "s";
 const KEY_MANIFEST: &str = "m";
+/// Case-log items are `k0`, `k1`, …
+const CASES_PREFIX: &str = "k";
 /// Listings tried for a full record after the last one that fitted, before giving up.
 const FULL_MISSES: usize = 16;
 /// Largest decompressed record accepted by [`decode`].
@@ -235,6 +249,13 @@ pub struct SyncStats {
     /// `not_synced`.
     #[serde(default)]
     pub carried: usize,
+    /// Case logs synced ([`SyncOptions::cases`] packed into `k<n>` items).
+    #[serde(default)]
+    pub cases_synced: usize,
+    /// Listing keys whose case log stays local only: no room was left after
+    /// the listings (or it is larger than one item). Sorted.
+    #[serde(default)]
+    pub cases_local_only: Vec<String>,
 }
 
 /// The items to store in `chrome.storage.sync`, and what they hold.
@@ -249,7 +270,7 @@ pub struct SyncPlan {
 }
 
 /// Extra inputs to [`encode_with`].
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SyncOptions {
     /// Listing key → when the seller last used it (ms since the epoch). Used
@@ -261,6 +282,10 @@ pub struct SyncOptions {
     /// this browser's push does not hide them from the others. Ignored for keys
     /// this browser has.
     pub carry: Vec<Fingerprint>,
+    /// Case logs by listing key (`cases:<key>` in `storage.local`): synced
+    /// after the listings, as far as the space left allows (see the module
+    /// docs). Empty logs are ignored.
+    pub cases: BTreeMap<String, Vec<Case>>,
 }
 
 /// What another browser's sync items hold.
@@ -275,8 +300,11 @@ pub struct SyncContents {
     /// How many listings the other browser had, when the manifest says.
     pub total: Option<usize>,
     /// What could not be read (each problem lost at most one listing's full
-    /// record, never the others).
+    /// record or one case log, never the others).
     pub problems: Vec<String>,
+    /// The synced case logs by listing key.
+    #[serde(default)]
+    pub cases: BTreeMap<String, Vec<Case>>,
 }
 
 /// The writes that turn the stored items into a new plan's items.
@@ -480,7 +508,9 @@ pub fn encode_with(listings: &[Listing], settings: &Settings, options: &SyncOpti
         if (total <= BUDGET_BYTES && items.len() <= BUDGET_ITEMS && per_item_ok)
             || (fp_set.is_empty() && fulls.is_empty())
         {
-            return finish(listings, items, total, &fulls, &fp_set, &duplicates);
+            let mut plan = finish(listings, items, total, &fulls, &fp_set, &duplicates);
+            add_cases(&mut plan, &options.cases);
+            return plan;
         }
         if fp_set.pop().is_none() {
             fulls.pop();
@@ -551,8 +581,121 @@ fn finish(
             not_synced,
             reasons,
             carried,
+            cases_synced: 0,
+            cases_local_only: Vec::new(),
         },
     }
+}
+
+/// A case log's entry in a `k<n>` item: `[key, log]`, the log as plain JSON
+/// or `z<base64 of deflated JSON>`, whichever is shorter.
+fn case_entry(key: &str, log: &[Case]) -> Value {
+    let plain = serde_json::to_value(log).unwrap_or(Value::Null);
+    let json = plain.to_string();
+    let deflated = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 9);
+    let packed = format!(
+        "z{}",
+        base64::engine::general_purpose::STANDARD_NO_PAD.encode(deflated)
+    );
+    if packed.len() + 2 < json.len() {
+        serde_json::json!([key, packed])
+    } else {
+        serde_json::json!([key, plain])
+    }
+}
+
+/// Groups entries (with their JSON lengths), in the given order, into items
+/// no larger than [`BUDGET_BYTES_PER_ITEM`]. Returns the groups and their
+/// total size as Chrome counts it (keys included), or `None` when one entry
+/// alone is too large for an item.
+fn pack_cases<'a>(entries: &[(&'a Value, usize)]) -> Option<(Vec<Vec<&'a Value>>, usize)> {
+    let mut groups: Vec<Vec<&Value>> = Vec::new();
+    let mut total = 0usize;
+    let mut cur: Vec<&Value> = Vec::new();
+    let mut cur_bytes = 0usize; // key + brackets + entries + commas
+    for &(v, len) in entries {
+        if !cur.is_empty() && cur_bytes + 1 + len > BUDGET_BYTES_PER_ITEM {
+            total += cur_bytes;
+            groups.push(std::mem::take(&mut cur));
+        }
+        if cur.is_empty() {
+            let key_len = CASES_PREFIX.len() + groups.len().to_string().len();
+            cur_bytes = key_len + 2 + len;
+            if cur_bytes > BUDGET_BYTES_PER_ITEM {
+                return None;
+            }
+        } else {
+            cur_bytes += 1 + len;
+        }
+        cur.push(v);
+    }
+    if !cur.is_empty() {
+        total += cur_bytes;
+        groups.push(cur);
+    }
+    Some((groups, total))
+}
+
+/// Packs `cases` into the space `plan` leaves (see the module docs): newest
+/// case log first, each only when it still fits; the items sorted by key.
+fn add_cases(plan: &mut SyncPlan, cases: &BTreeMap<String, Vec<Case>>) {
+    struct Candidate<'a> {
+        key: &'a str,
+        entry: Value,
+        len: usize,
+        newest: Option<i64>,
+    }
+    let mut candidates: Vec<Candidate> = cases
+        .iter()
+        .filter(|(_, log)| !log.is_empty())
+        .map(|(key, log)| {
+            let entry = case_entry(key, log);
+            Candidate {
+                key,
+                len: entry.to_string().len(),
+                entry,
+                newest: log
+                    .iter()
+                    .filter_map(|c| crate::time::parse_rfc3339(&c.updated_at))
+                    .max(),
+            }
+        })
+        .collect();
+    candidates.sort_by(|a, b| b.newest.cmp(&a.newest).then_with(|| a.key.cmp(b.key)));
+    let room_bytes = BUDGET_BYTES.saturating_sub(plan.stats.bytes_used);
+    let room_items = BUDGET_ITEMS.saturating_sub(plan.items.len());
+    // Chosen entries by key (the order they are packed in).
+    let mut chosen: BTreeMap<&str, (&Value, usize)> = BTreeMap::new();
+    let mut local_only = Vec::new();
+    let mut packed: (Vec<Vec<&Value>>, usize) = (Vec::new(), 0);
+    for c in &candidates {
+        // No room at all for this one (it adds at least its length and a comma).
+        if c.len + 1 > room_bytes.saturating_sub(packed.1) {
+            local_only.push(c.key.to_string());
+            continue;
+        }
+        chosen.insert(c.key, (&c.entry, c.len));
+        let entries: Vec<(&Value, usize)> = chosen.values().copied().collect();
+        match pack_cases(&entries) {
+            Some(p) if p.1 <= room_bytes && p.0.len() <= room_items => packed = p,
+            _ => {
+                chosen.remove(c.key);
+                local_only.push(c.key.to_string());
+            }
+        }
+    }
+    let (groups, bytes) = packed;
+    for (n, g) in groups.into_iter().enumerate() {
+        plan.items.insert(
+            format!("{CASES_PREFIX}{n}"),
+            Value::Array(g.into_iter().cloned().collect()),
+        );
+    }
+    local_only.sort();
+    plan.stats.bytes_used += bytes;
+    plan.stats.items_used = plan.items.len();
+    plan.stats.cases_synced = chosen.len();
+    plan.stats.cases_local_only = local_only;
 }
 
 fn assemble(
@@ -776,13 +919,74 @@ pub fn decode(items: &Map<String, Value>) -> SyncContents {
         }
     }
 
+    let cases = decode_cases(items, &mut problems);
     SyncContents {
         settings,
         listings: listings.into_values().collect(),
         fingerprints: fingerprints.into_values().collect(),
         total,
         problems,
+        cases,
     }
+}
+
+fn is_cases_key(key: &str) -> bool {
+    key.strip_prefix(CASES_PREFIX)
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The case logs in the `k<n>` items. An entry that cannot be read is a
+/// problem and loses only that case log; a key met twice (a stale item read
+/// beside a new one) is merged per case ID, newer `updated_at` first.
+fn decode_cases(
+    items: &Map<String, Value>,
+    problems: &mut Vec<String>,
+) -> BTreeMap<String, Vec<Case>> {
+    let mut out: BTreeMap<String, Vec<Case>> = BTreeMap::new();
+    let mut keys: Vec<&String> = items.keys().filter(|k| is_cases_key(k)).collect();
+    keys.sort_by_key(|k| (k.len(), k.as_str()));
+    for item in keys {
+        let Some(arr) = items.get(item).and_then(Value::as_array) else {
+            problems.push(format!("case-log item {item} is not a list"));
+            continue;
+        };
+        for (n, e) in arr.iter().enumerate() {
+            let parts = e.as_array().filter(|p| p.len() == 2);
+            let key = parts.and_then(|p| p[0].as_str());
+            let log = parts.and_then(|p| match &p[1] {
+                Value::Array(_) => Some(
+                    serde_json::from_value::<Vec<Case>>(p[1].clone())
+                        .map_err(|e| format!("not a case log ({e})")),
+                ),
+                Value::String(s) => Some(decompress_cases(s)),
+                _ => None,
+            });
+            match (key, log) {
+                (Some(key), Some(Ok(log))) => {
+                    let merged = match out.get(key) {
+                        Some(prev) => crate::store::merge::merge_case_log(prev, &log),
+                        None => log,
+                    };
+                    out.insert(key.to_string(), merged);
+                }
+                (Some(key), Some(Err(why))) => problems.push(format!(
+                    "the case log of {key} in {item} could not be read ({why})"
+                )),
+                _ => problems.push(format!("entry {n} of {item} is not a case log")),
+            }
+        }
+    }
+    out
+}
+
+fn decompress_cases(s: &str) -> Result<Vec<Case>, String> {
+    let blob = s.strip_prefix('z').ok_or("not a packed case log")?;
+    let bytes = base64::engine::general_purpose::STANDARD_NO_PAD
+        .decode(blob)
+        .map_err(|e| format!("not base64 ({e})"))?;
+    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&bytes, MAX_RECORD_BYTES)
+        .map_err(|e| format!("not deflate data ({e:?})"))?;
+    serde_json::from_slice(&json).map_err(|e| format!("not a case log ({e})"))
 }
 
 /// Is `key` one of the keys [`encode`] writes?
@@ -790,6 +994,7 @@ pub fn is_sync_key(key: &str) -> bool {
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     key == KEY_SETTINGS
         || key == KEY_MANIFEST
+        || is_cases_key(key)
         || key.strip_prefix('f').is_some_and(digits)
         || key
             .strip_prefix('c')
@@ -935,10 +1140,10 @@ mod tests {
 
     #[test]
     fn sync_keys_are_recognised() {
-        for k in ["s", "m", "f0", "f12", "cAbC-_x.0", "cZZ.13"] {
+        for k in ["s", "m", "f0", "f12", "cAbC-_x.0", "cZZ.13", "k0", "k17"] {
             assert!(is_sync_key(k), "{k}");
         }
-        for k in ["listings", "f", "fx", "c.0", "cabc", "settings"] {
+        for k in ["listings", "f", "fx", "c.0", "cabc", "settings", "k", "kx"] {
             assert!(!is_sync_key(k), "{k}");
         }
     }

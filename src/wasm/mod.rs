@@ -186,7 +186,7 @@ pub enum Command {
         /// Settings as the options page sends them (missing fields take defaults).
         settings: Value,
     },
-    /// `{listings, settings, last_used?, carry?}` → SyncPlan for `chrome.storage.sync`.
+    /// `{listings, settings, last_used?, carry?, cases?}` → SyncPlan for `chrome.storage.sync`.
     SyncEncode {
         /// Every stored listing.
         listings: Vec<Listing>,
@@ -199,6 +199,10 @@ pub enum Command {
         /// Fingerprints only another browser has (`sync_merge`'s `remote_only`), kept.
         #[serde(default)]
         carry: Vec<sync::Fingerprint>,
+        /// Case logs by listing key (`{"marketplace/ASIN": [Case]}`): synced after the
+        /// listings while room remains; a log that is not a list of cases stays local.
+        #[serde(default)]
+        cases: Option<std::collections::BTreeMap<String, Value>>,
     },
     /// `{old, new}` → `{set, remove}`: the minimal writes from the items sync holds (`old`,
     /// `chrome.storage.sync.get(null)`) to a plan's `items` (`new`).
@@ -222,12 +226,18 @@ pub enum Command {
         /// Everything `chrome.storage.sync.get(null)` returned.
         items: serde_json::Map<String, Value>,
     },
-    /// `{local, items}` → MergeResult: the local listings merged with what the sync items
-    /// hold (`store::merge::merge_sync`: per key the newer `updated_at` wins, nothing is
-    /// dropped silently).
+    /// `{local, items, local_cases?}` → MergeResult plus `cases`: the local listings merged
+    /// with what the sync items hold (`store::merge::merge_sync`: per key the newer
+    /// `updated_at` wins, nothing is dropped silently); `cases` = `{key: [Case]}`, the merged
+    /// case logs that differ from `local_cases` (`store::merge::merge_cases`: per case ID the
+    /// newer `updated_at` wins) — exactly what to write to `cases:<key>`.
     SyncMerge {
         /// The listings in `storage.local`.
         local: Vec<Listing>,
+        /// The local case logs by listing key (a log that is not a list of cases is
+        /// treated as empty).
+        #[serde(default)]
+        local_cases: Option<std::collections::BTreeMap<String, Value>>,
         /// Everything `chrome.storage.sync.get(null)` returned.
         items: serde_json::Map<String, Value>,
     },
@@ -423,6 +433,17 @@ impl Failure {
     }
 }
 
+/// Case logs by listing key as the extension stores them; a log that is not a
+/// list of cases is left out (it stays local only).
+fn case_logs(
+    logs: Option<std::collections::BTreeMap<String, Value>>,
+) -> std::collections::BTreeMap<String, Vec<cases::Case>> {
+    logs.unwrap_or_default()
+        .into_iter()
+        .filter_map(|(k, v)| Some((k, serde_json::from_value(v).ok()?)))
+        .collect()
+}
+
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     let ser = serde_wasm_bindgen::Serializer::json_compatible();
     value.serialize(&ser).map_err(|e| {
@@ -612,6 +633,7 @@ fn run(command: Command) -> Result<JsValue, JsValue> {
             settings: s,
             last_used,
             carry,
+            cases,
         } => {
             let options = sync::SyncOptions {
                 last_used: last_used
@@ -619,6 +641,7 @@ fn run(command: Command) -> Result<JsValue, JsValue> {
                     .map(|(k, ms)| (k, ms as i64))
                     .collect(),
                 carry,
+                cases: case_logs(cases),
             };
             to_js(&sync::encode_with(
                 &listings,
@@ -635,8 +658,32 @@ fn run(command: Command) -> Result<JsValue, JsValue> {
             to_js(&sync::write_allowance(&writes, now_ms as i64))
         }
         Command::SyncDecode { items } => to_js(&sync::decode(&items)),
-        Command::SyncMerge { local, items } => {
-            to_js(&merge::merge_sync(&local, &sync::decode(&items)))
+        Command::SyncMerge {
+            local,
+            local_cases,
+            items,
+        } => {
+            let remote = sync::decode(&items);
+            let result = merge::merge_sync(&local, &remote);
+            let cases = merge::merge_cases(&case_logs(local_cases), &remote.cases);
+            let changed: std::collections::BTreeMap<&String, &Vec<cases::Case>> = cases
+                .updated
+                .iter()
+                .filter_map(|k| cases.cases.get_key_value(k))
+                .collect();
+            let mut answer = serde_json::to_value(&result).map_err(|e| {
+                fail(Failure::new(
+                    format!("cannot serialise the answer: {e}"),
+                    Value::Null,
+                ))
+            })?;
+            if let Value::Object(m) = &mut answer {
+                m.insert(
+                    "cases".to_string(),
+                    serde_json::to_value(changed).unwrap_or_default(),
+                );
+            }
+            to_js(&answer)
         }
         Command::HistoryRecord {
             history,

@@ -410,3 +410,67 @@ fn sync_encode_diff_and_allowance() {
     let t = text(&full);
     assert!(t.starts_with(r#"{"available_now":0,"next_at_ms":"#), "{t}");
 }
+
+/// Case logs through sync: `sync_encode` packs them (when they fit), `sync_decode` reads
+/// them back, and `sync_merge` answers the merged logs that differ from the local ones.
+#[wasm_bindgen_test]
+fn sync_case_logs_encode_decode_and_merge() {
+    let page = extract(PAGE);
+    let listing = call(
+        "save",
+        &format!(r#"{{"page": {}, "now_ms": 1795000000000}}"#, text(&page)),
+    );
+    let case = call(
+        "case_new",
+        r#"{"id": "1234567890", "marketplace": "amazon.co.jp", "opened": "2026-11-20", "now_ms": 1795000000000, "lang": "ja"}"#,
+    );
+    let key = "amazon.co.jp/B0WASMTEST";
+    let plan = call(
+        "sync_encode",
+        &format!(
+            r#"{{"listings": [{}], "settings": null, "cases": {{"{key}": [{}], "amazon.co.jp/B0NOTALIST": 7}}}}"#,
+            text(&listing),
+            text(&case)
+        ),
+    );
+    let stats = text(&Reflect::get(&plan, &"stats".into()).unwrap());
+    assert!(stats.contains(r#""cases_synced":1"#), "{stats}");
+    assert!(stats.contains(r#""cases_local_only":[]"#), "{stats}");
+    let items = Reflect::get(&plan, &"items".into()).unwrap();
+    assert!(
+        Reflect::has(&items, &"k0".into()).unwrap(),
+        "{}",
+        text(&items)
+    );
+    let decoded = call("sync_decode", &format!(r#"{{"items": {}}}"#, text(&items)));
+    let cases = text(&Reflect::get(&decoded, &"cases".into()).unwrap());
+    assert!(cases.contains(r#""id":"1234567890""#), "{cases}");
+
+    // Another browser without the case: the merge answers the log to write.
+    let merged = call(
+        "sync_merge",
+        &format!(
+            r#"{{"local": [{}], "local_cases": {{}}, "items": {}}}"#,
+            text(&listing),
+            text(&items)
+        ),
+    );
+    let to_write = Reflect::get(&merged, &"cases".into()).unwrap();
+    let log = Reflect::get(&to_write, &key.into()).unwrap();
+    assert!(
+        text(&log).contains(r#""id":"1234567890""#),
+        "{}",
+        text(&merged)
+    );
+    // The same browser: nothing to write.
+    let same = call(
+        "sync_merge",
+        &format!(
+            r#"{{"local": [{}], "local_cases": {{"{key}": [{}]}}, "items": {}}}"#,
+            text(&listing),
+            text(&case),
+            text(&items)
+        ),
+    );
+    assert_eq!(text(&Reflect::get(&same, &"cases".into()).unwrap()), "{}");
+}

@@ -612,3 +612,54 @@ test('a save records the owed push in the same write as the listing; the push cl
   assert.equal(done.stats.full, 1);
   await until('the owed push to be cleared', async () => (await (await e.extensionPage()).evaluate(() => chrome.storage.local.get('sync_pending'))).sync_pending === undefined);
 });
+
+test('a case entered in one browser reaches the other through sync; an edit there comes back', async () => {
+  const e = await fresh();
+  const tab = await saveSwitch(e);
+  const first = await e.send({ type: 'ui-bg-sync-now' });
+  assert.equal(first.sync.code, 'ok', JSON.stringify(first.sync));
+  // The case edit alone schedules the push (cases.js writes `cases:<key>`; sync.js follows it).
+  const added = await e.send({ type: 'ui-bg-case-add', tabId: tab.tabId, id: '1234567890', opened: '2026-12-01', lang: 'en' });
+  assert.equal(added.ok, true, JSON.stringify(added));
+  const pushed = await until('the push of the case log', async () => {
+    const st = (await e.send({ type: 'ui-bg-sync-status' })).sync;
+    return st && st.code === 'ok' && st.stats?.cases_synced === 1 ? st : null;
+  });
+  assert.deepEqual(pushed.stats.cases_local_only, []);
+  assert.equal(pushed.status[SWITCH_KEY], 'full');
+  const page = await openOptions(e);
+  assert.equal(await page.locator('#sync-cases').textContent(), 'Case logs: 1 synced, 0 local only (no room)');
+  await page.close();
+  const items = await syncItems(e);
+  assert.ok(Object.keys(items).some((k) => /^k\d+$/.test(k)), Object.keys(items).join(','));
+
+  // A fresh profile gets the listing and its case log.
+  const f = await fresh();
+  await deliver(f, items);
+  const stored = await until('the case log in the other profile', async () => {
+    const got = await (await f.extensionPage()).evaluate((k) => chrome.storage.local.get(k), `cases:${SWITCH_KEY}`);
+    return got[`cases:${SWITCH_KEY}`];
+  });
+  assert.deepEqual(stored.map((c) => c.id), ['1234567890']);
+  assert.deepEqual(stored, (await e.send({ type: 'ui-bg-cases-get', key: SWITCH_KEY })).cases);
+  const there = await f.send({ type: 'ui-bg-cases-get', key: SWITCH_KEY });
+  assert.equal(there.ok, true, JSON.stringify(there));
+  assert.equal(there.active, '1234567890');
+
+  // Amazon answered; the seller notes it on the laptop: the newer case wins back on the shop PC.
+  const updated = await f.send({ type: 'ui-bg-case-update', key: SWITCH_KEY, id: '1234567890', status: 'answered', notes: 'Answered: fixed within 48 h' });
+  assert.equal(updated.ok, true, JSON.stringify(updated));
+  const back = await until('the edited case log in sync', async () => {
+    const got = await syncItems(f);
+    const decoded = await coreIn(f, 'sync_decode', { items: got });
+    return decoded.cases?.[SWITCH_KEY]?.[0]?.status === 'answered' ? got : null;
+  });
+  await deliver(e, back);
+  const mine = await until('the answered case in the first profile', async () => {
+    const { cases } = await e.send({ type: 'ui-bg-cases-get', key: SWITCH_KEY });
+    return cases[0]?.status === 'answered' ? cases : null;
+  });
+  assert.equal(mine.length, 1);
+  assert.equal(mine[0].notes, 'Answered: fixed within 48 h');
+  assert.equal(mine[0].evidence.length, stored[0].evidence.length, 'the evidence came along');
+});
