@@ -7,7 +7,7 @@ import { h, replaceChildren } from '../ui/dom.js';
 import { send as sendTyped } from '../lib/messages.js';
 import { api } from '../lib/platform.js';
 import { formatTime } from '../ui/render.js';
-import { caseStatusPicker, caseStatusLabel, localToday } from '../ui/cases.js';
+import { caseStatusPicker, caseStatusLabel, caseAddForm } from '../ui/cases.js';
 
 const send = ({ type, ...payload }) => sendTyped(type, payload);
 
@@ -211,31 +211,19 @@ function renderCase(entry, c, isActive, canReport, statusEl, body, reload) {
 }
 
 function renderAddForm(entry, statusEl, reload) {
-  const id = h('input', { id: 'details-case-id', type: 'text', inputMode: 'numeric', autocomplete: 'off', spellcheck: false, attrs: { 'aria-describedby': 'details-case-hint' } });
-  const opened = h('input', { id: 'details-case-opened', type: 'date', value: localToday(), required: true });
-  const form = h(
-    'form',
-    { id: 'details-case-form', class: 'case-form' },
-    h('label', { for: 'details-case-id', text: t('caseIdLabel') }),
-    id,
-    h('label', { for: 'details-case-opened', text: t('caseOpenedLabel') }),
-    opened,
-    h('button', { type: 'submit', class: 'btn btn-small', id: 'details-case-add', text: t('caseAdd') }),
-    h('p', { class: 'hint', id: 'details-case-hint', text: t('caseAddHint') }),
-  );
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
+  const ids = { form: 'details-case-form', id: 'details-case-id', opened: 'details-case-opened', button: 'details-case-add', hint: 'details-case-hint' };
+  const form = caseAddForm(ids, async ({ id, opened, input }) => {
     say(statusEl, '');
     const button = form.querySelector('button');
     button.disabled = true;
     try {
-      const res = await send({ type: 'ui-bg-case-add', key: entry.key, id: id.value, opened: opened.value, lang: currentLanguage() });
+      const res = await send({ type: 'ui-bg-case-add', key: entry.key, id, opened, lang: currentLanguage() });
       await reload();
       say(statusEl, t(res.existed ? 'caseExists' : 'caseAdded', [res.case.id]));
     } catch (err) {
       button.disabled = false;
       say(statusEl, errorText(err), 'error');
-      id.focus();
+      input.focus();
     }
   });
   return h('div', { class: 'case-add' }, h('h4', { text: t('caseAdd') }), form);

@@ -5,7 +5,7 @@ import { h, replaceChildren } from '../ui/dom.js';
 import { send as sendTyped } from '../lib/messages.js';
 import { api } from '../lib/platform.js';
 import { renderReport } from '../ui/render.js';
-import { caseStatusPicker, localToday } from '../ui/cases.js';
+import { caseStatusPicker, caseAddForm } from '../ui/cases.js';
 
 const app = document.getElementById('app');
 const notice = document.getElementById('notice');
@@ -202,21 +202,9 @@ function renderCase() {
       ),
     );
   } else {
-    const idInput = h('input', { id: 'case-id-input', type: 'text', inputMode: 'numeric', autocomplete: 'off', spellcheck: false, attrs: { 'aria-describedby': 'case-add-hint' } });
-    const opened = h('input', { id: 'case-opened', type: 'date', value: localToday(), required: true });
-    const form = h(
-      'form',
-      { id: 'case-form', class: 'case-form' },
-      h('label', { for: 'case-id-input', text: t('caseIdLabel') }),
-      idInput,
-      h('label', { for: 'case-opened', text: t('caseOpenedLabel') }),
-      opened,
-      h('button', { type: 'submit', id: 'case-add', class: 'btn btn-small', text: t('caseAdd') }),
-      h('p', { class: 'hint', id: 'case-add-hint', text: t('caseAddHint') }),
-    );
-    form.addEventListener('submit', (e) => {
-      e.preventDefault();
-      caseAction({ type: 'ui-bg-case-add', id: idInput.value, opened: opened.value }, (res) => {
+    const ids = { form: 'case-form', id: 'case-id-input', opened: 'case-opened', button: 'case-add', hint: 'case-add-hint' };
+    const form = caseAddForm(ids, ({ id, opened }) => {
+      caseAction({ type: 'ui-bg-case-add', id, opened }, (res) => {
         showNotice(t(res.existed ? 'caseExists' : 'caseAdded', [res.case.id]), 'success');
         const summary = document.getElementById('case-summary');
         if (summary) summary.focus();
@@ -224,7 +212,7 @@ function renderCase() {
         // On a refused ID the form is drawn again: keep what was typed, for correcting.
         const again = document.getElementById('case-id-input');
         if (again && !again.value) {
-          again.value = idInput.value;
+          again.value = id;
           again.focus();
         }
       });

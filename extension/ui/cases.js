@@ -34,3 +34,28 @@ export function localToday() {
   const pad = (n) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
+
+/**
+ * The "enter a case" form: case ID and opened date (today by default). `ids` names the form,
+ * the two inputs, the button and the hint (the popup and the options dialog use their own);
+ * `onSubmit({id, opened}, form)` runs on submit (the default submit is prevented).
+ */
+export function caseAddForm(ids, onSubmit) {
+  const id = h('input', { id: ids.id, type: 'text', inputMode: 'numeric', autocomplete: 'off', spellcheck: false, attrs: { 'aria-describedby': ids.hint } });
+  const opened = h('input', { id: ids.opened, type: 'date', value: localToday(), required: true });
+  const form = h(
+    'form',
+    { id: ids.form, class: 'case-form' },
+    h('label', { for: ids.id, text: t('caseIdLabel') }),
+    id,
+    h('label', { for: ids.opened, text: t('caseOpenedLabel') }),
+    opened,
+    h('button', { type: 'submit', class: 'btn btn-small', id: ids.button, text: t('caseAdd') }),
+    h('p', { class: 'hint', id: ids.hint, text: t('caseAddHint') }),
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    onSubmit({ id: id.value, opened: opened.value, input: id }, form);
+  });
+  return form;
+}
