@@ -2,7 +2,7 @@
 // served under their real URLs. Checks the toolbar badge and the report the background stores.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, fixture, truth, ownPage, BADGE_COLOURS } from './harness.mjs';
+import { launch, fixture, truth, ownPage, BADGE_COLOURS, replaced } from './harness.mjs';
 
 const SWITCH = 'amazon.co.jp/nintendo-switch-neon-B07WXL5YPW-2022.html';
 // The page was saved from the English UI of amazon.co.jp (a /-/en/ URL).
@@ -19,9 +19,7 @@ const SWAPPED_ID = '71HiJaCkEdL';
 
 /** The same page with its main image ID replaced everywhere (a hijacked main image). */
 function swapped() {
-  const text = original.toString('latin1');
-  assert.ok(text.includes(mainId), `fixture holds its main image ${mainId}`);
-  return Buffer.from(text.split(mainId).join(SWAPPED_ID), 'latin1');
+  return replaced(original, mainId, SWAPPED_ID);
 }
 
 let h;

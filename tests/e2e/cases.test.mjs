@@ -5,7 +5,7 @@
 // restored into a fresh profile.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, fixture, truth, sleep } from './harness.mjs';
+import { launch, fixture, truth, sleep, replaced } from './harness.mjs';
 
 const SWITCH = 'amazon.co.jp/nintendo-switch-neon-B07WXL5YPW-2022.html';
 const URL_ = 'https://www.amazon.co.jp/-/en/dp/B07WXL5YPW';
@@ -17,9 +17,7 @@ const CASE_ID = '12345678901';
 
 const original = fixture(SWITCH);
 function swapped() {
-  const text = original.toString('latin1');
-  assert.ok(text.includes(MAIN), `fixture holds its main image ${MAIN}`);
-  return Buffer.from(text.split(MAIN).join(HIJACK), 'latin1');
+  return replaced(original, MAIN, HIJACK);
 }
 
 let ext;

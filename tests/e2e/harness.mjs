@@ -47,6 +47,17 @@ export function ownPage(name) {
   return fs.readFileSync(path.join(ROOT, 'tests/pages', name));
 }
 
+/**
+ * A page's bytes with every `from` replaced by `to` (latin1 round trip: the page's own charset
+ * and every other byte are kept). Throws when the page does not hold `from`, so a test cannot
+ * silently serve the unchanged page. E.g. a hijacked main image: `replaced(page, MAIN, 'X')`.
+ */
+export function replaced(bytes, from, to) {
+  const text = bytes.toString('latin1');
+  if (!text.includes(from)) throw new Error(`the page does not hold ${JSON.stringify(from)}`);
+  return Buffer.from(text.split(from).join(to), 'latin1');
+}
+
 /** A 1x1 PNG served for every Amazon image request. */
 export const TINY_PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',

@@ -4,7 +4,7 @@
 // Central report import recording its listings in their histories in one go.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, fixture, truth, sleep } from './harness.mjs';
+import { launch, fixture, truth, sleep, replaced } from './harness.mjs';
 
 const SWITCH = 'amazon.co.jp/nintendo-switch-neon-B07WXL5YPW-2022.html';
 const URL_ = 'https://www.amazon.co.jp/-/en/dp/B07WXL5YPW';
@@ -15,7 +15,7 @@ const HIJACK = '71HiJaCkEdL';
 const CASE_ID = '9876543210';
 
 const original = fixture(SWITCH);
-const swapped = Buffer.from(original.toString('latin1').split(MAIN).join(HIJACK), 'latin1');
+const swapped = replaced(original, MAIN, HIJACK);
 
 let ext;
 let tab;

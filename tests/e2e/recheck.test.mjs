@@ -13,7 +13,7 @@
 // notifies again, in Japanese. The tests run in order and share one browser profile.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, fixture, truth, ownPage, sleep } from './harness.mjs';
+import { launch, fixture, truth, ownPage, sleep, replaced } from './harness.mjs';
 
 const SWITCH = 'amazon.co.jp/nintendo-switch-neon-B07WXL5YPW-2022.html';
 const SWITCH_KEY = 'amazon.co.jp/B07WXL5YPW';
@@ -32,9 +32,7 @@ const errorPage = fixture('amazon.com/error-503-dog-page-2024.html');
 
 /** The Switch page with its main image ID replaced everywhere (a hijacked main image). */
 function swapped() {
-  const text = original.toString('latin1');
-  assert.ok(text.includes(mainId), `fixture holds its main image ${mainId}`);
-  return Buffer.from(text.split(mainId).join(SWAPPED_ID), 'latin1');
+  return replaced(original, mainId, SWAPPED_ID);
 }
 
 let h;
