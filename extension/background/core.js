@@ -1,5 +1,5 @@
 // Background building blocks shared by every background module: the one wasm instance, the
-// core call, and the listings/settings/tab-state storage (layout in TEAM.md).
+// core call, and the listings/settings/tab-state storage (layout in docs/interfaces.md).
 import init, { invoke } from '../pkg/catalog_guard.js';
 import { api } from '../lib/platform.js';
 

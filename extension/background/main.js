@@ -3,7 +3,7 @@
 // initialised once and awaited inside the handlers. Nothing here parses HTML: the Rust core
 // (src/wasm `invoke`) does every extraction, check and listing change.
 //
-// Storage (TEAM.md): storage.local `listings` = {"marketplace/ASIN": Listing}, `settings`
+// Storage (docs/interfaces.md): storage.local `listings` = {"marketplace/ASIN": Listing}, `settings`
 // (stored form); storage.session `tab:<tabId>` = {report, page, url} (survives the worker
 // being stopped; removed when the tab closes or navigates).
 import { api, fromContentScript, fromExtensionPage } from '../lib/platform.js';

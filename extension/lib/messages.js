@@ -1,6 +1,6 @@
 // Messaging helper for the extension pages (popup, options): one call, one answer.
 // Every background answer is `{ok: true, ...}` or `{ok: false, error: {message, details}}`
-// (TEAM.md lists the messages); `send` returns the first and throws the second as an Error
+// (docs/interfaces.md lists the messages); `send` returns the first and throws the second as an Error
 // with `.details`.
 import { api } from './platform.js';
 

@@ -1,5 +1,5 @@
 // Options page: saved listings (search, paging, edit, delete), export and
-// import, language. Talks to the background only through the messages in TEAM.md.
+// import, language. Talks to the background only through the messages in docs/interfaces.md.
 import { initI18n, applyI18n, t, currentLanguage } from '../ui/i18n.js';
 import { h, replaceChildren } from '../ui/dom.js';
 import { send as sendTyped } from '../lib/messages.js';
@@ -37,7 +37,7 @@ const MARKETPLACES = [
 
 const $ = (id) => document.getElementById(id);
 
-/** Sends `{type, ...}` (TEAM.md) and returns the `{ok: true}` answer; throws the error. */
+/** Sends `{type, ...}` (docs/interfaces.md) and returns the `{ok: true}` answer; throws the error. */
 const send = ({ type, ...payload }) => sendTyped(type, payload);
 
 const state = {

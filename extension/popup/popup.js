@@ -1,5 +1,5 @@
 // The toolbar popup: the current tab's report, and the actions on it.
-// Talks to the background only through the messages in TEAM.md.
+// Talks to the background only through the messages in docs/interfaces.md.
 import { initI18n, applyI18n, t, currentLanguage } from '../ui/i18n.js';
 import { h, replaceChildren } from '../ui/dom.js';
 import { send as sendTyped } from '../lib/messages.js';
@@ -10,7 +10,7 @@ import { caseStatusPicker, caseAddForm } from '../ui/cases.js';
 const app = document.getElementById('app');
 const notice = document.getElementById('notice');
 
-/** Sends `{type, ...}` (TEAM.md) and returns the `{ok: true}` answer; throws the error. */
+/** Sends `{type, ...}` (docs/interfaces.md) and returns the `{ok: true}` answer; throws the error. */
 const send = ({ type, ...payload }) => sendTyped(type, payload);
 
 let tabId = null;

@@ -75,7 +75,7 @@ test('a report that is not a Seller Central report is sent as bytes, refused wit
   await page.close();
 });
 
-test('preview counts, then Import sends the same bytes and marketplace (background answers stubbed per the TEAM.md contract)', async () => {
+test('preview counts, then Import sends the same bytes and marketplace (background answers stubbed per the docs/interfaces.md contract)', async () => {
   const page = await ext.context.newPage();
   await page.addInitScript(() => {
     const original = chrome.runtime.sendMessage.bind(chrome.runtime);

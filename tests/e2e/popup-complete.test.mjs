@@ -1,6 +1,6 @@
 // The popup's "Complete this listing from this page" on the built extension (dist/chrome), with a
 // real saved amazon.co.jp page. The real background answers ui-bg-tab-state; the page's view of
-// `partial: true` and of ui-bg-complete-listing's answer (TEAM.md contract) is stubbed in the
+// `partial: true` and of ui-bg-complete-listing's answer (docs/interfaces.md contract) is stubbed in the
 // popup, so this tests the popup's side of the contract: when the button shows, what it sends,
 // the re-render after success and the error after a refusal.
 import { test, before, after } from 'node:test';
