@@ -1082,6 +1082,9 @@ fn build(html: &str, url: Option<&str>, s: State, gallery: Option<Vec<String>>) 
         description: s.description.value(),
         seller,
         offer_count,
+        family: None,
+        availability: crate::page::Availability::Unknown,
+        buy_box: None,
     }
 }
 

@@ -23,6 +23,39 @@ pub struct Seller {
     pub name: String,
 }
 
+/// One member of a variation family: a sibling ASIN and its dimension values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FamilyMember {
+    /// The sibling's ASIN.
+    pub asin: String,
+    /// Its dimension values, e.g. `{"color_name": "Red", "size_name": "M"}`.
+    #[serde(default)]
+    pub dimensions: BTreeMap<String, String>,
+}
+
+/// The variation family a page belongs to (read from the twister).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Family {
+    /// The parent ASIN, where the page names one.
+    pub parent: Option<String>,
+    /// Every member of the family, sorted by ASIN.
+    #[serde(default)]
+    pub members: Vec<FamilyMember>,
+}
+
+/// Whether the page offers a Buy Box.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Availability {
+    /// A Buy Box offer is shown (add to cart / buy now).
+    InStock,
+    /// No Buy Box: "Currently unavailable", 現在在庫切れです, …
+    Unavailable,
+    /// The page does not say (old layouts, books without a buy box block).
+    #[default]
+    Unknown,
+}
+
 /// Everything Catalog Guard reads from one page. JSON form is a contract
 /// (see DESIGN.md): field names and meanings must not change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,6 +88,16 @@ pub struct ProductPage {
     pub seller: Option<Seller>,
     /// Number of other offers shown on the page, where shown.
     pub offer_count: Option<u32>,
+    /// The variation family; `None` without a twister.
+    #[serde(default)]
+    pub family: Option<Family>,
+    /// Whether the page offers a Buy Box.
+    #[serde(default)]
+    pub availability: Availability,
+    /// Whether a Buy Box offer exists (`Some(false)`: the page shows none);
+    /// `None` when the page does not say. Its holder is [`ProductPage::seller`].
+    #[serde(default)]
+    pub buy_box: Option<bool>,
 }
 
 impl ProductPage {
@@ -73,6 +116,9 @@ impl ProductPage {
             description: None,
             seller: None,
             offer_count: None,
+            family: None,
+            availability: Availability::Unknown,
+            buy_box: None,
         }
     }
 
