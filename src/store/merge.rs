@@ -11,7 +11,8 @@
 //! `updated_at` wins, cases only one side has are kept, none is dropped.
 
 use crate::listing::Listing;
-use crate::store::sync::{Fingerprint, SyncContents};
+use crate::store::fingerprint::Fingerprint;
+use crate::store::items::SyncContents;
 use crate::watch::cases::Case;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
