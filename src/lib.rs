@@ -10,10 +10,12 @@
 //! * [`check`] — [`listing::Listing`] × [`page::ProductPage`] → [`check::Report`]
 //! * [`store`] — settings, sync encoding, history, case log
 //! * [`import`] — export/import files and Seller Central reports
+//! * [`imagesig`] — what a product image shows: signature and same/recoloured/different
 //! * [`watch`] — change history, scheduled re-checks, case log and case texts
 #![forbid(unsafe_code)]
 
 pub mod check;
+pub mod imagesig;
 pub mod import;
 pub mod listing;
 pub mod page;

@@ -82,3 +82,19 @@ pub fn fixtures() -> Vec<Fixture> {
     );
     out
 }
+
+/// The real photographs for the image-comparison tests: `$CG_IMAGES`, else
+/// `../shared/fixtures/images` beside the repository. Panics (never skips) when missing.
+pub fn images_dir() -> PathBuf {
+    let dir = std::env::var_os("CG_IMAGES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/images")
+        });
+    assert!(
+        dir.join("coffee.png").is_file(),
+        "fixture photos not found at {} (set CG_IMAGES)",
+        dir.display()
+    );
+    dir
+}

@@ -1,0 +1,595 @@
+//! What a product image shows: a small signature computed from RGBA pixels, and a verdict for a
+//! saved image against the page's image (`same`, `recoloured`, `different`).
+//!
+//! The signature ([`Signature`], about 130 bytes of JSON) holds
+//!
+//! * `hash`: a 64-bit DCT perceptual hash (pHash) of the luma of the *product area*: the image
+//!   with a white or near-white studio background trimmed off, so padding onto a white square
+//!   does not move it;
+//! * `grid`: the product area's colours on a 4×4 grid, in quantised CIELAB, so a recolouring of
+//!   the same shape shows up cell by cell;
+//! * `colours`: the 1–4 dominant colours of the product area (CIELAB, share), background pixels
+//!   left out, each with a fixed ja/en colour name;
+//! * `aspect`: the product area's width/height.
+//!
+//! Everything is computed with `+ - * / sqrt` and constant tables, so the wasm build gives the
+//! very same signature as the native one, bit for bit. Pure Rust, no decoder: the browser (or
+//! [`decode`], native only) turns image files into RGBA.
+//!
+//! [`compare`] gives the verdict. A wrong `same` hides a hijack, so `same` needs both the
+//! structure and every colour cell to agree; anything in between is `different` or
+//! `recoloured`. The thresholds and why are in ARCHITECTURE.md.
+
+mod colour;
+mod tables;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod decode;
+
+use colour::{delta_e, dominant, name_of, srgb_to_lab, Lab, Weighted};
+use serde::{Deserialize, Serialize};
+use tables::DCT_COS;
+
+/// The signature algorithm's version (a signature of another version is not compared).
+pub const VERSION: u32 = 1;
+/// The largest image a signature is computed for: 50 megapixels.
+pub const MAX_PIXELS: u64 = 50_000_000;
+/// The smallest side a signature is computed for.
+pub const MIN_SIDE: u32 = 16;
+
+/// Side of the colour grid.
+const GRID: usize = 4;
+/// Side of the luma thumbnail the DCT runs on.
+const THUMB: usize = 32;
+
+/// Hamming distance (of 64 bits) up to which the structure is the same picture.
+pub const SAME_BITS: u32 = 12;
+/// Hamming distance up to which a colour change is a recolouring of the same picture.
+pub const RECOLOURED_BITS: u32 = 20;
+/// Colour-grid distance (ΔE, lightness counted half) above which the colours changed.
+pub const COLOUR_CHANGED: f64 = 12.0;
+
+/// A compact, serialisable description of what an image shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Signature {
+    /// Algorithm version ([`VERSION`]).
+    pub v: u32,
+    /// 64-bit perceptual hash of the product area, 16 hex digits.
+    pub hash: String,
+    /// The product area's colours on a 4×4 grid, row by row: per cell L·2.55, a+128, b+128 as
+    /// bytes, 96 hex digits.
+    pub grid: String,
+    /// Width/height of the product area (3 decimals).
+    pub aspect: f64,
+    /// Share of the image that is white studio background (2 decimals).
+    pub background: f64,
+    /// The dominant colours of the product area, largest first.
+    pub colours: Vec<Colour>,
+}
+
+/// One dominant colour.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Colour {
+    /// CIELAB (D65), one decimal.
+    pub lab: [f64; 3],
+    /// Share of the product area (2 decimals).
+    pub share: f64,
+    /// English colour name from the fixed table.
+    pub name_en: String,
+    /// Japanese colour name from the fixed table.
+    pub name_ja: String,
+}
+
+/// What the page's image is, against the saved one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// The same picture (resized, re-encoded, cropped a little, padded, brighter or darker).
+    Same,
+    /// The same picture or shape with the product's colour changed.
+    Recoloured,
+    /// Another picture.
+    Different,
+}
+
+/// The result of [`compare`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Structure distance: differing hash bits / 64 (0 identical, about 0.5 unrelated).
+    pub distance: f64,
+    /// Colour distance over the grid (ΔE, lightness counted half), one decimal.
+    pub colour_distance: f64,
+    /// The saved image's dominant colours.
+    pub saved: Side,
+    /// The page image's dominant colours.
+    pub page: Side,
+}
+
+/// One image's colours in a [`Comparison`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Side {
+    /// Dominant colours, largest first.
+    pub colours: Vec<Colour>,
+}
+
+/// Why no signature could be computed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SigError {
+    /// The RGBA buffer does not hold width × height × 4 bytes.
+    BadBuffer {
+        /// Expected length.
+        expected: u64,
+        /// Actual length.
+        actual: u64,
+    },
+    /// Too small to say anything (a side under [`MIN_SIDE`]).
+    TooSmall {
+        /// Width.
+        width: u32,
+        /// Height.
+        height: u32,
+    },
+    /// Over [`MAX_PIXELS`].
+    TooLarge {
+        /// Width.
+        width: u32,
+        /// Height.
+        height: u32,
+    },
+    /// A signature of another algorithm version, or malformed.
+    Malformed(String),
+}
+
+impl std::fmt::Display for SigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SigError::BadBuffer { expected, actual } => write!(
+                f,
+                "RGBA buffer holds {actual} bytes, expected width × height × 4 = {expected}"
+            ),
+            SigError::TooSmall { width, height } => write!(
+                f,
+                "image is {width}×{height} pixels, too small to compare (at least {MIN_SIDE}×{MIN_SIDE})"
+            ),
+            SigError::TooLarge { width, height } => write!(
+                f,
+                "image is {width}×{height} pixels, over the {} megapixel limit",
+                MAX_PIXELS / 1_000_000
+            ),
+            SigError::Malformed(m) => write!(f, "malformed image signature: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for SigError {}
+
+/// Checks an image's size before anything is allocated for it.
+pub fn check_size(width: u32, height: u32) -> Result<(), SigError> {
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(SigError::TooLarge { width, height });
+    }
+    if width < MIN_SIDE || height < MIN_SIDE {
+        return Err(SigError::TooSmall { width, height });
+    }
+    Ok(())
+}
+
+/// Alpha-composites one RGBA pixel onto white (integer arithmetic).
+#[inline]
+fn px(rgba: &[u8], i: usize) -> [u8; 3] {
+    let a = u32::from(rgba[i + 3]);
+    if a == 255 {
+        return [rgba[i], rgba[i + 1], rgba[i + 2]];
+    }
+    let on_white = |c: u8| ((u32::from(c) * a + 255 * (255 - a) + 127) / 255) as u8;
+    [
+        on_white(rgba[i]),
+        on_white(rgba[i + 1]),
+        on_white(rgba[i + 2]),
+    ]
+}
+
+/// How far a pixel may be from the background colour and still count as background.
+const BG_TOLERANCE: i32 = 26;
+
+#[inline]
+fn near(p: [u8; 3], q: [u8; 3]) -> bool {
+    (0..3).all(|c| (i32::from(p[c]) - i32::from(q[c])).abs() <= BG_TOLERANCE)
+}
+
+/// The studio background colour: the per-channel median of the border pixels, when it is white
+/// or near-white (every channel ≥ 225, grey within 20); `None` otherwise.
+fn background_colour(w: usize, h: usize, rgba: &[u8]) -> Option<[u8; 3]> {
+    let mut ch: [Vec<u8>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+    let mut push = |x: usize, y: usize| {
+        let p = px(rgba, (y * w + x) * 4);
+        for c in 0..3 {
+            ch[c].push(p[c]);
+        }
+    };
+    for x in 0..w {
+        push(x, 0);
+        push(x, h - 1);
+    }
+    for y in 1..h - 1 {
+        push(0, y);
+        push(w - 1, y);
+    }
+    let mut m = [0u8; 3];
+    for c in 0..3 {
+        ch[c].sort_unstable();
+        m[c] = ch[c][ch[c].len() / 2];
+    }
+    let lo = *m.iter().min().unwrap_or(&0);
+    let hi = *m.iter().max().unwrap_or(&0);
+    (lo >= 225 && hi - lo <= 20).then_some(m)
+}
+
+/// The product area: the image with the rows and columns of background around it trimmed
+/// (a row or column counts as background when at most 1 pixel in 200 differs from it).
+fn product_box(w: usize, h: usize, rgba: &[u8], bg: [u8; 3]) -> (usize, usize, usize, usize) {
+    let row_has = |y: usize, x0: usize, x1: usize| {
+        let allowed = ((x1 - x0) / 200).max(1);
+        let mut n = 0;
+        for x in x0..x1 {
+            if !near(px(rgba, (y * w + x) * 4), bg) {
+                n += 1;
+                if n > allowed {
+                    return true;
+                }
+            }
+        }
+        false
+    };
+    let col_has = |x: usize, y0: usize, y1: usize| {
+        let allowed = ((y1 - y0) / 200).max(1);
+        let mut n = 0;
+        for y in y0..y1 {
+            if !near(px(rgba, (y * w + x) * 4), bg) {
+                n += 1;
+                if n > allowed {
+                    return true;
+                }
+            }
+        }
+        false
+    };
+    let mut y0 = 0;
+    while y0 < h && !row_has(y0, 0, w) {
+        y0 += 1;
+    }
+    let mut y1 = h;
+    while y1 > y0 && !row_has(y1 - 1, 0, w) {
+        y1 -= 1;
+    }
+    if y1 - y0 < 4 {
+        return (0, 0, w, h);
+    }
+    let mut x0 = 0;
+    while x0 < w && !col_has(x0, y0, y1) {
+        x0 += 1;
+    }
+    let mut x1 = w;
+    while x1 > x0 && !col_has(x1 - 1, y0, y1) {
+        x1 -= 1;
+    }
+    if x1 - x0 < 4 {
+        return (0, 0, w, h);
+    }
+    (x0, y0, x1, y1)
+}
+
+fn round_to(x: f64, scale: f64) -> f64 {
+    (x * scale).round() / scale
+}
+
+fn colour_of(lab: Lab, share: f64) -> Colour {
+    let (en, ja) = name_of(lab);
+    Colour {
+        lab: [
+            round_to(lab.l, 10.0),
+            round_to(lab.a, 10.0),
+            round_to(lab.b, 10.0),
+        ],
+        share: round_to(share, 100.0),
+        name_en: en.to_string(),
+        name_ja: ja.to_string(),
+    }
+}
+
+/// The signature of an RGBA image (`rgba.len() == width * height * 4`, row by row).
+pub fn signature(width: u32, height: u32, rgba: &[u8]) -> Result<Signature, SigError> {
+    check_size(width, height)?;
+    let expected = u64::from(width) * u64::from(height) * 4;
+    if rgba.len() as u64 != expected {
+        return Err(SigError::BadBuffer {
+            expected,
+            actual: rgba.len() as u64,
+        });
+    }
+    let (w, h) = (width as usize, height as usize);
+    let bg = background_colour(w, h, rgba);
+    let (x0, y0, x1, y1) = match bg {
+        Some(bg) => product_box(w, h, rgba, bg),
+        None => (0, 0, w, h),
+    };
+    let (bw, bh) = (x1 - x0, y1 - y0);
+
+    // One pass over the product area into THUMB × THUMB bins: all pixels, and product pixels
+    // (not background) separately.
+    let bin_x: Vec<usize> = (0..bw).map(|x| x * THUMB / bw).collect();
+    let mut all = vec![[0u64; 4]; THUMB * THUMB];
+    let mut prod = vec![[0u64; 4]; THUMB * THUMB];
+    let mut background_px: u64 = 0;
+    for y in y0..y1 {
+        let row = (y - y0) * THUMB / bh * THUMB;
+        let base = y * w;
+        for (x, &bx) in (x0..x1).zip(&bin_x) {
+            let p = px(rgba, (base + x) * 4);
+            let cell = &mut all[row + bx];
+            cell[0] += u64::from(p[0]);
+            cell[1] += u64::from(p[1]);
+            cell[2] += u64::from(p[2]);
+            cell[3] += 1;
+            if bg.is_some_and(|bg| near(p, bg)) {
+                background_px += 1;
+            } else {
+                let c = &mut prod[row + bx];
+                c[0] += u64::from(p[0]);
+                c[1] += u64::from(p[1]);
+                c[2] += u64::from(p[2]);
+                c[3] += 1;
+            }
+        }
+    }
+    let total_px = (w * h) as u64;
+    // Trimmed rows and columns are background too.
+    background_px += total_px - (bw * bh) as u64;
+
+    // Bin means (sRGB 0..255). Upscaled small areas leave no bin empty: THUMB/bw ≤ 1 bins per px
+    // is not guaranteed, so an empty bin takes its left or upper neighbour.
+    let mut mean = vec![[0.0f64; 3]; THUMB * THUMB];
+    for i in 0..THUMB * THUMB {
+        let c = all[i];
+        if c[3] > 0 {
+            let n = c[3] as f64;
+            mean[i] = [c[0] as f64 / n, c[1] as f64 / n, c[2] as f64 / n];
+        } else if i % THUMB > 0 {
+            mean[i] = mean[i - 1];
+        } else if i >= THUMB {
+            mean[i] = mean[i - THUMB];
+        }
+    }
+
+    // pHash: 8×8 lowest DCT-II frequencies of the luma thumbnail, each bit = coefficient above
+    // the median of the 63 AC coefficients.
+    let luma: Vec<f64> = mean
+        .iter()
+        .map(|m| 0.299 * m[0] + 0.587 * m[1] + 0.114 * m[2])
+        .collect();
+    let mut rows = [[0.0f64; 8]; THUMB];
+    for (y, out) in rows.iter_mut().enumerate() {
+        for (v, o) in out.iter_mut().enumerate() {
+            let mut s = 0.0;
+            for x in 0..THUMB {
+                s += luma[y * THUMB + x] * DCT_COS[v][x];
+            }
+            *o = s;
+        }
+    }
+    let mut coef = [0.0f64; 64];
+    for u in 0..8 {
+        for v in 0..8 {
+            let mut s = 0.0;
+            for (y, r) in rows.iter().enumerate() {
+                s += DCT_COS[u][y] * r[v];
+            }
+            coef[u * 8 + v] = s;
+        }
+    }
+    let mut ac: Vec<f64> = coef[1..].to_vec();
+    ac.sort_by(f64::total_cmp);
+    let median = ac[ac.len() / 2];
+    let mut hash: u64 = 0;
+    for (i, c) in coef.iter().enumerate() {
+        if *c > median {
+            hash |= 1 << i;
+        }
+    }
+
+    // Colour grid: GRID × GRID cells of (THUMB/GRID)² bins each.
+    let per = THUMB / GRID;
+    let mut grid = String::with_capacity(GRID * GRID * 6);
+    for gy in 0..GRID {
+        for gx in 0..GRID {
+            let mut s = [0u64; 4];
+            for by in gy * per..(gy + 1) * per {
+                for bx in gx * per..(gx + 1) * per {
+                    let c = all[by * THUMB + bx];
+                    for k in 0..4 {
+                        s[k] += c[k];
+                    }
+                }
+            }
+            let lab = if s[3] > 0 {
+                let avg = |k: usize| ((s[k] + s[3] / 2) / s[3]) as u8;
+                srgb_to_lab(avg(0), avg(1), avg(2))
+            } else {
+                let m = mean[gy * per * THUMB + gx * per];
+                srgb_to_lab(m[0].round() as u8, m[1].round() as u8, m[2].round() as u8)
+            };
+            let q = |x: f64| x.round().clamp(0.0, 255.0) as u8;
+            for byte in [q(lab.l * 2.55), q(lab.a + 128.0), q(lab.b + 128.0)] {
+                grid.push_str(&format!("{byte:02x}"));
+            }
+        }
+    }
+
+    // Dominant colours of the product pixels (all pixels when there is hardly any product:
+    // a white product on white).
+    let product_px: u64 = prod.iter().map(|c| c[3]).sum();
+    let source = if product_px * 50 >= (bw * bh) as u64 {
+        &prod
+    } else {
+        &all
+    };
+    let points: Vec<Weighted> = source
+        .iter()
+        .filter(|c| c[3] > 0)
+        .map(|c| {
+            let avg = |k: usize| ((c[k] + c[3] / 2) / c[3]) as u8;
+            Weighted {
+                lab: srgb_to_lab(avg(0), avg(1), avg(2)),
+                weight: c[3] as f64,
+            }
+        })
+        .collect();
+    let colours = dominant(&points)
+        .into_iter()
+        .map(|c| colour_of(c.lab, c.weight))
+        .collect();
+
+    Ok(Signature {
+        v: VERSION,
+        hash: format!("{hash:016x}"),
+        grid,
+        aspect: round_to(bw as f64 / bh as f64, 1000.0),
+        background: round_to(background_px as f64 / total_px as f64, 100.0),
+        colours,
+    })
+}
+
+/// A signature's parts, parsed back from their text form.
+struct Parsed {
+    hash: u64,
+    grid: Vec<Lab>,
+    aspect: f64,
+}
+
+fn parse(s: &Signature) -> Result<Parsed, SigError> {
+    if s.v != VERSION {
+        return Err(SigError::Malformed(format!(
+            "version {} (this build computes version {VERSION})",
+            s.v
+        )));
+    }
+    let hash = u64::from_str_radix(&s.hash, 16)
+        .ok()
+        .filter(|_| s.hash.len() == 16)
+        .ok_or_else(|| SigError::Malformed(format!("hash {:?}", s.hash)))?;
+    let bytes: Option<Vec<u8>> = (0..s.grid.len())
+        .step_by(2)
+        .map(|i| {
+            s.grid
+                .get(i..i + 2)
+                .and_then(|x| u8::from_str_radix(x, 16).ok())
+        })
+        .collect();
+    let bytes = bytes
+        .filter(|b| b.len() == GRID * GRID * 3 && s.grid.len() == GRID * GRID * 6)
+        .ok_or_else(|| SigError::Malformed("grid".into()))?;
+    let grid = bytes
+        .chunks(3)
+        .map(|c| Lab {
+            l: f64::from(c[0]) / 2.55,
+            a: f64::from(c[1]) - 128.0,
+            b: f64::from(c[2]) - 128.0,
+        })
+        .collect();
+    if !(s.aspect.is_finite() && s.aspect > 0.0) {
+        return Err(SigError::Malformed(format!("aspect {}", s.aspect)));
+    }
+    Ok(Parsed {
+        hash,
+        grid,
+        aspect: s.aspect,
+    })
+}
+
+/// The colour-grid distance: the mean of the worst quarter of the cells' ΔE (lightness counted
+/// half, so brighter or darker lighting weighs less than a change of hue).
+fn grid_distance(p: &[Lab], q: &[Lab]) -> f64 {
+    let mut d: Vec<f64> = p
+        .iter()
+        .zip(q)
+        .map(|(p, q)| {
+            let (dl, da, db) = ((p.l - q.l) * 0.5, p.a - q.a, p.b - q.b);
+            (dl * dl + da * da + db * db).sqrt()
+        })
+        .collect();
+    d.sort_by(|a, b| b.total_cmp(a));
+    let worst = (d.len() / 4).max(1);
+    d[..worst].iter().sum::<f64>() / worst as f64
+}
+
+/// The dominant-colour distance: share-weighted ΔE from each colour of one side to the nearest
+/// of the other, the larger of the two directions.
+fn dominant_distance(p: &[Colour], q: &[Colour]) -> f64 {
+    let lab = |c: &Colour| Lab {
+        l: c.lab[0],
+        a: c.lab[1],
+        b: c.lab[2],
+    };
+    let one_way = |p: &[Colour], q: &[Colour]| {
+        let total: f64 = p.iter().map(|c| c.share).sum();
+        if total <= 0.0 || q.is_empty() {
+            return 0.0;
+        }
+        p.iter()
+            .map(|c| {
+                let near = q
+                    .iter()
+                    .map(|d| delta_e(lab(c), lab(d)))
+                    .fold(f64::INFINITY, f64::min);
+                near * c.share
+            })
+            .sum::<f64>()
+            / total
+    };
+    one_way(p, q).max(one_way(q, p))
+}
+
+/// Compares the saved image's signature with the page image's.
+pub fn compare(saved: &Signature, page: &Signature) -> Result<Comparison, SigError> {
+    let (s, p) = (parse(saved)?, parse(page)?);
+    let bits = (s.hash ^ p.hash).count_ones();
+    let colour = grid_distance(&s.grid, &p.grid);
+    let dominant = dominant_distance(&saved.colours, &page.colours);
+    let aspect = (s.aspect / p.aspect).max(p.aspect / s.aspect);
+    let colours_changed = colour > COLOUR_CHANGED || dominant > COLOUR_CHANGED * 1.5;
+    let verdict = if aspect > 1.25 || bits > RECOLOURED_BITS {
+        Verdict::Different
+    } else if colours_changed {
+        Verdict::Recoloured
+    } else if bits <= SAME_BITS {
+        Verdict::Same
+    } else {
+        Verdict::Different
+    };
+    Ok(Comparison {
+        verdict,
+        distance: round_to(f64::from(bits) / 64.0, 1000.0),
+        colour_distance: round_to(colour, 10.0),
+        saved: Side {
+            colours: saved.colours.clone(),
+        },
+        page: Side {
+            colours: page.colours.clone(),
+        },
+    })
+}
+
+/// Internal figures of a comparison, for tuning and tests: `(hash bits, grid distance,
+/// dominant-colour distance, aspect ratio)`.
+#[doc(hidden)]
+pub fn figures(saved: &Signature, page: &Signature) -> Result<(u32, f64, f64, f64), SigError> {
+    let (s, p) = (parse(saved)?, parse(page)?);
+    Ok((
+        (s.hash ^ p.hash).count_ones(),
+        grid_distance(&s.grid, &p.grid),
+        dominant_distance(&saved.colours, &page.colours),
+        (s.aspect / p.aspect).max(p.aspect / s.aspect),
+    ))
+}
