@@ -69,7 +69,8 @@ const ownHandlers = {
   },
 
   'ui-bg-unwatch-field'({ tabId, field }) {
-    return changeListing(tabId, (listing) => core('unwatch', { listing, field: String(field) }));
+    // A new updated_at: a synced copy from before the change must not win the merge.
+    return changeListing(tabId, (listing) => core('unwatch', { listing, field: String(field), now_ms: Date.now() }));
   },
 
   async 'ui-bg-report-text'({ tabId, lang }) {

@@ -87,12 +87,16 @@ pub enum Command {
         /// `Date.now()`.
         now_ms: f64,
     },
-    /// `{listing, field}` → Listing that no longer compares `field`.
+    /// `{listing, field, now_ms?}` → Listing that no longer compares `field`; with `now_ms`
+    /// its `updated_at` moves on, so the change wins a sync merge against older copies.
     Unwatch {
         /// The stored listing.
         listing: Listing,
         /// A `Mismatch.field` name (or plain `variations`).
         field: String,
+        /// `Date.now()` (optional: without it `updated_at` is kept).
+        #[serde(default)]
+        now_ms: Option<f64>,
     },
     /// `{report, listing, lang}` → plain-text report (string).
     ReportText {
@@ -553,8 +557,15 @@ fn run(command: Command) -> Result<JsValue, JsValue> {
                 .map_err(|e| listing_error(&e))?;
             to_js(&listing)
         }
-        Command::Unwatch { mut listing, field } => {
+        Command::Unwatch {
+            mut listing,
+            field,
+            now_ms,
+        } => {
             listing.unwatch(&field).map_err(|e| listing_error(&e))?;
+            if let Some(ms) = now_ms {
+                listing.updated_at = rfc3339(ms);
+            }
             to_js(&listing)
         }
         Command::ReportText {
