@@ -9,10 +9,20 @@
 //!
 //! Case logs ([`merge_cases`]) merge per case ID: the case with the newer
 //! `updated_at` wins, cases only one side has are kept, none is dropped.
+//!
+//! Deletions travel as [`Tombstone`]s (`{key, deleted_at}`), and the newer
+//! action wins ([`merge_with_tombstones`]): a listing whose `updated_at` is
+//! not after a tombstone's `deleted_at` is deleted (the caller keeps it as a
+//! restorable version, [`MergeResult::deleted`]) and never comes back from an
+//! older synced copy or fingerprint; a listing edited after the deletion wins
+//! over the tombstone, which is then dropped ([`MergeResult::undeleted`] when
+//! the deletion was this browser's). Tombstones expire after
+//! [`TOMBSTONE_DAYS`].
 
 use crate::listing::Listing;
 use crate::store::fingerprint::Fingerprint;
 use crate::store::items::SyncContents;
+pub use crate::store::items::Tombstone;
 use crate::watch::cases::Case;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
@@ -59,6 +69,136 @@ pub struct MergeResult {
     pub changed_elsewhere: Vec<ChangedElsewhere>,
     /// Fingerprints of listings the other browser has and this one does not.
     pub remote_only: Vec<Fingerprint>,
+    /// Local listings deleted by a newer tombstone (from the other browser):
+    /// the caller removes them and keeps each as a restorable version.
+    #[serde(default)]
+    pub deleted: Vec<Deleted>,
+    /// Keys this browser had deleted whose listing came back, edited in the
+    /// other browser after the deletion (the newer action wins).
+    #[serde(default)]
+    pub undeleted: Vec<String>,
+    /// The tombstones to keep (both sides', newest per key, none expired and
+    /// none for a listing in `listings`), sorted by key.
+    #[serde(default)]
+    pub tombstones: Vec<Tombstone>,
+}
+
+/// How long a deletion travels: a tombstone older than this is forgotten
+/// (a browser that was away longer can bring the listing back).
+pub const TOMBSTONE_DAYS: i64 = 90;
+
+/// A local listing removed by a tombstone, kept for the seller to restore.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deleted {
+    /// `marketplace/ASIN`.
+    pub key: String,
+    /// The tombstone's `deleted_at`.
+    pub deleted_at: String,
+    /// The listing as it was.
+    pub listing: Listing,
+}
+
+/// Is the tombstone still travelling at `now_ms`?
+fn live(t: &Tombstone, now_ms: i64) -> bool {
+    match crate::time::parse_rfc3339(&t.deleted_at) {
+        Some(at) => now_ms - at <= TOMBSTONE_DAYS * 86_400_000,
+        None => false,
+    }
+}
+
+/// Both sides' tombstones: one per key (the later deletion), expired ones
+/// (older than [`TOMBSTONE_DAYS`] at `now_ms`) and unreadable ones left out;
+/// sorted by key.
+pub fn merge_tombstones(a: &[Tombstone], b: &[Tombstone], now_ms: i64) -> Vec<Tombstone> {
+    let mut out: BTreeMap<&str, &Tombstone> = BTreeMap::new();
+    for t in a.iter().chain(b).filter(|t| live(t, now_ms)) {
+        match out.get(t.key.as_str()) {
+            Some(prev) if compare_updated(&prev.deleted_at, &t.deleted_at) != Ordering::Less => {}
+            _ => {
+                out.insert(&t.key, t);
+            }
+        }
+    }
+    out.into_values().cloned().collect()
+}
+
+/// Does the deletion `at` win over a version changed at `updated_at`? Yes
+/// unless the version was changed after it (the same instant: the deletion,
+/// which saw that version).
+fn deletion_wins(at: &str, updated_at: &str) -> bool {
+    compare_updated(updated_at, at) != Ordering::Greater
+}
+
+/// Splits `listings` by `tombstones`: the ones a tombstone deletes (changed
+/// no later than the deletion) and the rest. Pure.
+pub fn apply_tombstones(
+    listings: Vec<Listing>,
+    tombstones: &[Tombstone],
+) -> (Vec<Listing>, Vec<Deleted>) {
+    let by_key: BTreeMap<&str, &Tombstone> =
+        tombstones.iter().map(|t| (t.key.as_str(), t)).collect();
+    let mut kept = Vec::new();
+    let mut deleted = Vec::new();
+    for l in listings {
+        match by_key.get(l.key().as_str()) {
+            Some(t) if deletion_wins(&t.deleted_at, &l.updated_at) => deleted.push(Deleted {
+                key: l.key(),
+                deleted_at: t.deleted_at.clone(),
+                listing: l,
+            }),
+            _ => kept.push(l),
+        }
+    }
+    (kept, deleted)
+}
+
+/// [`merge`] with deletions: `local_tombstones` are this browser's (of
+/// listings it no longer has), `remote_tombstones` the other browser's. The
+/// newer action wins per key: a listing (local or remote, full record or
+/// fingerprint) changed no later than a tombstone is deleted, one changed
+/// after it wins and the tombstone is dropped. Expired tombstones (see
+/// [`TOMBSTONE_DAYS`], at `now_ms`) are ignored. Pure.
+pub fn merge_with_tombstones(
+    local: &[Listing],
+    local_tombstones: &[Tombstone],
+    remote: &[Listing],
+    remote_fingerprints: &[Fingerprint],
+    remote_tombstones: &[Tombstone],
+    now_ms: i64,
+) -> MergeResult {
+    let tombs = merge_tombstones(local_tombstones, remote_tombstones, now_ms);
+    let (local_kept, deleted) = apply_tombstones(local.to_vec(), &tombs);
+    let (remote_kept, _) = apply_tombstones(remote.to_vec(), &tombs);
+    let by_key: BTreeMap<&str, &Tombstone> = tombs.iter().map(|t| (t.key.as_str(), t)).collect();
+    let fps: Vec<Fingerprint> = remote_fingerprints
+        .iter()
+        .filter(|fp| match by_key.get(fp.key.as_str()) {
+            Some(t) => !deletion_wins(&t.deleted_at, &fp.updated_at),
+            None => true,
+        })
+        .cloned()
+        .collect();
+    let mut result = merge(&local_kept, &remote_kept, &fps);
+    let present: std::collections::BTreeSet<String> =
+        result.listings.iter().map(Listing::key).collect();
+    let mine: std::collections::BTreeSet<&str> =
+        local_tombstones.iter().map(|t| t.key.as_str()).collect();
+    let local_keys: std::collections::BTreeSet<String> = local.iter().map(Listing::key).collect();
+    result.undeleted = tombs
+        .iter()
+        .filter(|t| {
+            present.contains(&t.key)
+                && mine.contains(t.key.as_str())
+                && !local_keys.contains(&t.key)
+        })
+        .map(|t| t.key.clone())
+        .collect();
+    result.tombstones = tombs
+        .into_iter()
+        .filter(|t| !present.contains(&t.key))
+        .collect();
+    result.deleted = deleted;
+    result
 }
 
 /// Compares two `updated_at` values: as instants when both parse, else as text.
@@ -168,12 +308,33 @@ pub fn merge(
         conflicts,
         changed_elsewhere,
         remote_only,
+        deleted: Vec::new(),
+        undeleted: Vec::new(),
+        tombstones: Vec::new(),
     }
 }
 
-/// [`merge`] with what [`crate::store::sync::decode`] read.
+/// [`merge`] with what [`crate::store::sync::decode`] read (its tombstones
+/// ignored: see [`merge_sync_with`]).
 pub fn merge_sync(local: &[Listing], remote: &SyncContents) -> MergeResult {
     merge(local, &remote.listings, &remote.fingerprints)
+}
+
+/// [`merge_with_tombstones`] with what [`crate::store::sync::decode`] read.
+pub fn merge_sync_with(
+    local: &[Listing],
+    local_tombstones: &[Tombstone],
+    remote: &SyncContents,
+    now_ms: i64,
+) -> MergeResult {
+    merge_with_tombstones(
+        local,
+        local_tombstones,
+        &remote.listings,
+        &remote.fingerprints,
+        &remote.tombstones,
+        now_ms,
+    )
 }
 
 /// Fingerprints keep `updated_at` to the second: compare at that precision.

@@ -8,8 +8,7 @@
 //!   deletion (tombstone) rules
 //!
 //! The parts depend on each other in one direction only: `fingerprint` ←
-//! `items` ← `quota` ← `sync`, and `merge` (which needs `fingerprint` and
-//! `items`) ← `sync`.
+//! `items` ← `merge` ← `quota` ← `sync` (each uses only the ones before it).
 
 pub mod fingerprint;
 pub mod items;

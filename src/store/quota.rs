@@ -12,9 +12,10 @@
 use crate::listing::Listing;
 use crate::store::fingerprint::{hash_n, Fingerprint};
 use crate::store::items::{
-    case_entry, chunk_key, compress, entry_value, manifest_with, CASES_PREFIX, KEY_MANIFEST,
-    KEY_SETTINGS,
+    case_entry, chunk_key, compress, entry_value, manifest_with, tombstone_entry, Tombstone,
+    CASES_PREFIX, KEY_MANIFEST, KEY_SETTINGS, TOMBSTONES_PREFIX,
 };
+use crate::store::merge::merge_tombstones;
 use crate::store::settings::{self, Settings};
 use crate::watch::cases::Case;
 use serde::{Deserialize, Serialize};
@@ -44,6 +45,9 @@ pub const BUDGET_WRITES_PER_MINUTE: usize = 110;
 pub const BUDGET_WRITES_PER_HOUR: usize = 1_700;
 /// Most of the budget the fingerprints may hold back from full records.
 pub const FINGERPRINT_SHARE_PERCENT: usize = 75;
+/// Most bytes the deletions ([`SyncOptions::tombstones`], `d<n>` items) may
+/// take: about 700 deletions, newest first; older ones stay local only.
+pub const TOMBSTONE_BUDGET_BYTES: usize = 16_384;
 
 /// Listings tried for a full record after the last one that fitted, before giving up.
 const FULL_MISSES: usize = 16;
@@ -88,6 +92,12 @@ pub struct SyncStats {
     /// the listings (or it is larger than one item). Sorted.
     #[serde(default)]
     pub cases_local_only: Vec<String>,
+    /// Deletions synced (`d<n>` items).
+    #[serde(default)]
+    pub tombstones_synced: usize,
+    /// Deletions that did not fit in [`TOMBSTONE_BUDGET_BYTES`] (the oldest).
+    #[serde(default)]
+    pub tombstones_local_only: usize,
 }
 
 /// The items to store in `chrome.storage.sync`, and what they hold.
@@ -118,6 +128,14 @@ pub struct SyncOptions {
     /// after the listings, as far as the space left allows (see the module
     /// docs). Empty logs are ignored.
     pub cases: BTreeMap<String, Vec<Case>>,
+    /// Listings deleted here or in another browser (`MergeResult::tombstones`):
+    /// synced before the full records, newest first, within
+    /// [`TOMBSTONE_BUDGET_BYTES`]. A tombstone of a listing in `listings` is
+    /// ignored (the listing is newer).
+    pub tombstones: Vec<Tombstone>,
+    /// `Date.now()` when known: tombstones older than
+    /// [`crate::store::merge::TOMBSTONE_DAYS`] are left out.
+    pub now_ms: Option<i64>,
 }
 
 /// How many write operations may be made now.
@@ -157,10 +175,16 @@ pub fn encode_with(listings: &[Listing], settings: &Settings, options: &SyncOpti
         .iter()
         .filter(|fp| !local_keys.contains(&fp.key) && carry_keys.insert(fp.key.clone()))
         .collect();
+    let tombs = live_tombstones(&options.tombstones, &local_keys, options.now_ms);
     let marketplaces: BTreeSet<&str> = listings
         .iter()
         .map(|l| l.marketplace.as_str())
         .chain(carried.iter().map(|fp| fp.marketplace.as_str()))
+        .chain(
+            tombs
+                .iter()
+                .filter_map(|t| t.key.split_once('/').map(|(m, _)| m)),
+        )
         .collect();
     let mk_index: BTreeMap<String, usize> = marketplaces
         .iter()
@@ -206,7 +230,12 @@ pub fn encode_with(listings: &[Listing], settings: &Settings, options: &SyncOpti
     let total_listings = listings.len() + carried.len();
 
     let settings_value = settings::to_stored(settings);
-    let fixed = item_bytes(KEY_SETTINGS, &settings_value)
+    let (tomb_items, tombstones_synced) = pack_tombstones(&tombs, &mk_index);
+    let fixed = tomb_items
+        .iter()
+        .map(|(k, v)| item_bytes(k, v))
+        .sum::<usize>()
+        + item_bytes(KEY_SETTINGS, &settings_value)
         + item_bytes(
             KEY_MANIFEST,
             &manifest_with(&mk_list, 999, total_listings, Vec::new()),
@@ -233,7 +262,7 @@ pub fn encode_with(listings: &[Listing], settings: &Settings, options: &SyncOpti
         KEY_MANIFEST,
         &manifest_with(&mk_list, 999, total_listings, Vec::new()),
     );
-    let mut items_used = 2usize;
+    let mut items_used = 2 + tomb_items.len();
     let mut misses = 0usize;
     for &i in &order {
         if misses >= FULL_MISSES || budget.saturating_sub(reserve) < full_used + 256 {
@@ -297,7 +326,7 @@ pub fn encode_with(listings: &[Listing], settings: &Settings, options: &SyncOpti
 
     // Assemble, then make sure (cheaply, exactly) that every limit holds.
     loop {
-        let items = assemble(
+        let mut items = assemble(
             &settings_value,
             &mk_list,
             total_listings,
@@ -305,6 +334,7 @@ pub fn encode_with(listings: &[Listing], settings: &Settings, options: &SyncOpti
             &fp_set,
             &fps,
         );
+        items.extend(tomb_items.clone());
         let total: usize = items.iter().map(|(k, v)| item_bytes(k, v)).sum();
         let per_item_ok = items
             .iter()
@@ -313,6 +343,8 @@ pub fn encode_with(listings: &[Listing], settings: &Settings, options: &SyncOpti
             || (fp_set.is_empty() && fulls.is_empty())
         {
             let mut plan = finish(listings, items, total, &fulls, &fp_set, &duplicates);
+            plan.stats.tombstones_synced = tombstones_synced;
+            plan.stats.tombstones_local_only = tombs.len() - tombstones_synced;
             add_cases(&mut plan, &options.cases);
             return plan;
         }
@@ -387,6 +419,8 @@ fn finish(
             carried,
             cases_synced: 0,
             cases_local_only: Vec::new(),
+            tombstones_synced: 0,
+            tombstones_local_only: 0,
         },
     }
 }
@@ -570,4 +604,76 @@ fn split_chunks(id: &str, blob: &str) -> Vec<String> {
         .chunks(payload)
         .map(|c| String::from_utf8_lossy(c).into_owned())
         .collect()
+}
+
+/// The tombstones to sync: one per key (the later deletion), none for a key
+/// in `local_keys`, none expired at `now_ms`; newest first.
+fn live_tombstones(
+    tombstones: &[Tombstone],
+    local_keys: &BTreeSet<String>,
+    now_ms: Option<i64>,
+) -> Vec<Tombstone> {
+    // Without a clock, nothing expires: measure from the newest deletion.
+    let now = now_ms.unwrap_or_else(|| {
+        tombstones
+            .iter()
+            .filter_map(|t| crate::time::parse_rfc3339(&t.deleted_at))
+            .max()
+            .unwrap_or(0)
+    });
+    let mut out: Vec<Tombstone> = merge_tombstones(tombstones, &[], now)
+        .into_iter()
+        .filter(|t| !local_keys.contains(&t.key))
+        .collect();
+    out.sort_by(|a, b| {
+        crate::time::parse_rfc3339(&b.deleted_at)
+            .cmp(&crate::time::parse_rfc3339(&a.deleted_at))
+            .then_with(|| a.key.cmp(&b.key))
+    });
+    out
+}
+
+/// `d<n>` items for `tombs` (newest first) within [`TOMBSTONE_BUDGET_BYTES`]:
+/// the items (entries sorted, so one new deletion rewrites little) and how
+/// many tombstones they hold.
+fn pack_tombstones(
+    tombs: &[Tombstone],
+    mk_index: &BTreeMap<String, usize>,
+) -> (BTreeMap<String, Value>, usize) {
+    let mut chosen: Vec<String> = Vec::new();
+    let mut bytes = 0usize;
+    for t in tombs {
+        let Some(e) = tombstone_entry(t, mk_index) else {
+            continue;
+        };
+        // Each entry costs its text, two quotes and a comma; each item its key and brackets.
+        let next = bytes + e.len() + 3;
+        let items = next.div_ceil(BUDGET_BYTES_PER_ITEM - 16) + 1;
+        if next + items * 16 > TOMBSTONE_BUDGET_BYTES {
+            break;
+        }
+        bytes = next;
+        chosen.push(e);
+    }
+    let n = chosen.len();
+    chosen.sort_unstable();
+    let mut items = BTreeMap::new();
+    let mut cur: Vec<Value> = Vec::new();
+    let mut cur_bytes = 0usize;
+    for e in chosen {
+        let key = format!("{TOMBSTONES_PREFIX}{}", items.len());
+        if !cur.is_empty() && key.len() + 2 + cur_bytes + e.len() + 3 > BUDGET_BYTES_PER_ITEM {
+            items.insert(key, Value::Array(std::mem::take(&mut cur)));
+            cur_bytes = 0;
+        }
+        cur_bytes += e.len() + 3;
+        cur.push(Value::from(e));
+    }
+    if !cur.is_empty() {
+        items.insert(
+            format!("{TOMBSTONES_PREFIX}{}", items.len()),
+            Value::Array(cur),
+        );
+    }
+    (items, n)
 }

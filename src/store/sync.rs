@@ -56,7 +56,8 @@
 use crate::listing::Listing;
 use crate::store::fingerprint::hash_n;
 use crate::store::items::{
-    chunk_key, decompress, decompress_cases, is_cases_key, KEY_MANIFEST, KEY_SETTINGS,
+    chunk_key, decompress, decompress_cases, is_cases_key, read_tombstone, tombstone_keys,
+    KEY_MANIFEST, KEY_SETTINGS,
 };
 use crate::store::settings;
 use crate::watch::cases::Case;
@@ -65,12 +66,13 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 pub use crate::store::fingerprint::{Fingerprint, FINGERPRINT_FIELDS};
-pub use crate::store::items::{is_sync_key, SyncContents, FORMAT_VERSION};
+pub use crate::store::items::{is_sync_key, SyncContents, Tombstone, FORMAT_VERSION};
+pub use crate::store::merge::merge_sync_with;
 pub use crate::store::quota::{
     encode, encode_with, item_bytes, write_allowance, SyncOptions, SyncPlan, SyncState, SyncStats,
     WriteAllowance, BUDGET_BYTES, BUDGET_BYTES_PER_ITEM, BUDGET_ITEMS, BUDGET_WRITES_PER_HOUR,
     BUDGET_WRITES_PER_MINUTE, FINGERPRINT_SHARE_PERCENT, MAX_ITEMS, MAX_WRITE_OPERATIONS_PER_HOUR,
-    MAX_WRITE_OPERATIONS_PER_MINUTE, QUOTA_BYTES, QUOTA_BYTES_PER_ITEM,
+    MAX_WRITE_OPERATIONS_PER_MINUTE, QUOTA_BYTES, QUOTA_BYTES_PER_ITEM, TOMBSTONE_BUDGET_BYTES,
 };
 
 /// The writes that turn the stored items into a new plan's items.
@@ -212,6 +214,7 @@ pub fn decode(items: &Map<String, Value>) -> SyncContents {
     }
 
     let cases = decode_cases(items, &mut problems);
+    let tombstones = decode_tombstones(items, &mk_list, &mut problems);
     SyncContents {
         settings,
         listings: listings.into_values().collect(),
@@ -219,7 +222,44 @@ pub fn decode(items: &Map<String, Value>) -> SyncContents {
         total,
         problems,
         cases,
+        tombstones,
     }
+}
+
+/// The tombstones in the `d<n>` items, one per key (the later deletion),
+/// sorted by key. An entry that cannot be read is a problem and loses only
+/// that deletion.
+fn decode_tombstones(
+    items: &Map<String, Value>,
+    mk_list: &[String],
+    problems: &mut Vec<String>,
+) -> Vec<Tombstone> {
+    let mut out: Vec<Tombstone> = Vec::new();
+    for item in tombstone_keys(items.keys()) {
+        let Some(arr) = items.get(item).and_then(Value::as_array) else {
+            problems.push(format!("deletion item {item} is not a list"));
+            continue;
+        };
+        for (n, e) in arr.iter().enumerate() {
+            match e.as_str().and_then(|s| read_tombstone(s, mk_list)) {
+                Some(t) => out.push(t),
+                None => problems.push(format!("entry {n} of {item} is not a deletion")),
+            }
+        }
+    }
+    // One per key, the later deletion (no expiry here: decoding has no clock).
+    let mut by_key: BTreeMap<String, Tombstone> = BTreeMap::new();
+    for t in out {
+        match by_key.get(&t.key) {
+            Some(prev)
+                if crate::store::merge::compare_updated(&prev.deleted_at, &t.deleted_at)
+                    != std::cmp::Ordering::Less => {}
+            _ => {
+                by_key.insert(t.key.clone(), t);
+            }
+        }
+    }
+    by_key.into_values().collect()
 }
 
 /// The case logs in the `k<n>` items. An entry that cannot be read is a
