@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `make demo`: the built extension (dist/chrome) in Chromium on a synthetic Japanese product
 // page (tests/pages/demo-jp.html) served under its real amazon.co.jp URL. Nothing leaves the
-// machine (every request is answered locally or aborted).
+// machine (every request is answered locally or aborted). Then the same in Firefox ESR
+// (dist/firefox): popup screenshots in Japanese and English (firefox-3-hijacked-popup-*.png).
 //   1. open the page: untracked (grey ?)
 //   2. press "Save" in the popup: the page becomes the canonical listing (green ✓)
 //   3. the page is hijacked (main image swapped, colour changed): red badge with the count,
@@ -10,6 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { launch, ownPage, ROOT } from '../../tests/e2e/harness.mjs';
+import * as firefox from '../../tests/e2e/cross/drivers/firefox.mjs';
 import { png } from '../icons.mjs';
 
 const URL = 'https://www.amazon.co.jp/%E3%82%B5%E3%82%AF%E3%83%A9%E5%B7%A5%E6%88%BF-%E7%9C%9F%E7%A9%BA%E6%96%AD%E7%86%B1%E3%82%BF%E3%83%B3%E3%83%96%E3%83%A9%E3%83%BC/dp/B0DEMOJP01';
@@ -179,5 +181,62 @@ try {
 } finally {
   await h.close();
 }
+// ---------------------------------------------------------------- Firefox
+
+/**
+ * The same extension (dist/firefox) in Firefox ESR, headless: the page saved, then hijacked;
+ * the popup in Japanese and in English. Returns the files written.
+ */
+async function firefoxPopups() {
+  const written = [];
+  const b = await firefox.launch({ size: { width: 440, height: 800 } });
+  const send = async (msg) => {
+    const res = await b.ext((m) => globalThis.browser.runtime.sendMessage(m), msg);
+    if (!res?.ok) throw new Error(`${msg.type}: ${JSON.stringify(res?.error)}`);
+    return res;
+  };
+  const badgeOf = (tabId) => b.ext((id) => globalThis.browser.action.getBadgeText({ tabId: id }), tabId);
+  const waitBadge = async (tabId, pred) => {
+    for (let i = 0; i < 150; i++) {
+      const text = await badgeOf(tabId);
+      if (pred(text)) return text;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`Firefox: the badge never changed (last: ${await badgeOf(tabId)})`);
+  };
+  try {
+    b.serveImages(imageFor);
+    b.serve({ [URL]: canonical });
+    const tab = await b.open(URL);
+    await waitBadge(tab.tabId, (t) => t === '?');
+    await send({ type: 'ui-bg-save-page', tabId: tab.tabId });
+    b.serve({ [URL]: hijacked });
+    await tab.reload();
+    const text = await waitBadge(tab.tabId, (t) => /^\d+$/.test(t));
+    console.log(`[demo] Firefox ESR: hijacked page badge "${text}"`);
+    const { settings } = await send({ type: 'ui-bg-settings-get' });
+    for (const lang of ['ja', 'en']) {
+      await send({ type: 'ui-bg-settings-set', settings: { ...settings, language: lang } });
+      const popup = await b.openExtension(`popup/popup.html?tabId=${tab.tabId}`);
+      for (let i = 0; i < 100; i++) {
+        if (await popup.eval(() => document.getElementById('app')?.getAttribute('aria-busy') === 'false')) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      // Thumbnails loaded (they come from the local stand-in for Amazon's image host).
+      await popup.eval(() => Promise.all([...document.images].map((i) => (i.complete ? null : new Promise((r) => { i.onload = r; i.onerror = r; })))));
+      const file = path.join(OUT, `firefox-3-hijacked-popup-${lang}.png`);
+      await popup.screenshot(file, { fullPage: true });
+      written.push(file);
+      await popup.close();
+    }
+  } finally {
+    await b.close();
+  }
+  return written;
+}
+
+console.log('[demo] Firefox ESR headless with dist/firefox');
+files.push(...(await firefoxPopups()));
+
 console.log('[demo] screenshots and report:');
 for (const f of files) console.log(`  ${path.relative(ROOT, f)}`);

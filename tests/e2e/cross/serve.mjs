@@ -18,15 +18,16 @@ export const AMAZON_HOST = /(^|\.)amazon\.(com|ca|com\.mx|com\.br|co\.uk|de|fr|i
 /**
  * The answer for `url` given the served `pages` (Map url-without-hash → {body, contentType}):
  * `{status, contentType, body}`, or null when the request must fail (not an Amazon host).
+ * `imageFor(url)` may give an Amazon image's PNG bytes (else the tiny PNG).
  */
-export function answer(url, pages) {
+export function answer(url, pages, imageFor = null) {
   const key = url.split('#')[0];
   if (pages.has(key)) {
     const p = pages.get(key);
     return { status: 200, contentType: p.contentType, body: p.body };
   }
   const host = new URL(url).hostname;
-  if (IMAGE_HOST.test(host)) return { status: 200, contentType: 'image/png', body: TINY_PNG };
+  if (IMAGE_HOST.test(host)) return { status: 200, contentType: 'image/png', body: (imageFor && imageFor(url)) || TINY_PNG };
   if (AMAZON_HOST.test(host)) return { status: 404, contentType: 'text/plain', body: '' };
   return null;
 }
@@ -43,15 +44,16 @@ function certificate(dir) {
 }
 
 /**
- * Starts the proxy on 127.0.0.1 (a free port): `{port, requests, close()}`; `requests` lists
- * every URL asked for, in order. `dir` holds the certificate.
+ * Starts the proxy on 127.0.0.1 (a free port): `{port, requests, serveImages(fn), close()}`;
+ * `requests` lists every URL asked for, in order. `dir` holds the certificate.
  */
 export async function proxy(pages, dir) {
+  let imageFor = null;
   const requests = [];
   const sockets = new Set();
   const reply = (url, res) => {
     requests.push(url);
-    const a = answer(url, pages);
+    const a = answer(url, pages, imageFor);
     if (!a) {
       res.socket?.destroy();
       return;
@@ -83,6 +85,9 @@ export async function proxy(pages, dir) {
   return {
     port: server.address().port,
     requests,
+    serveImages(fn) {
+      imageFor = fn;
+    },
     async close() {
       for (const s of sockets) s.destroy();
       await new Promise((resolve) => server.close(resolve));

@@ -176,10 +176,10 @@ win.gBrowser.selectedTab = tab;`, url);
           await driver.navigate().refresh();
         });
       },
-      async screenshot(file) {
+      async screenshot(file, { fullPage = false } = {}) {
         const png = await locked(async () => {
           await driver.switchTo().window(handle);
-          return driver.takeScreenshot();
+          return fullPage ? driver.takeFullPageScreenshot() : driver.takeScreenshot();
         });
         fs.writeFileSync(file, Buffer.from(png, 'base64'));
       },
@@ -202,6 +202,8 @@ win.gBrowser.selectedTab = tab;`, url);
     serve(map, contentType = 'text/html; charset=utf-8') {
       for (const [url, body] of Object.entries(map)) pages.set(url.split('#')[0], { body, contentType });
     },
+    /** Answers Amazon image requests with `fn(url)` (PNG bytes; null = a tiny PNG). */
+    serveImages: (fn) => web.serveImages(fn),
     /** Opens `url` in a new tab; returns the page with its `tabId`. */
     async open(url) {
       const handle = await locked(async () => {
