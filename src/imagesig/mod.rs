@@ -43,7 +43,7 @@ const GRID: usize = 4;
 const THUMB: usize = 32;
 
 /// Hamming distance (of 64 bits) up to which the structure is the same picture.
-pub const SAME_BITS: u32 = 12;
+pub const SAME_BITS: u32 = 14;
 /// Hamming distance up to which a colour change is a recolouring of the same picture.
 pub const RECOLOURED_BITS: u32 = 20;
 /// Colour-grid distance (ΔE, lightness counted half) above which the colours changed.
@@ -56,6 +56,9 @@ pub struct Signature {
     pub v: u32,
     /// 64-bit perceptual hash of the product area, 16 hex digits.
     pub hash: String,
+    /// The same hash of the product area's inner 90 % (5 % off each side): a page image cropped
+    /// a little is compared with this one.
+    pub inner: String,
     /// The product area's colours on a 4×4 grid, row by row: per cell L·2.55, a+128, b+128 as
     /// bytes, 96 hex digits.
     pub grid: String,
@@ -299,60 +302,12 @@ fn colour_of(lab: Lab, share: f64) -> Colour {
     }
 }
 
-/// The signature of an RGBA image (`rgba.len() == width * height * 4`, row by row).
-pub fn signature(width: u32, height: u32, rgba: &[u8]) -> Result<Signature, SigError> {
-    check_size(width, height)?;
-    let expected = u64::from(width) * u64::from(height) * 4;
-    if rgba.len() as u64 != expected {
-        return Err(SigError::BadBuffer {
-            expected,
-            actual: rgba.len() as u64,
-        });
-    }
-    let (w, h) = (width as usize, height as usize);
-    let bg = background_colour(w, h, rgba);
-    let (x0, y0, x1, y1) = match bg {
-        Some(bg) => product_box(w, h, rgba, bg),
-        None => (0, 0, w, h),
-    };
-    let (bw, bh) = (x1 - x0, y1 - y0);
-
-    // One pass over the product area into THUMB × THUMB bins: all pixels, and product pixels
-    // (not background) separately.
-    let bin_x: Vec<usize> = (0..bw).map(|x| x * THUMB / bw).collect();
-    let mut all = vec![[0u64; 4]; THUMB * THUMB];
-    let mut prod = vec![[0u64; 4]; THUMB * THUMB];
-    let mut background_px: u64 = 0;
-    for y in y0..y1 {
-        let row = (y - y0) * THUMB / bh * THUMB;
-        let base = y * w;
-        for (x, &bx) in (x0..x1).zip(&bin_x) {
-            let p = px(rgba, (base + x) * 4);
-            let cell = &mut all[row + bx];
-            cell[0] += u64::from(p[0]);
-            cell[1] += u64::from(p[1]);
-            cell[2] += u64::from(p[2]);
-            cell[3] += 1;
-            if bg.is_some_and(|bg| near(p, bg)) {
-                background_px += 1;
-            } else {
-                let c = &mut prod[row + bx];
-                c[0] += u64::from(p[0]);
-                c[1] += u64::from(p[1]);
-                c[2] += u64::from(p[2]);
-                c[3] += 1;
-            }
-        }
-    }
-    let total_px = (w * h) as u64;
-    // Trimmed rows and columns are background too.
-    background_px += total_px - (bw * bh) as u64;
-
-    // Bin means (sRGB 0..255). Upscaled small areas leave no bin empty: THUMB/bw ≤ 1 bins per px
-    // is not guaranteed, so an empty bin takes its left or upper neighbour.
+/// Bin means (sRGB 0..255). An empty bin (a product area narrower than [`THUMB`] pixels)
+/// takes its left or upper neighbour.
+fn bin_means(bins: &[[u64; 4]]) -> Vec<[f64; 3]> {
     let mut mean = vec![[0.0f64; 3]; THUMB * THUMB];
     for i in 0..THUMB * THUMB {
-        let c = all[i];
+        let c = bins[i];
         if c[3] > 0 {
             let n = c[3] as f64;
             mean[i] = [c[0] as f64 / n, c[1] as f64 / n, c[2] as f64 / n];
@@ -362,9 +317,12 @@ pub fn signature(width: u32, height: u32, rgba: &[u8]) -> Result<Signature, SigE
             mean[i] = mean[i - THUMB];
         }
     }
+    mean
+}
 
-    // pHash: 8×8 lowest DCT-II frequencies of the luma thumbnail, each bit = coefficient above
-    // the median of the 63 AC coefficients.
+/// pHash: the 8×8 lowest DCT-II frequencies of the luma thumbnail, each bit = coefficient above
+/// the median of the 63 AC coefficients.
+fn phash(mean: &[[f64; 3]]) -> u64 {
     let luma: Vec<f64> = mean
         .iter()
         .map(|m| 0.299 * m[0] + 0.587 * m[1] + 0.114 * m[2])
@@ -398,6 +356,84 @@ pub fn signature(width: u32, height: u32, rgba: &[u8]) -> Result<Signature, SigE
             hash |= 1 << i;
         }
     }
+    hash
+}
+
+/// The signature of an RGBA image (`rgba.len() == width * height * 4`, row by row).
+pub fn signature(width: u32, height: u32, rgba: &[u8]) -> Result<Signature, SigError> {
+    check_size(width, height)?;
+    let expected = u64::from(width) * u64::from(height) * 4;
+    if rgba.len() as u64 != expected {
+        return Err(SigError::BadBuffer {
+            expected,
+            actual: rgba.len() as u64,
+        });
+    }
+    let (w, h) = (width as usize, height as usize);
+    let bg = background_colour(w, h, rgba);
+    let (x0, y0, x1, y1) = match bg {
+        Some(bg) => product_box(w, h, rgba, bg),
+        None => (0, 0, w, h),
+    };
+    let (bw, bh) = (x1 - x0, y1 - y0);
+
+    // One pass over the product area into THUMB × THUMB bins: all pixels, and product pixels
+    // (not background) separately; and the inner 90 % (5 % off each side) into its own bins.
+    let bin_x: Vec<usize> = (0..bw).map(|x| x * THUMB / bw).collect();
+    let (ix0, iy0) = (bw / 20, bh / 20);
+    let (iw, ih) = (bw - 2 * ix0, bh - 2 * iy0);
+    let inner_x: Vec<usize> = (0..bw)
+        .map(|x| {
+            if x < ix0 || x >= ix0 + iw {
+                usize::MAX
+            } else {
+                (x - ix0) * THUMB / iw
+            }
+        })
+        .collect();
+    let mut all = vec![[0u64; 4]; THUMB * THUMB];
+    let mut prod = vec![[0u64; 4]; THUMB * THUMB];
+    let mut inner = vec![[0u64; 4]; THUMB * THUMB];
+    let mut background_px: u64 = 0;
+    for y in y0..y1 {
+        let row = (y - y0) * THUMB / bh * THUMB;
+        let inner_row = (y - y0)
+            .checked_sub(iy0)
+            .filter(|&r| r < ih)
+            .map(|r| r * THUMB / ih * THUMB);
+        let base = y * w;
+        for ((x, &bx), &ibx) in (x0..x1).zip(&bin_x).zip(&inner_x) {
+            let p = px(rgba, (base + x) * 4);
+            let cell = &mut all[row + bx];
+            cell[0] += u64::from(p[0]);
+            cell[1] += u64::from(p[1]);
+            cell[2] += u64::from(p[2]);
+            cell[3] += 1;
+            if let (Some(ir), true) = (inner_row, ibx != usize::MAX) {
+                let c = &mut inner[ir + ibx];
+                c[0] += u64::from(p[0]);
+                c[1] += u64::from(p[1]);
+                c[2] += u64::from(p[2]);
+                c[3] += 1;
+            }
+            if bg.is_some_and(|bg| near(p, bg)) {
+                background_px += 1;
+            } else {
+                let c = &mut prod[row + bx];
+                c[0] += u64::from(p[0]);
+                c[1] += u64::from(p[1]);
+                c[2] += u64::from(p[2]);
+                c[3] += 1;
+            }
+        }
+    }
+    let total_px = (w * h) as u64;
+    // Trimmed rows and columns are background too.
+    background_px += total_px - (bw * bh) as u64;
+
+    let mean = bin_means(&all);
+    let hash = phash(&mean);
+    let inner_hash = phash(&bin_means(&inner));
 
     // Colour grid: GRID × GRID cells of (THUMB/GRID)² bins each.
     let per = THUMB / GRID;
@@ -454,6 +490,7 @@ pub fn signature(width: u32, height: u32, rgba: &[u8]) -> Result<Signature, SigE
     Ok(Signature {
         v: VERSION,
         hash: format!("{hash:016x}"),
+        inner: format!("{inner_hash:016x}"),
         grid,
         aspect: round_to(bw as f64 / bh as f64, 1000.0),
         background: round_to(background_px as f64 / total_px as f64, 100.0),
@@ -464,6 +501,7 @@ pub fn signature(width: u32, height: u32, rgba: &[u8]) -> Result<Signature, SigE
 /// A signature's parts, parsed back from their text form.
 struct Parsed {
     hash: u64,
+    inner: u64,
     grid: Vec<Lab>,
     aspect: f64,
 }
@@ -475,10 +513,13 @@ fn parse(s: &Signature) -> Result<Parsed, SigError> {
             s.v
         )));
     }
-    let hash = u64::from_str_radix(&s.hash, 16)
-        .ok()
-        .filter(|_| s.hash.len() == 16)
-        .ok_or_else(|| SigError::Malformed(format!("hash {:?}", s.hash)))?;
+    let hex64 = |x: &str| {
+        u64::from_str_radix(x, 16)
+            .ok()
+            .filter(|_| x.len() == 16)
+            .ok_or_else(|| SigError::Malformed(format!("hash {x:?}")))
+    };
+    let (hash, inner) = (hex64(&s.hash)?, hex64(&s.inner)?);
     let bytes: Option<Vec<u8>> = (0..s.grid.len())
         .step_by(2)
         .map(|i| {
@@ -503,6 +544,7 @@ fn parse(s: &Signature) -> Result<Parsed, SigError> {
     }
     Ok(Parsed {
         hash,
+        inner,
         grid,
         aspect: s.aspect,
     })
@@ -551,10 +593,19 @@ fn dominant_distance(p: &[Colour], q: &[Colour]) -> f64 {
     one_way(p, q).max(one_way(q, p))
 }
 
+/// Structure distance in hash bits: whole against whole, or a little cropped either way (the
+/// inner 90 % of one against the whole of the other), whichever is nearest.
+fn structure_bits(s: &Parsed, p: &Parsed) -> u32 {
+    let whole = (s.hash ^ p.hash).count_ones();
+    let page_cropped = (s.inner ^ p.hash).count_ones();
+    let saved_cropped = (s.hash ^ p.inner).count_ones();
+    whole.min(page_cropped).min(saved_cropped)
+}
+
 /// Compares the saved image's signature with the page image's.
 pub fn compare(saved: &Signature, page: &Signature) -> Result<Comparison, SigError> {
     let (s, p) = (parse(saved)?, parse(page)?);
-    let bits = (s.hash ^ p.hash).count_ones();
+    let bits = structure_bits(&s, &p);
     let colour = grid_distance(&s.grid, &p.grid);
     let dominant = dominant_distance(&saved.colours, &page.colours);
     let aspect = (s.aspect / p.aspect).max(p.aspect / s.aspect);
@@ -587,7 +638,7 @@ pub fn compare(saved: &Signature, page: &Signature) -> Result<Comparison, SigErr
 pub fn figures(saved: &Signature, page: &Signature) -> Result<(u32, f64, f64, f64), SigError> {
     let (s, p) = (parse(saved)?, parse(page)?);
     Ok((
-        (s.hash ^ p.hash).count_ones(),
+        structure_bits(&s, &p),
         grid_distance(&s.grid, &p.grid),
         dominant_distance(&saved.colours, &page.colours),
         (s.aspect / p.aspect).max(p.aspect / s.aspect),
