@@ -190,7 +190,8 @@ pub enum Command {
         /// Settings as the options page sends them (missing fields take defaults).
         settings: Value,
     },
-    /// `{listings, settings, last_used?, carry?, cases?}` → SyncPlan for `chrome.storage.sync`.
+    /// `{listings, settings, last_used?, carry?, cases?, tombstones?, now_ms?}` → SyncPlan for
+    /// `chrome.storage.sync`.
     SyncEncode {
         /// Every stored listing.
         listings: Vec<Listing>,
@@ -207,6 +208,12 @@ pub enum Command {
         /// listings while room remains; a log that is not a list of cases stays local.
         #[serde(default)]
         cases: Option<std::collections::BTreeMap<String, Value>>,
+        /// Deleted listings (`[{key, deleted_at}]`, `sync_merge`'s `tombstones`): synced first.
+        #[serde(default)]
+        tombstones: Vec<merge::Tombstone>,
+        /// `Date.now()`: tombstones older than 90 days are left out.
+        #[serde(default)]
+        now_ms: Option<f64>,
     },
     /// `{old, new}` → `{set, remove}`: the minimal writes from the items sync holds (`old`,
     /// `chrome.storage.sync.get(null)`) to a plan's `items` (`new`).
@@ -230,9 +237,11 @@ pub enum Command {
         /// Everything `chrome.storage.sync.get(null)` returned.
         items: serde_json::Map<String, Value>,
     },
-    /// `{local, items, local_cases?}` → MergeResult plus `cases`: the local listings merged
-    /// with what the sync items hold (`store::merge::merge_sync`: per key the newer
-    /// `updated_at` wins, nothing is dropped silently); `cases` = `{key: [Case]}`, the merged
+    /// `{local, items, local_cases?, local_tombstones?, now_ms?}` → MergeResult plus `cases`:
+    /// the local listings merged with what the sync items hold
+    /// (`store::merge::merge_sync_with`: per key the newer `updated_at` or deletion wins,
+    /// nothing is dropped silently: `deleted` = local listings a newer deletion removed,
+    /// `undeleted`, `tombstones` = the deletions to keep); `cases` = `{key: [Case]}`, the merged
     /// case logs that differ from `local_cases` (`store::merge::merge_cases`: per case ID the
     /// newer `updated_at` wins) — exactly what to write to `cases:<key>`.
     SyncMerge {
@@ -244,6 +253,12 @@ pub enum Command {
         local_cases: Option<std::collections::BTreeMap<String, Value>>,
         /// Everything `chrome.storage.sync.get(null)` returned.
         items: serde_json::Map<String, Value>,
+        /// Listings deleted here (`[{key, deleted_at}]`).
+        #[serde(default)]
+        local_tombstones: Vec<merge::Tombstone>,
+        /// `Date.now()`: tombstones older than 90 days are forgotten.
+        #[serde(default)]
+        now_ms: Option<f64>,
     },
     /// `{history, page, source, now_ms}` → `{history, change}`: records what a page
     /// showed in a listing's change history (`watch::history`); `change` is the
@@ -645,6 +660,8 @@ fn run(command: Command) -> Result<JsValue, JsValue> {
             last_used,
             carry,
             cases,
+            tombstones,
+            now_ms,
         } => {
             let options = sync::SyncOptions {
                 last_used: last_used
@@ -653,6 +670,8 @@ fn run(command: Command) -> Result<JsValue, JsValue> {
                     .collect(),
                 carry,
                 cases: case_logs(cases),
+                tombstones,
+                now_ms: now_ms.map(|ms| ms as i64),
             };
             to_js(&sync::encode_with(
                 &listings,
@@ -673,9 +692,12 @@ fn run(command: Command) -> Result<JsValue, JsValue> {
             local,
             local_cases,
             items,
+            local_tombstones,
+            now_ms,
         } => {
             let remote = sync::decode(&items);
-            let result = merge::merge_sync(&local, &remote);
+            let now = now_ms.map_or(0, |ms| ms as i64);
+            let result = merge::merge_sync_with(&local, &local_tombstones, &remote, now);
             let cases = merge::merge_cases(&case_logs(local_cases), &remote.cases);
             let changed: std::collections::BTreeMap<&String, &Vec<cases::Case>> = cases
                 .updated
