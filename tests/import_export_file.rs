@@ -54,6 +54,7 @@ fn export_is_stable_sorted_and_readable_as_a_listings_file() {
     let extras = ExportExtras {
         history: Some(json!([{"key": "amazon.co.jp/B000000001", "field": "title"}])),
         cases: Some(json!([{"case_id": "1234567890"}])),
+        shots: None,
     };
     let text = export(&file_listings(), Some(&settings), &extras);
     let mut reversed = file_listings();

@@ -3,7 +3,9 @@
 //!
 //! It is a `catalog-guard/listings` file (see [`crate::listing`]) with
 //! optional extra members: `settings` (the [`Settings`], full form plus
-//! `version`), `history` and `cases` (passed through as JSON for now). So the
+//! `version`), `history` and `cases` (passed through as JSON for now), and
+//! `shots` (dated screenshots, only in an export made with them; checked
+//! record by record, a bad one refuses the file). So the
 //! CLI reads an export file as a listings file, and an export file with only
 //! listings is a plain listings file.
 //!
@@ -27,6 +29,10 @@ pub struct ExportExtras {
     pub history: Option<Value>,
     /// Seller Support case log, passed through.
     pub cases: Option<Value>,
+    /// Dated screenshots by listing key (`marketplace/ASIN` → [Shot]), only in
+    /// an export made with screenshots; every record is checked on reading
+    /// ([`crate::watch::shots::parse_all`]).
+    pub shots: Option<Value>,
 }
 
 /// A parsed export file.
@@ -122,6 +128,9 @@ pub fn export(listings: &[Listing], settings: Option<&Settings>, extras: &Export
     if let Some(c) = &extras.cases {
         member("cases", c);
     }
+    if let Some(v) = &extras.shots {
+        member("shots", v);
+    }
     out.push_str("\n}\n");
     out
 }
@@ -134,14 +143,28 @@ pub fn parse(text: &str) -> Result<ExportFile, ImportFileError> {
     let value: Value =
         serde_json::from_str(text.strip_prefix('\u{FEFF}').unwrap_or(text)).unwrap_or(Value::Null);
     let member = |name: &str| value.get(name).filter(|v| !v.is_null()).cloned();
+    let shots = member("shots");
+    if let Some(v) = &shots {
+        crate::watch::shots::parse_all(v).map_err(|e| shots_error(&e))?;
+    }
     Ok(ExportFile {
         listings,
         settings: member("settings").map(settings::migrate),
         extras: ExportExtras {
             history: member("history"),
             cases: member("cases"),
+            shots,
         },
     })
+}
+
+/// A malformed screenshot record: the whole file is refused.
+fn shots_error(e: &crate::watch::shots::ShotError) -> ImportFileError {
+    let mut err = error(format!("the file's screenshots cannot be read: {e}"));
+    if let crate::watch::shots::ShotError::Malformed { field, .. } = e {
+        err.field = Some(format!("shots.{field}"));
+    }
+    err
 }
 
 /// Turns a [`ListingError`] into an [`ImportFileError`], finding the listing

@@ -295,6 +295,20 @@ pub fn case_report_text(
     case: Option<&Case>,
     lang: &str,
 ) -> String {
+    case_report_text_with_shots(report, listing, history, case, &[], lang)
+}
+
+/// [`case_report_text`] that also says how many dated screenshots of the
+/// page exist and when each was taken (`shots`: the listing's; those of
+/// other cases are left out, see [`super::shots::for_case`]).
+pub fn case_report_text_with_shots(
+    report: &Report,
+    listing: Option<&Listing>,
+    history: Option<&History>,
+    case: Option<&Case>,
+    shots: &[super::shots::ShotInfo],
+    lang: &str,
+) -> String {
     let w = templates::words(lang);
     let mut s = String::new();
     let _ = writeln!(s, "{}\n", w.greeting);
@@ -313,6 +327,7 @@ pub fn case_report_text(
         .or(report.page.title.as_deref());
     write_product(&mut s, report, listing, title, w.l_title, case, w);
     write_mismatches(&mut s, report, history, &BTreeSet::new(), w);
+    super::shots::write_paragraph(&mut s, &super::shots::for_case(shots, case), None, w);
     let _ = writeln!(s, "\n{}", w.h_request);
     let _ = writeln!(s, "{}", w.report_request);
     let _ = writeln!(s, "\n{}", w.closing);
@@ -324,6 +339,19 @@ pub fn case_report_text(
 /// current differences in `report`, marking those not in the case's last
 /// evidence (or, without evidence, first seen after the case's last update).
 pub fn reopen_text(case: &Case, report: &Report, history: Option<&History>, lang: &str) -> String {
+    reopen_text_with_shots(case, report, history, &[], lang)
+}
+
+/// [`reopen_text`] that also lists the case's dated screenshots (and those
+/// taken without a case), marking the ones taken since the case was last
+/// updated.
+pub fn reopen_text_with_shots(
+    case: &Case,
+    report: &Report,
+    history: Option<&History>,
+    shots: &[super::shots::ShotInfo],
+    lang: &str,
+) -> String {
     let w = templates::words(lang);
     let mut s = String::new();
     let _ = writeln!(s, "{}\n", w.greeting);
@@ -405,6 +433,12 @@ pub fn reopen_text(case: &Case, report: &Report, history: Option<&History>, lang
         .or(report.page.title.as_deref());
     write_product(&mut s, report, None, title, w.l_title_page, Some(case), w);
     write_mismatches(&mut s, report, history, &new, w);
+    super::shots::write_paragraph(
+        &mut s,
+        &super::shots::for_case(shots, Some(case)),
+        Some(&case.updated_at),
+        w,
+    );
     let _ = writeln!(s, "\n{}", w.h_request);
     let _ = writeln!(s, "{}", w.reopen_request);
     let _ = writeln!(s, "\n{}", w.closing);

@@ -16,10 +16,13 @@
 //! * [`cases`] — the case log ([`cases::Case`]), case-ID validation, and the
 //!   texts for Seller Support ([`cases::case_report_text`],
 //!   [`cases::reopen_text`]); [`cases::case_log_url`].
+//! * [`shots`] — dated screenshots as case evidence: validity, the
+//!   per-listing budget and pruning rule, file names, the case-text paragraph.
 //! * [`templates`] — every word (the sentences are in `_locales`).
 
 pub mod cases;
 pub mod history;
 pub mod notify;
 pub mod schedule;
+pub mod shots;
 pub mod templates;

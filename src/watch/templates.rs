@@ -119,6 +119,14 @@ pub struct Words {
     pub reopen_request: &'static str,
     /// Page could not be compared (not a mismatch report).
     pub no_differences: &'static str,
+
+    // ---- screenshots (watch::shots) ----
+    /// Heading of the screenshots paragraph: `{n}` dated screenshots exist.
+    pub h_shots: &'static str,
+    /// One screenshot: `{at}`, `{fields}`, `{file}`.
+    pub shot_line: &'static str,
+    /// What a screenshot without differing fields shows (the page as a whole).
+    pub shot_page: &'static str,
 }
 
 /// The pieces of one language that stay in Rust: punctuation, separators
@@ -235,6 +243,9 @@ messages! {
     reopen_change => "caseReopenChange",
     reopen_request => "caseReopenRequest",
     no_differences => "caseNoDifferences",
+    h_shots => "caseHeadShots",
+    shot_line => "caseShotLine",
+    shot_page => "caseShotPage",
 }
 
 /// The template messages (only [`MESSAGE_KEYS`], only non-empty ones) of a
