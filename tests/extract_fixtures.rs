@@ -66,16 +66,18 @@ fn check_truth(page: &ProductPage, t: &Value, fails: &mut Vec<String>) {
         );
     }
     if let Some(gallery) = str_list(&extra["gallery_image_ids"]) {
-        // images = main followed by the gallery, main not repeated.
+        // images = main followed by the gallery in the page's order, repeats included
+        // (amazon.com/chair-cover-B01LW7X0JJ-2018 shows one image twice); the main image
+        // is not repeated when the gallery starts with it.
         let mut expected: Vec<String> = Vec::new();
+        let mut gallery = gallery.into_iter().peekable();
         if let Some(m) = extra["main_image_id"].as_str() {
+            if gallery.peek().map(String::as_str) == Some(m) {
+                gallery.next();
+            }
             expected.push(m.to_string());
         }
-        for g in gallery {
-            if !expected.contains(&g) {
-                expected.push(g);
-            }
-        }
+        expected.extend(gallery);
         fail(
             "images",
             format!("{expected:?}"),

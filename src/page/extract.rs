@@ -11,7 +11,7 @@ use super::images::{self, MAX_IMAGES};
 use super::kind::{self, PageKind};
 use super::selectors as sel;
 use super::text::{self, clean};
-use super::{ProductPage, Seller};
+use super::{family, Availability, ProductPage, Seller};
 use lol_html::html_content::{Element, TextChunk, TextType};
 use lol_html::{end_tag, ElementContentHandlers, HtmlRewriter, MemorySettings, Selector, Settings};
 use std::borrow::Cow;
@@ -299,6 +299,14 @@ struct State {
 
     canonical: Option<String>,
     og_url: Option<String>,
+
+    /// An add-to-cart / buy-now / 1-Click button was seen.
+    buy_box_button: bool,
+    /// `div#outOfStock` was seen.
+    out_of_stock: bool,
+    /// `span#buybox-see-all-buying-choices` was seen.
+    see_all_buying_choices: bool,
+    availability: Capture,
 }
 
 impl State {
@@ -317,6 +325,7 @@ impl State {
             &mut self.tabular_seller,
             &mut self.merchant_info,
             &mut self.olp_link,
+            &mut self.availability,
         ] {
             if c.active {
                 c.finish();
@@ -476,11 +485,18 @@ fn run_rewriter(html: &str, st: &Shared, opts: &PassOptions) {
         el!(
             sel::INPUT,
             with_state!(st, |s, el| {
-                // Dispatch on id/name: one `input` selector instead of three.
-                let is_id = el
-                    .get_attribute("id")
-                    .is_some_and(|v| v == sel::ASIN_INPUT_ID);
+                // Dispatch on id/name: one `input` selector instead of six.
+                let id = el.get_attribute("id");
+                let is_id = id.as_deref() == Some(sel::ASIN_INPUT_ID);
                 let name = el.get_attribute("name");
+                if id
+                    .as_deref()
+                    .is_some_and(|i| sel::BUY_BOX_INPUT_IDS.contains(&i))
+                    || name.as_deref() == Some(sel::BUY_BOX_INPUT_NAME)
+                {
+                    s.buy_box_button = true;
+                    return Ok(());
+                }
                 let slot = if is_id {
                     &mut s.asin_input
                 } else if name.as_deref() == Some(sel::ASIN_DOT0_INPUT_NAME) {
@@ -691,6 +707,24 @@ fn run_rewriter(html: &str, st: &Shared, opts: &PassOptions) {
         tx!(
             sel::MERCHANT_INFO,
             text_capture(st, |s| &mut s.merchant_info, false, MAX_TEXT)
+        ),
+        // Buy Box and availability
+        el!(sel::AVAILABILITY, capture(|s| &mut s.availability)),
+        tx!(
+            sel::AVAILABILITY,
+            text_capture(st, |s| &mut s.availability, false, MAX_TEXT)
+        ),
+        el!(
+            sel::OUT_OF_STOCK,
+            with_state!(st, |s, _el| {
+                s.out_of_stock = true;
+            })
+        ),
+        el!(
+            sel::SEE_ALL_BUYING_CHOICES,
+            with_state!(st, |s, _el| {
+                s.see_all_buying_choices = true;
+            })
         ),
         // Offers
         el!(sel::OLP_LINK_WIDGET, capture(|s| &mut s.olp_link)),
@@ -1025,19 +1059,18 @@ fn build(html: &str, url: Option<&str>, s: State, gallery: Option<Vec<String>>) 
                 })
         })
         .or_else(|| s.legacy_src.as_deref().and_then(images::image_id));
-    let mut imgs: Vec<String> = Vec::new();
+    // The gallery in the page's order, repeats included (amazon.com/chair-cover-B01LW7X0JJ-2018
+    // shows one image twice); the main image first, not repeated when the gallery starts with it.
+    let rest = gallery.unwrap_or(s.alt_images);
+    let mut imgs: Vec<String> = Vec::with_capacity(rest.len() + 1);
+    let mut rest = rest.into_iter().peekable();
     if let Some(m) = main {
+        if rest.peek() == Some(&m) {
+            rest.next();
+        }
         imgs.push(m);
     }
-    let rest = gallery.unwrap_or(s.alt_images);
-    for id in rest {
-        if imgs.len() >= MAX_IMAGES {
-            break;
-        }
-        if !imgs.contains(&id) {
-            imgs.push(id);
-        }
-    }
+    imgs.extend(rest.take(MAX_IMAGES.saturating_sub(imgs.len())));
 
     let variations: BTreeMap<String, String> = s.variations.into_iter().collect();
 
@@ -1069,8 +1102,39 @@ fn build(html: &str, url: Option<&str>, s: State, gallery: Option<Vec<String>>) 
         .value()
         .and_then(|t| text::offer_count_from_text(&t));
 
+    let availability_text = s.availability.value();
+    let says = |list: &[&str]| {
+        availability_text.as_deref().is_some_and(|t| {
+            let t = t.to_lowercase();
+            list.iter().any(|w| t.contains(w))
+        })
+    };
+    // "This item is no longer available" / この商品は現在お取り扱いできません: the listing is gone.
+    let kind = if says(sel::NO_LONGER_AVAILABLE_TEXTS) {
+        PageKind::NotFound
+    } else {
+        PageKind::Product
+    };
+    let no_buy_box = s.out_of_stock
+        || s.see_all_buying_choices
+        || kind == PageKind::NotFound
+        || says(sel::UNAVAILABLE_TEXTS);
+    let buy_box = if no_buy_box {
+        Some(false)
+    } else if s.buy_box_button {
+        Some(true)
+    } else {
+        None
+    };
+    let availability = match buy_box {
+        Some(true) => Availability::InStock,
+        Some(false) => Availability::Unavailable,
+        None => Availability::Unknown,
+    };
+    let family = family::read_family(html, &asin, !variations.is_empty());
+
     ProductPage {
-        kind: PageKind::Product,
+        kind,
         marketplace,
         asin: Some(asin),
         title,
@@ -1082,9 +1146,9 @@ fn build(html: &str, url: Option<&str>, s: State, gallery: Option<Vec<String>>) 
         description: s.description.value(),
         seller,
         offer_count,
-        family: None,
-        availability: crate::page::Availability::Unknown,
-        buy_box: None,
+        family,
+        availability,
+        buy_box,
     }
 }
 

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub mod extract;
+pub mod family;
 pub mod images;
 pub mod kind;
 pub mod selectors;
@@ -41,6 +42,11 @@ pub struct Family {
     /// Every member of the family, sorted by ASIN.
     #[serde(default)]
     pub members: Vec<FamilyMember>,
+    /// The page listed more than [`family::MAX_FAMILY_MEMBERS`] members and only that
+    /// many were kept (the first by ASIN, the page's own always among them).
+    /// Serialised only when true.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
 }
 
 /// Whether the page offers a Buy Box.

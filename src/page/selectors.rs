@@ -160,6 +160,56 @@ pub const OLP_OFFER: &str = "div.olpOffer";
 /// "New (5) from $9.99" links on detail pages.
 pub const OLP_LINK_WIDGET: &str = "div#olp_feature_div";
 
+// ---- Buy Box and availability ---------------------------------------------------------
+
+/// Buy Box buttons, dispatched on the `input` id: "Add to Cart" (every buyable detail page
+/// from 2017 on, e.g. amazon.co.uk/chair-cover-B01LW7X0JJ-2019), "Buy Now"
+/// (amazon.com/gorilla-duct-tape-B00N150YS4-2021) and Kindle's "Buy now with 1-Click"
+/// (amazon.com/kindle-whole-truth-B0011UCPM4-2017 and -2024).
+pub const BUY_BOX_INPUT_IDS: &[&str] =
+    &["add-to-cart-button", "buy-now-button", "one-click-button"];
+/// The 2008 layout's cart button, by `input` name (amazon.co.jp/book-ruby-esoteric-4839927847-2008).
+pub const BUY_BOX_INPUT_NAME: &str = "submit.add-to-cart";
+/// Availability line: "In Stock." (amazon.com/chair-cover-B01LW7X0JJ-2018), "Auf Lager."
+/// (amazon.de/chair-cover-B01LW7X0JJ-2019), "Currently unavailable." (amazon.co.uk/palarn-women-top-B07CL39Z8Q-2019).
+pub const AVAILABILITY: &str = "div#availability";
+/// The out-of-stock Buy Box: amazon.com/watch-vintage-quartz-B01GAWQSFW-2018,
+/// amazon.de/watch-vintage-quartz-B01GAWQSFW-2019 ("Derzeit nicht verfügbar."),
+/// amazon.fr/watch-vintage-quartz-B01GAWQSFW-2019 ("Actuellement indisponible.").
+pub const OUT_OF_STOCK: &str = "div#outOfStock";
+/// No Buy Box, only "See All Buying Options" (amazon.com/dvd-the-cars-musikladen-B00004YS4O-2019,
+/// amazon.de/…: "Alle Angebote", amazon.fr/…: "Voir toutes les offres").
+pub const SEE_ALL_BUYING_CHOICES: &str = "span#buybox-see-all-buying-choices";
+/// Availability wordings that mean "no Buy Box", per language (checked in the text of
+/// [`AVAILABILITY`] and [`OUT_OF_STOCK`], case-insensitively for the Latin ones).
+/// 現在在庫切れです as in the synthetic tests/pages/jp-unavailable.html.
+pub const UNAVAILABLE_TEXTS: &[&str] = &[
+    "currently unavailable",
+    "現在在庫切れです",
+    "現在お取り扱いできません",
+    "derzeit nicht verfügbar",
+    "actuellement indisponible",
+    "no disponible",
+    "attualmente non disponibile",
+    "momenteel niet verkrijgbaar",
+    "momenteel niet beschikbaar",
+    "não disponível",
+    "obecnie niedostępny",
+    "för närvarande inte tillgänglig",
+    "şu anda mevcut değil",
+];
+/// Wordings of a listing that no longer exists ("This item is no longer available",
+/// この商品は現在お取り扱いできません): the page is read as `not_found`, its ASIN kept
+/// (synthetic tests/pages/en-no-longer-available.html, tests/pages/jp-no-longer-available.html).
+pub const NO_LONGER_AVAILABLE_TEXTS: &[&str] = &[
+    "no longer available",
+    "この商品は現在お取り扱いできません",
+    "nicht mehr verfügbar",
+    "n'est plus disponible",
+    "ya no está disponible",
+    "non è più disponibile",
+];
+
 // ---- Marketplace ----------------------------------------------------------------------
 
 /// `<link rel="canonical" href="https://www.amazon.de/...">` (most detail pages).
@@ -187,13 +237,20 @@ pub const CAPTCHA_MARKERS: &[&str] = &[
     "<title>Robot Check</title>",
     "captchacharacters",
 ];
-/// The dogs 404 page ("Sorry! We couldn't find that page", `ref=cs_404_link`).
+/// The dogs 404 page ("Sorry! We couldn't find that page", `ref=cs_404_link`;
+/// 「お探しのページは見つかりません」 on amazon.co.jp), as in the synthetic
+/// tests/pages/en-404-dogs.html and tests/pages/jp-404-dogs.html.
 pub const NOT_FOUND_MARKERS: &[&str] = &[
     "cs_404_link",
     "cs_404_logo",
     "404 - Document Not Found",
     "Page Not Found",
     "error/en_US/title._TTD_",
+    "error/ja_JP/title._TTD_",
+    "couldn't find that page",
+    "couldn&#39;t find that page",
+    "お探しのページは見つかりません",
+    "ページが見つかりません",
 ];
 /// The dogs 503 page (amazon.com/error-503-dog-page-2024).
 pub const ERROR_MARKERS: &[&str] = &[
@@ -238,6 +295,9 @@ pub const ALL: &[&str] = &[
     OLP_LINK_WIDGET,
     CANONICAL,
     OG_URL,
+    AVAILABILITY,
+    OUT_OF_STOCK,
+    SEE_ALL_BUYING_CHOICES,
 ];
 
 #[cfg(test)]
