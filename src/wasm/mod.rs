@@ -14,7 +14,7 @@ use crate::import::{export_file, seller_central};
 use crate::listing::{self, Listing, ListingsFile};
 use crate::page::{self, ProductPage};
 use crate::store::{merge, settings, sync};
-use crate::watch::{cases, history, notify, schedule};
+use crate::watch::{cases, history, notify, schedule, shots};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
@@ -127,6 +127,10 @@ pub enum Command {
         /// Case logs by listing key (`{"marketplace/ASIN": [Case]}`), when any.
         #[serde(default)]
         cases: Option<Value>,
+        /// Screenshots by listing key (`{"marketplace/ASIN": [Shot]}`): only for an
+        /// export with screenshots.
+        #[serde(default)]
+        shots: Option<Value>,
     },
     /// `{existing, text}` → ImportPreview: what importing `text` would change.
     ImportPreview {
@@ -135,7 +139,7 @@ pub enum Command {
         /// The file's text.
         text: String,
     },
-    /// `{existing, text, mode, now_ms}` → `{listings, history, cases}`: every listing
+    /// `{existing, text, mode, now_ms}` → `{listings, history, cases, shots}`: every listing
     /// after importing (`mode` `"merge"` or `"replace"`, see `import::export_file::apply`),
     /// and the file's history and case log members (`null` when it has none).
     ImportApply {
@@ -387,6 +391,9 @@ pub enum Command {
         /// The case, if any (its ID is cited).
         #[serde(default)]
         case: Option<cases::Case>,
+        /// The listing's screenshots (records without their image suffice), if any.
+        #[serde(default)]
+        shots: Vec<shots::ShotInfo>,
         /// `"ja"` or `"en"`.
         lang: String,
     },
@@ -400,6 +407,9 @@ pub enum Command {
         /// The listing's history, if any.
         #[serde(default)]
         history: Option<history::History>,
+        /// The listing's screenshots (records without their image suffice), if any.
+        #[serde(default)]
+        shots: Vec<shots::ShotInfo>,
         /// `"ja"` or `"en"`.
         lang: String,
     },
@@ -408,6 +418,59 @@ pub enum Command {
         /// The marketplace.
         marketplace: String,
     },
+
+    // ---- screenshots as evidence (watch::shots) ----
+    /// `{marketplace, asin, url, report, case_id, now_ms}` → `{shot, stamp, quality,
+    /// max_width}`: a new shot's metadata (no image yet), the lines to stamp onto the
+    /// picture, the JPEG quality (0–1) and the widest picture kept.
+    ShotNew {
+        /// The listing's marketplace.
+        marketplace: String,
+        /// The listing's ASIN.
+        asin: String,
+        /// The tab's URL.
+        url: String,
+        /// The tab's report (any status word).
+        report: shots::ReportFacts,
+        /// The active case, if any.
+        #[serde(default)]
+        case_id: Option<String>,
+        /// `Date.now()`.
+        now_ms: f64,
+    },
+    /// `{shots, shot, cases}` → `{shots, dropped}`: the listing's shots with `shot`
+    /// added and the budget applied; errors `{kind: "shots", details: ShotError}`.
+    ShotsAdd {
+        /// The listing's stored shots.
+        shots: Vec<shots::Shot>,
+        /// The new shot (with its image).
+        shot: shots::Shot,
+        /// The listing's case log.
+        #[serde(default)]
+        cases: Vec<cases::Case>,
+    },
+    /// `{shots, cases}` → `{shots, dropped}`: the budget applied (after an import).
+    ShotsPrune {
+        /// The listing's shots.
+        shots: Vec<shots::Shot>,
+        /// The listing's case log.
+        #[serde(default)]
+        cases: Vec<cases::Case>,
+    },
+    /// `{key, shots}` → [Shot]: checks one listing's shot records (`key` = marketplace/ASIN).
+    ShotsCheck {
+        /// The listing key.
+        key: String,
+        /// The records.
+        shots: Value,
+    },
+    /// `{shots}` → [string]: the file name of each shot (records without images suffice).
+    ShotFileNames {
+        /// The shots.
+        shots: Vec<shots::ShotInfo>,
+    },
+    /// `{}` → `{max_shots, max_bytes, max_shot_bytes}`: the per-listing budget.
+    ShotsBudget {},
 }
 
 /// Bytes from a `Uint8Array`/`ArrayBuffer` copied in one go (or from an array of numbers),
@@ -504,6 +567,12 @@ fn import_error(e: &export_file::ImportFileError) -> JsValue {
     fail(Failure::new(e.message.clone(), details))
 }
 
+/// A refused shot: `{message, details: {kind: "shots", error: ShotError}}`.
+fn shots_error(e: &shots::ShotError) -> JsValue {
+    let details = serde_json::json!({ "kind": "shots", "error": e });
+    fail(Failure::new(e.to_string(), details))
+}
+
 fn rfc3339(now_ms: f64) -> String {
     crate::time::rfc3339(now_ms as i64)
 }
@@ -594,12 +663,14 @@ fn run(command: Command) -> Result<JsValue, JsValue> {
             settings: s,
             history,
             cases,
+            shots: shot_logs,
         } => {
             let s = s.map(settings::migrate);
             let nonempty = |v: Option<Value>| v.filter(|v| v.as_object().is_some_and(|m| !m.is_empty()));
             let extras = export_file::ExportExtras {
                 history: nonempty(history),
                 cases: nonempty(cases),
+                shots: nonempty(shot_logs),
             };
             let text = export_file::export(&listings, s.as_ref(), &extras);
             to_js(&serde_json::json!({ "text": text }))
@@ -622,6 +693,7 @@ fn run(command: Command) -> Result<JsValue, JsValue> {
                 "listings": listings,
                 "history": extras.history,
                 "cases": extras.cases,
+                "shots": extras.shots,
             }))
         }
         Command::ImportReport {
@@ -827,24 +899,59 @@ fn run(command: Command) -> Result<JsValue, JsValue> {
             listing,
             history,
             case,
+            shots,
             lang,
-        } => to_js(&cases::case_report_text(
+        } => to_js(&cases::case_report_text_with_shots(
             &report,
             listing.as_ref(),
             history.as_ref(),
             case.as_ref(),
+            &shots,
             &lang,
         )),
         Command::CaseReopenText {
             case,
             report,
             history,
+            shots,
             lang,
         } => to_js(&serde_json::json!({
-            "text": cases::reopen_text(&case, &report, history.as_ref(), &lang),
+            "text": cases::reopen_text_with_shots(&case, &report, history.as_ref(), &shots, &lang),
             "url": cases::case_log_url(&case.marketplace),
         })),
         Command::CaseLogUrl { marketplace } => to_js(&cases::case_log_url(&marketplace)),
+        Command::ShotNew {
+            marketplace,
+            asin,
+            url,
+            report,
+            case_id,
+            now_ms,
+        } => {
+            let shot = shots::new_shot(&marketplace, &asin, &url, &report, case_id.as_deref(), now_ms as i64);
+            let stamp = shots::stamp_lines(&shots::ShotInfo::from(&shot), &url);
+            to_js(&serde_json::json!({
+                "shot": shot,
+                "stamp": stamp,
+                "quality": f64::from(shots::JPEG_QUALITY) / 100.0,
+                "max_width": shots::MAX_WIDTH,
+            }))
+        }
+        Command::ShotsAdd { shots: list, shot, cases } => {
+            to_js(&shots::add(list, shot, &cases).map_err(|e| shots_error(&e))?)
+        }
+        Command::ShotsPrune { shots: list, cases } => to_js(&shots::prune(list, &cases)),
+        Command::ShotsCheck { key, shots: list } => {
+            to_js(&shots::parse_log(&key, &list).map_err(|e| shots_error(&e))?)
+        }
+        Command::ShotFileNames { shots: list } => {
+            to_js(&list.iter().map(shots::file_name).collect::<Vec<_>>())
+        }
+        Command::ShotsBudget {} => to_js(&serde_json::json!({
+            "max_shots": shots::MAX_SHOTS,
+            "max_bytes": shots::BUDGET_BYTES,
+            "max_shot_bytes": shots::MAX_SHOT_BYTES,
+        })),
     }
 }
 
