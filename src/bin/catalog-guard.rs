@@ -6,6 +6,7 @@
 //! naming the file (or argument) and the problem. No other codes.
 
 use catalog_guard::check::{self, Status};
+use catalog_guard::imagesig;
 use catalog_guard::import::seller_central;
 use catalog_guard::listing::{self, Listing, ListingsFile};
 use catalog_guard::page::{self, PageKind, ProductPage};
@@ -22,6 +23,7 @@ Usage:
   catalog-guard save    [--url URL] PAGE.html                 a listings file holding one listing
   catalog-guard check --listings FILE [--url URL] PAGE.html   Report JSON on stdout
   catalog-guard import [--marketplace M] REPORT.txt           listings file from a Seller Central report
+  catalog-guard compare-images SAVED.jpg PAGE.jpg             same/recoloured/different JSON (JPEG, PNG, WebP)
 
 Options:
   --url URL          the address the page was served under (gives the marketplace)
@@ -213,10 +215,37 @@ fn run(args: &[OsString]) -> Result<ExitCode, Fail> {
             print(&(ListingsFile::new(listings).to_json() + "\n"))?;
             Ok(ExitCode::SUCCESS)
         }
+        "compare-images" => compare_images(rest),
         other => fail(format!(
-            "unknown subcommand {other:?}: expected extract, save, check or import (see --help)"
+            "unknown subcommand {other:?}: expected extract, save, check, import or compare-images (see --help)"
         )),
     }
+}
+
+/// `compare-images SAVED PAGE`: the verdict, distance and both images' dominant colours.
+fn compare_images(args: &[OsString]) -> Result<ExitCode, Fail> {
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        print(USAGE)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let [saved, page] = args else {
+        return fail(format!(
+            "compare-images: expected two image files, SAVED and PAGE, got {} argument(s) (see --help)",
+            args.len()
+        ));
+    };
+    let signature = |path: &OsString| -> Result<imagesig::Signature, Fail> {
+        let path = Path::new(path);
+        let bytes = read_file(path)?;
+        let img = imagesig::decode::decode(&bytes)
+            .map_err(|e| Fail(format!("{}: {e}", path.display())))?;
+        imagesig::signature(img.width, img.height, &img.rgba)
+            .map_err(|e| Fail(format!("{}: {e}", path.display())))
+    };
+    let (saved, page) = (signature(saved)?, signature(page)?);
+    let cmp = imagesig::compare(&saved, &page).map_err(|e| Fail(e.to_string()))?;
+    print_json(&cmp)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn now() -> String {

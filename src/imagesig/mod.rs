@@ -644,3 +644,94 @@ pub fn figures(saved: &Signature, page: &Signature) -> Result<(u32, f64, f64, f6
         (s.aspect / p.aspect).max(p.aspect / s.aspect),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn swatch(rgb: [u8; 3]) -> Signature {
+        let rgba: Vec<u8> = (0..48 * 48)
+            .flat_map(|_| [rgb[0], rgb[1], rgb[2], 255])
+            .collect();
+        signature(48, 48, &rgba).expect("signature")
+    }
+
+    #[test]
+    fn plain_swatches_are_named() {
+        for (rgb, en, ja) in [
+            ([0, 0, 0], "black", "黒"),
+            ([20, 20, 22], "black", "黒"),
+            ([255, 255, 255], "white", "白"),
+            ([128, 128, 128], "grey", "グレー"),
+            ([210, 30, 40], "red", "赤"),
+            ([230, 0, 18], "red", "赤"),
+            ([25, 35, 80], "navy", "ネイビー"),
+            ([0, 0, 128], "navy", "ネイビー"),
+            ([215, 195, 160], "beige", "ベージュ"),
+            ([30, 140, 60], "green", "緑"),
+            ([30, 80, 200], "blue", "青"),
+            ([240, 140, 170], "pink", "ピンク"),
+            ([110, 70, 40], "brown", "茶色"),
+            ([245, 205, 30], "yellow", "黄色"),
+            ([120, 50, 160], "purple", "紫"),
+            ([240, 130, 30], "orange", "オレンジ"),
+        ] {
+            let s = swatch(rgb);
+            assert_eq!(s.colours.len(), 1, "{rgb:?}: {:?}", s.colours);
+            assert_eq!(
+                (s.colours[0].name_en.as_str(), s.colours[0].name_ja.as_str()),
+                (en, ja),
+                "{rgb:?}: {:?}",
+                s.colours[0]
+            );
+            assert_eq!(s.colours[0].share, 1.0);
+        }
+    }
+
+    #[test]
+    fn bad_buffers_are_errors_not_panics() {
+        assert!(matches!(
+            signature(1, 1, &[0, 0, 0, 255]),
+            Err(SigError::TooSmall { .. })
+        ));
+        assert!(matches!(
+            signature(20_000, 20_000, &[]),
+            Err(SigError::TooLarge { .. })
+        ));
+        assert!(matches!(
+            signature(16, 16, &[0; 10]),
+            Err(SigError::BadBuffer { .. })
+        ));
+        let s = swatch([0, 0, 0]);
+        let mut bad = s.clone();
+        bad.hash = "xyz".into();
+        assert!(compare(&s, &bad).is_err());
+        bad = s.clone();
+        bad.v = 99;
+        assert!(compare(&s, &bad).is_err());
+    }
+
+    #[test]
+    fn black_on_white_versus_red_on_white() {
+        // A black square on a white studio background, then the same square red.
+        let img = |rgb: [u8; 3]| -> Vec<u8> {
+            let mut v = Vec::with_capacity(100 * 100 * 4);
+            for y in 0..100 {
+                for x in 0..100 {
+                    let inside = (25..75).contains(&x) && (20..80).contains(&y);
+                    let c = if inside { rgb } else { [255, 255, 255] };
+                    v.extend_from_slice(&[c[0], c[1], c[2], 255]);
+                }
+            }
+            v
+        };
+        let black = signature(100, 100, &img([10, 10, 10])).unwrap();
+        let red = signature(100, 100, &img([200, 20, 30])).unwrap();
+        assert_eq!(black.colours[0].name_en, "black");
+        assert!(black.background > 0.65, "{black:?}");
+        let c = compare(&black, &red).unwrap();
+        assert_eq!(c.verdict, Verdict::Recoloured, "{c:?}");
+        assert_eq!(c.page.colours[0].name_ja, "赤");
+        assert_eq!(compare(&black, &black).unwrap().verdict, Verdict::Same);
+    }
+}
