@@ -6,27 +6,38 @@
 //!
 //! # File versions
 //!
-//! * **1** (current): `{"format": "catalog-guard/listings", "version": 1,
-//!   "listings": [Listing…]}` with per-listing [`Watch`] flags.
+//! * **2** (current): as version 1, and each listing may hold the expected
+//!   variation `family` (parent ASIN and members), `family_known` (whether
+//!   a page has shown the family yet; `family: null` with `family_known:
+//!   true` means "no family") and `availability` (`in_stock`, `unavailable`
+//!   or `unknown`), with the watch flags `family_parent`, `family_members`
+//!   and `availability`.
+//! * **1**: `{"format": "catalog-guard/listings", "version": 1,
+//!   "listings": [Listing…]}` with per-listing [`Watch`] flags. [`migrate`]
+//!   turns it into version 2: no family known yet (`family_known: false`),
+//!   `availability: unknown`, the new flags watched. Such a listing takes
+//!   its family and availability from the next product page that shows them
+//!   ([`Listing::missing_fields`], [`Listing::complete_from`]) and is never
+//!   flagged for them before.
 //! * **0**: the first shape, from before watch flags existed. Each listing
 //!   held `main_image` (an image ID) and `gallery` (the other IDs) instead of
 //!   `images`, a single selected `color` instead of the `variations` map, no
 //!   `seller`/`offer_count`, and only `saved_at`. [`migrate`] turns it into
 //!   version 1: `images = [main_image] + gallery`,
 //!   `variations = {"color_name": color}`, every field watched
-//!   ([`Watch::default`]), `updated_at = saved_at`.
+//!   ([`Watch::default`]), `updated_at = saved_at`; then as version 1.
 //!
 //! [`parse_listings_file`] reads either and always returns the current shape;
 //! a file from a newer Catalog Guard is refused rather than half-read.
 
-use crate::page::{ProductPage, Seller};
+use crate::page::{Availability, Family, ProductPage, Seller};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The `format` value of a listings file.
 pub const FORMAT: &str = "catalog-guard/listings";
 /// The current listings file version.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// Every field name [`Listing::accept`] and [`Listing::unwatch`] take (plus
 /// `variations.<dimension>`).
@@ -41,6 +52,10 @@ pub const FIELDS: &[&str] = &[
     "description",
     "seller",
     "offers",
+    "family",
+    "family.parent",
+    "family.members",
+    "availability",
 ];
 
 /// Why a listings file could not be read, or a listing could not be changed.
@@ -186,11 +201,13 @@ pub fn parse_listings_file(text: &str) -> Result<ListingsFile, ListingError> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let value: serde_json::Value = serde_json::from_str(text).map_err(|e| syntax(&e))?;
     let version = file_version(&value)?;
-    let file = if version == u64::from(VERSION) {
-        serde_json::from_str::<ListingsFile>(text).map_err(|e| shape(&e))?
-    } else {
+    let file = if version == 0 {
         let v0 = serde_json::from_str::<V0File>(text).map_err(|e| shape(&e))?;
         migrate_v0(v0)
+    } else {
+        let mut file = serde_json::from_str::<ListingsFile>(text).map_err(|e| shape(&e))?;
+        migrate_v1(&mut file);
+        file
     };
     validate(&file)?;
     Ok(file)
@@ -206,16 +223,26 @@ pub fn migrate(value: serde_json::Value) -> Result<ListingsFile, ListingError> {
         column: 0,
         message: json_message(&e),
     };
-    let file = if version == u64::from(VERSION) {
-        serde_json::from_value::<ListingsFile>(value).map_err(no_pos)?
-    } else {
+    let file = if version == 0 {
         migrate_v0(serde_json::from_value::<V0File>(value).map_err(no_pos)?)
+    } else {
+        let mut file = serde_json::from_value::<ListingsFile>(value).map_err(no_pos)?;
+        migrate_v1(&mut file);
+        file
     };
     validate(&file)?;
     Ok(file)
 }
 
-/// Checks `format` and returns `version` (0 or [`VERSION`]).
+/// Version 1 → 2: the listings read as version 2 already (the new fields
+/// default to "not known yet": `family_known: false`, `availability:
+/// unknown`, new watch flags on); only the file's version changes. A
+/// version-1 listing that somehow carries `family_known: true` keeps it.
+fn migrate_v1(file: &mut ListingsFile) {
+    file.version = VERSION;
+}
+
+/// Checks `format` and returns `version` (0 to [`VERSION`]).
 fn file_version(value: &serde_json::Value) -> Result<u64, ListingError> {
     let format = value.get("format");
     if format.and_then(|f| f.as_str()) != Some(FORMAT) {
@@ -315,6 +342,9 @@ fn migrate_v0(file: V0File) -> ListingsFile {
                 description: o.description,
                 seller: None,
                 offer_count: None,
+                family: None,
+                family_known: false,
+                availability: Availability::Unknown,
                 watch: Watch::default(),
                 updated_at: o.saved_at.clone(),
                 saved_at: o.saved_at,
@@ -349,6 +379,12 @@ pub struct Watch {
     pub seller: bool,
     /// `offers`
     pub offers: bool,
+    /// `family.parent`
+    pub family_parent: bool,
+    /// `family.members`
+    pub family_members: bool,
+    /// `availability`
+    pub availability: bool,
 }
 
 impl Default for Watch {
@@ -366,6 +402,9 @@ impl Default for Watch {
             description: true,
             seller: true,
             offers: false,
+            family_parent: true,
+            family_members: true,
+            availability: true,
         }
     }
 }
@@ -407,6 +446,19 @@ pub struct Listing {
     /// Expected offer count.
     #[serde(default)]
     pub offer_count: Option<u32>,
+    /// Expected variation family (`None`: no family, or not known yet, see
+    /// [`Listing::family_known`]).
+    #[serde(default)]
+    pub family: Option<Family>,
+    /// Whether [`Listing::family`] was taken from a product page (or set by
+    /// hand): `false` for listings saved before families were read, and for
+    /// imports; the family is then filled from the next product page and not
+    /// compared before.
+    #[serde(default)]
+    pub family_known: bool,
+    /// Expected availability (`unknown`: not known yet, never compared).
+    #[serde(default)]
+    pub availability: Availability,
     /// Which fields are compared.
     #[serde(default)]
     pub watch: Watch,
@@ -444,6 +496,9 @@ impl Listing {
             description: page.description.clone(),
             seller: page.seller.clone(),
             offer_count: page.offer_count,
+            family: page.family.clone(),
+            family_known: true,
+            availability: page.availability,
             watch: Watch::default(),
             saved_at: now.to_string(),
             updated_at: now.to_string(),
@@ -502,6 +557,11 @@ impl Listing {
             "description" => self.description = page.description.clone(),
             "seller" => self.seller = page.seller.clone(),
             "offers" => self.offer_count = page.offer_count,
+            "family" | "family.parent" | "family.members" => {
+                self.family = page.family.clone();
+                self.family_known = true;
+            }
+            "availability" => self.availability = page.availability,
             other => {
                 let dim = variation_dimension(other)?;
                 match page.variations.get(dim) {
@@ -552,6 +612,42 @@ impl Listing {
         out
     }
 
+    /// The family and availability this listing does not know yet and `page` (a product
+    /// page of the same ASIN) shows: `family` once any such page was seen (a page without
+    /// a twister says "no family" as plainly as a twister says which), `availability` when
+    /// the listing's is `unknown` and the page's is not. These are filled by
+    /// [`Listing::learn_from`] without asking the seller (they were not read when the
+    /// listing was saved), so they are not part of [`Listing::missing_fields`].
+    pub fn unknown_fields(&self, page: &ProductPage) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        let same_asin = page
+            .asin
+            .as_deref()
+            .is_some_and(|a| a.eq_ignore_ascii_case(&self.asin));
+        if page.kind != crate::page::PageKind::Product || !same_asin {
+            return out;
+        }
+        if !self.family_known {
+            out.push("family");
+        }
+        if self.availability == Availability::Unknown && page.availability != Availability::Unknown
+        {
+            out.push("availability");
+        }
+        out
+    }
+
+    /// Fills what [`Listing::unknown_fields`] names from `page` (watch flags untouched) and
+    /// sets `updated_at` when anything was filled. Returns the fields filled.
+    pub fn learn_from(&mut self, page: &ProductPage, now: &str) -> Vec<&'static str> {
+        let fields = self.unknown_fields(page);
+        for f in &fields {
+            // Same ASIN (checked above): accept cannot fail.
+            let _ = self.accept(f, page, now);
+        }
+        fields
+    }
+
     /// Fills every field [`Listing::missing_fields`] names from `page` and watches it;
     /// values the seller already has are never touched. Returns the fields filled.
     pub fn complete_from(
@@ -559,7 +655,7 @@ impl Listing {
         page: &ProductPage,
         now: &str,
     ) -> Result<Vec<&'static str>, ListingError> {
-        let fields = self.missing_fields(page);
+        let mut fields = self.missing_fields(page);
         for field in &fields {
             self.accept(field, page, now)?;
             let w = &mut self.watch;
@@ -575,6 +671,7 @@ impl Listing {
                 _ => w.seller = true,
             }
         }
+        fields.extend(self.learn_from(page, now));
         Ok(fields)
     }
 
@@ -595,6 +692,13 @@ impl Listing {
             "description" => w.description = false,
             "seller" => w.seller = false,
             "offers" => w.offers = false,
+            "family" => {
+                w.family_parent = false;
+                w.family_members = false;
+            }
+            "family.parent" => w.family_parent = false,
+            "family.members" => w.family_members = false,
+            "availability" => w.availability = false,
             other => {
                 let dim = variation_dimension(other)?;
                 self.variations.remove(dim);
@@ -668,6 +772,10 @@ mod tests {
         Listing::from_page(&page(), "2026-11-01T00:00:00Z").expect("product page")
     }
 
+    fn family(parent: &str) -> Family {
+        serde_json::from_value(serde_json::json!({"parent": parent, "members": []})).unwrap()
+    }
+
     #[test]
     fn exported_file_reimports_identically() {
         let mut l = listing();
@@ -732,11 +840,11 @@ mod tests {
         assert_eq!(e, ListingError::Format { found: None });
 
         let e = parse_listings_file(
-            r#"{"format": "catalog-guard/listings", "version": 2, "listings": []}"#,
+            r#"{"format": "catalog-guard/listings", "version": 3, "listings": []}"#,
         )
         .unwrap_err();
-        assert_eq!(e, ListingError::NewerVersion { found: 2 });
-        assert!(e.to_string().contains("version 2 is newer"), "{e}");
+        assert_eq!(e, ListingError::NewerVersion { found: 3 });
+        assert!(e.to_string().contains("version 3 is newer"), "{e}");
         let e = parse_listings_file(r#"{"format": "catalog-guard/listings", "listings": []}"#)
             .unwrap_err();
         assert_eq!(
@@ -802,6 +910,85 @@ mod tests {
             l.accept("title", &p, "t"),
             Err(ListingError::OtherProduct { .. })
         ));
+    }
+
+    #[test]
+    fn version_1_files_are_migrated_and_learn_family_and_availability_from_the_next_page() {
+        // A version-1 file as an earlier Catalog Guard wrote it: no family, no
+        // availability, no new watch flags.
+        let v1 = r#"{"format": "catalog-guard/listings", "version": 1, "listings": [
+            {"asin": "B07WXL5YPW", "marketplace": "amazon.co.jp", "title": "T",
+             "images": ["61-BA2Qc+UL"], "watch": {"title": true, "offers": true},
+             "saved_at": "2025-01-01T00:00:00Z", "updated_at": "2025-02-01T00:00:00Z"}
+        ]}"#;
+        let file = parse_listings_file(v1).expect("v1 reads");
+        assert_eq!(file.version, VERSION);
+        assert_eq!(VERSION, 2);
+        let l = &file.listings[0];
+        assert!(!l.family_known && l.family.is_none());
+        assert_eq!(l.availability, Availability::Unknown);
+        assert!(l.watch.family_parent && l.watch.family_members && l.watch.availability);
+        assert!(l.watch.offers, "flags the file has are kept");
+        let value: serde_json::Value = serde_json::from_str(v1).unwrap();
+        assert_eq!(migrate(value).unwrap(), file);
+        // Re-exported as version 2 and read back unchanged.
+        let text = file.to_json();
+        assert!(text.contains("\"version\": 2"), "{text}");
+        assert_eq!(parse_listings_file(&text).unwrap(), file);
+
+        // The next product page of it fills family and availability, not the other way.
+        let mut p = page();
+        p.family = Some(family("B0PARENT01"));
+        p.availability = Availability::InStock;
+        let mut l = l.clone();
+        assert!(l
+            .missing_fields(&p)
+            .iter()
+            .all(|f| !f.starts_with("family")));
+        assert_eq!(l.unknown_fields(&p), vec!["family", "availability"]);
+        let mut other = p.clone();
+        other.asin = Some("B000000001".into());
+        assert!(
+            l.unknown_fields(&other).is_empty(),
+            "another ASIN's page teaches nothing"
+        );
+        assert_eq!(
+            l.learn_from(&p, "2026-11-05T00:00:00Z"),
+            vec!["family", "availability"]
+        );
+        assert!(l.family_known);
+        assert_eq!(
+            l.family.as_ref().unwrap().parent.as_deref(),
+            Some("B0PARENT01")
+        );
+        assert_eq!(l.availability, Availability::InStock);
+        assert_eq!(l.updated_at, "2026-11-05T00:00:00Z");
+        assert!(l.learn_from(&p, "2026-11-06T00:00:00Z").is_empty());
+        // A page without a twister teaches "no family".
+        let mut l2 = file.listings[0].clone();
+        let mut plain = page();
+        plain.family = None;
+        assert_eq!(l2.learn_from(&plain, "t"), vec!["family"]);
+        assert!(l2.family_known && l2.family.is_none());
+    }
+
+    #[test]
+    fn accept_and_unwatch_family_and_availability() {
+        let mut l = listing();
+        assert!(l.family_known);
+        let mut p = page();
+        p.family = Some(family("B0NEWPAR01"));
+        p.availability = Availability::Unavailable;
+        l.accept("family.parent", &p, "t").unwrap();
+        assert_eq!(l.family, p.family);
+        l.accept("availability", &p, "t").unwrap();
+        assert_eq!(l.availability, Availability::Unavailable);
+        l.unwatch("family.members").unwrap();
+        assert!(!l.watch.family_members && l.watch.family_parent);
+        l.unwatch("family").unwrap();
+        assert!(!l.watch.family_parent);
+        l.unwatch("availability").unwrap();
+        assert!(!l.watch.availability);
     }
 
     #[test]

@@ -198,7 +198,7 @@ fn malformed_listings_files_exit_2() {
         ("{\n  \"format\": \"catalog-guard/listings\",\n  \"version\": 1,\n  listings: []\n}", "not valid JSON at line 4, column 3: key must be a string"),
         ("<html><body>oops</body></html>", "not valid JSON at line 1, column 1"),
         (r#"{"format": "other-tool/export", "version": 1, "listings": []}"#, "not a Catalog Guard listings file: \"format\" is \"other-tool/export\""),
-        (r#"{"format": "catalog-guard/listings", "version": 9, "listings": []}"#, "listings file version 9 is newer than this Catalog Guard reads (up to 1)"),
+        (r#"{"format": "catalog-guard/listings", "version": 9, "listings": []}"#, "listings file version 9 is newer than this Catalog Guard reads (up to 2)"),
         (r#"{"format": "catalog-guard/listings", "version": "1", "listings": []}"#, "\"version\" must be a whole number, found \"1\""),
         ("{\"format\": \"catalog-guard/listings\", \"version\": 1, \"listings\": [\n{\"asin\": \"B0SYNTH001\", \"marketplace\": \"amazon.co.jp\", \"updated_at\": \"x\"}]}", "invalid listings file at line 2, column 72: missing field `saved_at`"),
     ];
@@ -250,7 +250,7 @@ fn save_writes_a_listings_file_with_one_listing() {
     let text = std::fs::read_to_string(&f.0).unwrap();
     let file: ListingsFile = parse_listings_file(&text).expect("valid listings file");
     assert_eq!(file.format, "catalog-guard/listings");
-    assert_eq!(file.version, 1);
+    assert_eq!(file.version, 2);
     assert_eq!(file.listings.len(), 1);
     let l = &file.listings[0];
     assert_eq!(

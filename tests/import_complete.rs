@@ -64,7 +64,15 @@ fn a_partial_listing_is_completed_from_its_page() {
     }
     assert!(!missing.contains(&"title"));
     let filled = partial.complete_from(&page, NOW).unwrap();
-    assert_eq!(filled, missing);
+    // The missing fields, then the family (and availability, where the page says)
+    // the imported listing did not know.
+    assert_eq!(&filled[..missing.len()], &missing[..]);
+    assert_eq!(filled[missing.len()], "family");
+    assert!(filled[missing.len() + 1..]
+        .iter()
+        .all(|f| *f == "availability"));
+    assert!(partial.family_known);
+    assert!(partial.unknown_fields(&page).is_empty());
     assert!(partial.missing_fields(&page).is_empty());
     assert_eq!(partial.images, page.images);
     assert_eq!(partial.brand, page.brand);

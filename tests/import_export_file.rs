@@ -20,6 +20,9 @@ fn listing(asin: &str, updated_at: &str, title: &str) -> Listing {
         description: Some("説明文".into()),
         seller: None,
         offer_count: None,
+        family: None,
+        family_known: false,
+        availability: Default::default(),
         watch: Watch::default(),
         saved_at: "2026-01-01T00:00:00Z".into(),
         updated_at: updated_at.into(),
@@ -60,7 +63,7 @@ fn export_is_stable_sorted_and_readable_as_a_listings_file() {
     let mut reversed = file_listings();
     reversed.reverse();
     assert_eq!(text, export(&reversed, Some(&settings), &extras));
-    assert!(text.starts_with("{\n  \"format\": \"catalog-guard/listings\",\n  \"version\": 1,\n"));
+    assert!(text.starts_with("{\n  \"format\": \"catalog-guard/listings\",\n  \"version\": 2,\n"));
     assert!(text.ends_with("}\n"));
     // The listings file reader (CLI) accepts it.
     let lf = catalog_guard::listing::parse_listings_file(&text).unwrap();

@@ -32,16 +32,51 @@
 //! * Text mismatches carry a character-level diff of the *normalised* texts
 //!   (lists joined with `"\n"`), so the diff shows only differences a
 //!   shopper can see.
+//! * `seller` compares merchant IDs when both sides have one, else names. It
+//!   is a **warning** when the page shows a Buy Box held by someone else (the
+//!   page names a seller and does not say it has no Buy Box), else `info`.
+//! * The variation family (read from the twister) is compared only once the
+//!   listing knows it ([`Listing::family_known`]; listings saved before
+//!   families were read learn it from the next product page, with no
+//!   mismatch). `family.parent` (**critical**): the page's parent ASIN
+//!   differs from the listing's (both known), or the listing had a family and
+//!   the page shows none, or the listing had none and the page shows one (the
+//!   ASIN was attached under a parent). `family.members` (**warning**):
+//!   sibling ASINs added or removed; `expected` lists the listing's members
+//!   the page no longer shows, `actual` the page's members the listing does
+//!   not have (each `{asin, dimensions}`), so the report says which.
+//!   Members are compared only when both sides list some.
+//! * `availability` (**warning**) only when the listing says `in_stock` and
+//!   the page says `unavailable`; every other pair (unknown on either side,
+//!   back in stock) is not a change.
 //! * Mismatches are sorted most severe first, then by field name.
+//! * [`check_request`] also knows which URL was asked for: a saved listing's
+//!   URL giving the 404 page, another ASIN's page or a "no longer available"
+//!   page is `gone` (see [`gone`]).
+//!
+//! # Severity
+//!
+//! | field | severity |
+//! |---|---|
+//! | `title`, `brand`, `images.main`, `variations.<dimension>`, `family.parent` | critical |
+//! | `images.gallery`, `breadcrumb`, `bullets`, `description`, `family.members`, `availability` | warning |
+//! | `seller` | warning when another seller holds the Buy Box, else info |
+//! | `offers` | info |
+//!
+//! A `gone` report has no mismatches; it is as serious as a critical one
+//! (red badge, notified once per episode).
 
 use crate::listing::Listing;
-use crate::page::{PageKind, ProductPage, Seller};
+use crate::page::{Availability, Family, FamilyMember, PageKind, ProductPage, Seller};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use similar::{ChangeTag, TextDiff};
 
+pub mod gone;
 pub mod normalize;
 pub mod text;
+
+pub use gone::{Gone, GoneReason};
 
 use normalize::normalize;
 
@@ -59,6 +94,9 @@ pub enum Status {
     NotProduct,
     /// Could not be read: captcha, error page, product page without an ASIN.
     Unreadable,
+    /// A saved listing's page no longer exists (404, another ASIN, "no
+    /// longer available"): see [`gone`].
+    Gone,
 }
 
 impl Status {
@@ -70,6 +108,7 @@ impl Status {
             Status::Untracked => "untracked",
             Status::NotProduct => "not_product",
             Status::Unreadable => "unreadable",
+            Status::Gone => "gone",
         }
     }
 }
@@ -78,11 +117,12 @@ impl Status {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
-    /// Main image, selected variation, title, brand.
+    /// Main image, selected variation, title, brand, parent ASIN.
     Critical,
-    /// Gallery, bullets, description, breadcrumb.
+    /// Gallery, bullets, description, breadcrumb, family members,
+    /// availability, the Buy Box taken by another seller.
     Warning,
-    /// Seller, offer count.
+    /// Seller (no Buy Box shown), offer count.
     Info,
 }
 
@@ -96,10 +136,11 @@ impl Severity {
         }
     }
 
-    /// The severity of a mismatch on `field` (a [`Mismatch::field`] name).
+    /// The severity of a mismatch on `field` (a [`Mismatch::field`] name);
+    /// `seller` is raised to a warning by the check when the Buy Box is taken.
     pub fn of_field(field: &str) -> Severity {
         match field {
-            "title" | "brand" | "images.main" => Severity::Critical,
+            "title" | "brand" | "images.main" | "family.parent" => Severity::Critical,
             f if f.starts_with("variations.") => Severity::Critical,
             "seller" | "offers" => Severity::Info,
             _ => Severity::Warning,
@@ -132,7 +173,8 @@ pub enum DiffOp {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Mismatch {
     /// `title`, `brand`, `images.main`, `images.gallery`, `variations.<dimension>`,
-    /// `breadcrumb`, `bullets`, `description`, `seller`, `offers`.
+    /// `breadcrumb`, `bullets`, `description`, `seller`, `offers`, `family.parent`,
+    /// `family.members`, `availability`.
     pub field: String,
     /// What the listing says (JSON: string, array, object or null).
     pub expected: serde_json::Value,
@@ -160,6 +202,9 @@ pub struct Report {
     pub mismatches: Vec<Mismatch>,
     /// What was read from the page.
     pub page: ProductPage,
+    /// For a `gone` report: why, and (from the history) since when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gone: Option<Gone>,
 }
 
 /// The listing for `page` among `listings`: same marketplace and ASIN, or
@@ -185,6 +230,7 @@ pub fn check(listings: &[Listing], page: &ProductPage, checked_at: &str) -> Repo
         checked_at: checked_at.to_string(),
         mismatches: vec![],
         page: page.clone(),
+        gone: None,
     };
     match page.kind {
         PageKind::Product => {}
@@ -211,6 +257,73 @@ pub fn check(listings: &[Listing], page: &ProductPage, checked_at: &str) -> Repo
         Status::Mismatch
     };
     report
+}
+
+/// [`check`], knowing the URL that was asked for (`requested_url`: the tab's URL,
+/// or the listing's URL a re-check fetched) and whether the page's text says the
+/// item is no longer available ([`gone::no_longer_available`] over the HTML).
+/// When that URL names a saved listing's ASIN and the page is the 404 page,
+/// another ASIN's page (not a member of its family) or a "no longer available"
+/// page, the report is `gone` for that listing (see [`gone`]); otherwise it is
+/// [`check`]'s.
+pub fn check_request(
+    listings: &[Listing],
+    page: &ProductPage,
+    requested_url: Option<&str>,
+    no_longer_available: bool,
+    checked_at: &str,
+) -> Report {
+    let report = check(listings, page, checked_at);
+    let Some(url) = requested_url else {
+        return report;
+    };
+    let Some(asin) = gone::asin_of_url(url) else {
+        return report;
+    };
+    let marketplace = crate::page::kind::marketplace_of(url).or_else(|| page.marketplace.clone());
+    let wanted = ProductPage {
+        asin: Some(asin.clone()),
+        marketplace,
+        ..ProductPage::empty(PageKind::Product)
+    };
+    let Some(listing) = find_listing(listings, &wanted) else {
+        return report;
+    };
+    let same_asin = page
+        .asin
+        .as_deref()
+        .is_some_and(|a| a.eq_ignore_ascii_case(&asin));
+    let gone = match page.kind {
+        PageKind::NotFound => Some(Gone::new(GoneReason::NotFound, None)),
+        PageKind::Product if !same_asin => {
+            let sibling = page
+                .family
+                .as_ref()
+                .is_some_and(|f| f.members.iter().any(|m| m.asin.eq_ignore_ascii_case(&asin)));
+            match page.asin.as_deref() {
+                Some(other) if !sibling && !other.trim().is_empty() => {
+                    Some(Gone::new(GoneReason::Redirected, Some(other.to_string())))
+                }
+                _ => None,
+            }
+        }
+        PageKind::Product if no_longer_available => {
+            Some(Gone::new(GoneReason::NoLongerAvailable, None))
+        }
+        _ => None,
+    };
+    match gone {
+        Some(g) => Report {
+            status: Status::Gone,
+            asin: Some(listing.asin.clone()),
+            marketplace: Some(listing.marketplace.clone()),
+            checked_at: checked_at.to_string(),
+            mismatches: vec![],
+            page: page.clone(),
+            gone: Some(g),
+        },
+        None => report,
+    }
 }
 
 /// Every mismatch between `listing` and `page`, sorted (no page-kind or
@@ -298,7 +411,7 @@ pub fn compare(listing: &Listing, page: &ProductPage) -> Vec<Mismatch> {
                 .is_some_and(|a| same_seller(expected, a));
             if !same {
                 let to_value = |s: &Seller| serde_json::to_value(s).unwrap_or(Value::Null);
-                out.push(mismatch(
+                let mut m = mismatch(
                     "seller",
                     to_value(expected),
                     page.seller.as_ref().map_or(Value::Null, to_value),
@@ -306,7 +419,13 @@ pub fn compare(listing: &Listing, page: &ProductPage) -> Vec<Mismatch> {
                         &expected.name,
                         page.seller.as_ref().map_or("", |s| s.name.as_str()),
                     )),
-                ));
+                );
+                // Someone else holds the Buy Box: the page names another seller and does
+                // not say it has no Buy Box.
+                if page.seller.is_some() && page.buy_box != Some(false) {
+                    m.severity = Severity::Warning;
+                }
+                out.push(m);
             }
         }
     }
@@ -323,12 +442,93 @@ pub fn compare(listing: &Listing, page: &ProductPage) -> Vec<Mismatch> {
         }
     }
 
+    if listing.family_known {
+        family_fields(&mut out, w, listing.family.as_ref(), page.family.as_ref());
+    }
+    if w.availability
+        && listing.availability == Availability::InStock
+        && page.availability == Availability::Unavailable
+    {
+        out.push(mismatch(
+            "availability",
+            Value::from("in_stock"),
+            Value::from("unavailable"),
+            None,
+        ));
+    }
+
     out.sort_by(|a, b| {
         a.severity
             .cmp(&b.severity)
             .then_with(|| a.field.cmp(&b.field))
     });
     out
+}
+
+/// `family.parent` and `family.members` (see the module docs).
+fn family_fields(
+    out: &mut Vec<Mismatch>,
+    w: &crate::listing::Watch,
+    expected: Option<&Family>,
+    actual: Option<&Family>,
+) {
+    let parent = |f: Option<&Family>| {
+        f.and_then(|f| f.parent.as_deref())
+            .map_or(Value::Null, Value::from)
+    };
+    match (expected, actual) {
+        (None, None) => {}
+        (Some(_), None) | (None, Some(_)) => {
+            if w.family_parent {
+                out.push(mismatch(
+                    "family.parent",
+                    parent(expected),
+                    parent(actual),
+                    None,
+                ));
+            }
+        }
+        (Some(e), Some(a)) => {
+            if let (true, Some(ep), Some(ap)) = (w.family_parent, &e.parent, &a.parent) {
+                if !ep.trim().eq_ignore_ascii_case(ap.trim()) {
+                    out.push(mismatch(
+                        "family.parent",
+                        Value::from(ep.as_str()),
+                        Value::from(ap.as_str()),
+                        None,
+                    ));
+                }
+            }
+            if w.family_members && !e.members.is_empty() && !a.members.is_empty() {
+                let has = |list: &[FamilyMember], asin: &str| {
+                    list.iter()
+                        .any(|m| m.asin.trim().eq_ignore_ascii_case(asin.trim()))
+                };
+                // A family cut short by the reader (thousands of members) lists only part
+                // of itself: what it does not list is not evidence of a change.
+                let removed: Vec<&FamilyMember> = e
+                    .members
+                    .iter()
+                    .filter(|m| !a.truncated && !has(&a.members, &m.asin))
+                    .collect();
+                let added: Vec<&FamilyMember> = a
+                    .members
+                    .iter()
+                    .filter(|m| !e.truncated && !has(&e.members, &m.asin))
+                    .collect();
+                if !removed.is_empty() || !added.is_empty() {
+                    let to_value =
+                        |l: Vec<&FamilyMember>| serde_json::to_value(l).unwrap_or(Value::Null);
+                    out.push(mismatch(
+                        "family.members",
+                        to_value(removed),
+                        to_value(added),
+                        None,
+                    ));
+                }
+            }
+        }
+    }
 }
 
 fn mismatch(field: &str, expected: Value, actual: Value, diff: Option<Vec<DiffPart>>) -> Mismatch {

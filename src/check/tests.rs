@@ -125,14 +125,16 @@ fn each_field_is_flagged_with_its_severity() {
             "bullets",
             "description",
             "images.gallery",
-            "offers",
             "seller",
+            "offers",
         ]
     );
     let sev: Vec<Severity> = r.mismatches.iter().map(|m| m.severity).collect();
     assert_eq!(&sev[..4], &[Severity::Critical; 4]);
-    assert_eq!(&sev[4..8], &[Severity::Warning; 4]);
-    assert_eq!(&sev[8..], &[Severity::Info; 2]);
+    // Another seller shown, and nothing says the page has no Buy Box: it holds the
+    // Buy Box, a warning.
+    assert_eq!(&sev[4..9], &[Severity::Warning; 5]);
+    assert_eq!(&sev[9..], &[Severity::Info; 1]);
     let main = &r.mismatches[1];
     assert_eq!(main.expected, serde_json::json!("61-BA2Qc+UL"));
     assert_eq!(main.actual, serde_json::json!("71zzz"));
@@ -279,8 +281,12 @@ fn seller_without_ids_compares_names() {
         id: None,
         name: "ABC Shop".into(),
     });
-    let r = check(&[l], &p, NOW);
+    let r = check(&[l.clone()], &p, NOW);
     assert_eq!(fields(&r), vec!["seller"]);
+    assert_eq!(r.mismatches[0].severity, Severity::Warning);
+    // The page says it has no Buy Box: the seller shown does not hold one.
+    p.buy_box = Some(false);
+    let r = check(&[l], &p, NOW);
     assert_eq!(r.mismatches[0].severity, Severity::Info);
 }
 

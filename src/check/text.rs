@@ -193,6 +193,12 @@ impl Lang {
             (true, Status::Match) => {
                 "下記ASINの商品詳細ページは、当社の登録内容と一致していることを確認いたしました。"
             }
+            (true, Status::Gone) => {
+                "お世話になっております。\n下記ASINの商品詳細ページが表示されなくなっていることを確認いたしました。"
+            }
+            (false, Status::Gone) => {
+                "Hello,\nThe detail page for the ASIN below no longer exists."
+            }
             (true, _) => "下記ページを確認いたしましたが、当社の登録内容と照合できませんでした。",
             (false, Status::Mismatch) => {
                 "Hello,\nThe detail page for the ASIN below no longer matches our listing data. \
@@ -219,6 +225,8 @@ impl Lang {
             (false, Status::Untracked) => "no listing data saved for this ASIN",
             (false, Status::NotProduct) => "not a product detail page",
             (false, Status::Unreadable) => "the page could not be read (captcha or error page)",
+            (true, Status::Gone) => "商品詳細ページが存在しません",
+            (false, Status::Gone) => "the detail page no longer exists",
         }
     }
 
@@ -274,6 +282,10 @@ pub fn field_label(field: &str, lang: &str) -> String {
         (true, "description") => "商品説明",
         (true, "seller") => "出品者（カート獲得者）",
         (true, "offers") => "出品者数",
+        (true, "family.parent") => "親ASIN（バリエーション）",
+        (true, "family.members") => "バリエーションの子ASIN",
+        (true, "availability") => "在庫状況",
+        (true, "gone") => "商品詳細ページ",
         (false, "title") => "title",
         (false, "brand") => "brand",
         (false, "images.main") => "main image",
@@ -283,6 +295,10 @@ pub fn field_label(field: &str, lang: &str) -> String {
         (false, "description") => "product description",
         (false, "seller") => "seller (buy box)",
         (false, "offers") => "number of offers",
+        (false, "family.parent") => "parent ASIN (variation family)",
+        (false, "family.members") => "variation family members",
+        (false, "availability") => "availability",
+        (false, "gone") => "detail page",
         (_, other) => other,
     };
     label.to_string()

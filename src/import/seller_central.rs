@@ -205,6 +205,9 @@ pub fn parse_report(
             description: description.is_some(),
             seller: false,
             offers: false,
+            family_parent: true,
+            family_members: true,
+            availability: true,
         };
         out.push(Listing {
             asin,
@@ -219,6 +222,9 @@ pub fn parse_report(
             description,
             seller: None,
             offer_count: None,
+            family: None,
+            family_known: false,
+            availability: Default::default(),
             watch,
             saved_at: now.to_string(),
             updated_at: now.to_string(),

@@ -31,12 +31,20 @@ pub enum Command {
         /// The page's HTML as a string.
         html: String,
     },
-    /// `{listings, page, now_ms}` → Report.
+    /// `{listings, page, now_ms, url?, no_longer_available?}` → Report (`gone` for a saved
+    /// listing's URL that gave a 404, another ASIN or a "no longer available" page).
     Check {
         /// Every stored listing (the right one is found by ASIN + marketplace).
         listings: Vec<Listing>,
         /// The page read by `extract`.
         page: ProductPage,
+        /// The URL that was asked for (the tab's), when known.
+        #[serde(default)]
+        url: Option<String>,
+        /// Whether the page's text said "no longer available" (a stored report's
+        /// `gone.reason`), since the HTML is no longer at hand.
+        #[serde(default)]
+        no_longer_available: bool,
         /// `Date.now()`.
         now_ms: f64,
     },
@@ -47,6 +55,9 @@ pub enum Command {
         /// The page's URL.
         #[serde(default)]
         url: Option<String>,
+        /// The URL that was asked for, when it differs from `url` (default: `url`).
+        #[serde(default)]
+        requested_url: Option<String>,
         /// The page's HTML.
         html: String,
         /// Every stored listing.
@@ -58,9 +69,12 @@ pub enum Command {
     /// bytes (a `Uint8Array` or `ArrayBuffer` from `fetch`; the charset is read from the
     /// page, Shift_JIS included), for the scheduled re-checks.
     ReadCheck {
-        /// The page's URL.
+        /// The page's URL (after redirects).
         #[serde(default)]
         url: Option<String>,
+        /// The URL that was fetched (the listing's), when it differs from `url`.
+        #[serde(default)]
+        requested_url: Option<String>,
         /// The page's bytes.
         #[serde(deserialize_with = "byte_buf")]
         bytes: Vec<u8>,
@@ -278,6 +292,32 @@ pub enum Command {
         /// `Date.now()`.
         now_ms: f64,
     },
+    /// `{history, report, source, now_ms}` → `{history, change, report}`: records a `gone`
+    /// report's sighting (`History::record_gone`: one change at the first sighting, a
+    /// re-check later confirms it) and returns the report with `gone.first_seen`,
+    /// `last_seen` and `confirmed` filled from the history.
+    HistoryRecordGone {
+        /// The listing's stored history, or `null`.
+        #[serde(default)]
+        history: Option<history::History>,
+        /// The `gone` report.
+        report: Report,
+        /// `"badge"` or `"recheck"`.
+        source: history::Source,
+        /// `Date.now()`.
+        now_ms: f64,
+    },
+    /// `{listing, page, now_ms}` → `{listing, fields}`: fills the family and availability
+    /// a listing does not know yet from a product page of it (`Listing::learn_from`);
+    /// `fields` = what was filled (empty: nothing to store).
+    Learn {
+        /// The stored listing.
+        listing: Listing,
+        /// The page read by `extract`.
+        page: ProductPage,
+        /// `Date.now()`.
+        now_ms: f64,
+    },
     /// `{history, listing, now_ms}` → `{history, change}`: records imported listing
     /// data as an observation (source `import`).
     HistoryRecordListing {
@@ -330,6 +370,9 @@ pub enum Command {
         /// Whether the history recorded a change.
         #[serde(default)]
         changed: bool,
+        /// Whether the report was `gone` (counted as checked, not failed).
+        #[serde(default)]
+        gone: bool,
         /// `Date.now()`.
         now_ms: f64,
     },
@@ -360,6 +403,9 @@ pub enum Command {
         /// `"ja"` or `"en"` (the error message language).
         #[serde(default)]
         lang: String,
+        /// Opened through Brand Registry (its case page is there).
+        #[serde(default)]
+        brand_registry: bool,
     },
     /// `{case, status, notes, evidence, now_ms}` → Case: a changed case (each of
     /// `status`, `notes`, `evidence` (a Report to attach) optional).
@@ -375,6 +421,9 @@ pub enum Command {
         /// A report to attach as evidence.
         #[serde(default)]
         evidence: Option<Box<Report>>,
+        /// Whether it was opened through Brand Registry.
+        #[serde(default)]
+        brand_registry: Option<bool>,
         /// `Date.now()`.
         now_ms: f64,
     },
@@ -398,7 +447,8 @@ pub enum Command {
         lang: String,
     },
     /// `{case, report, history, lang}` → `{text, url}`: the reopening message and the
-    /// marketplace's Seller Central case log page.
+    /// case's own page (`cases::case_url`: Seller Central or Brand Registry
+    /// `view-case?caseID=`; the case log without a usable ID).
     CaseReopenText {
         /// The case to reopen.
         case: cases::Case,
@@ -601,27 +651,53 @@ fn run(command: Command) -> Result<JsValue, JsValue> {
         Command::Check {
             listings,
             page,
+            url,
+            no_longer_available,
             now_ms,
-        } => to_js(&check::check(&listings, &page, &rfc3339(now_ms))),
+        } => to_js(&check::check_request(
+            &listings,
+            &page,
+            url.as_deref(),
+            no_longer_available,
+            &rfc3339(now_ms),
+        )),
         Command::ExtractCheck {
             url,
+            requested_url,
             html,
             listings,
             now_ms,
         } => {
             let page = page::extract(&html, url.as_deref());
+            let gone_text =
+                page.kind == page::PageKind::Product && check::gone::no_longer_available(&html);
             drop(html);
-            to_js(&check::check(&listings, &page, &rfc3339(now_ms)))
+            to_js(&check::check_request(
+                &listings,
+                &page,
+                requested_url.as_deref().or(url.as_deref()),
+                gone_text,
+                &rfc3339(now_ms),
+            ))
         }
         Command::ReadCheck {
             url,
+            requested_url,
             bytes,
             listings,
             now_ms,
         } => {
             let page = page::read_page(&bytes, url.as_deref());
+            let gone_text = page.kind == page::PageKind::Product
+                && check::gone::no_longer_available(&page::extract::decode(&bytes));
             drop(bytes);
-            to_js(&check::check(&listings, &page, &rfc3339(now_ms)))
+            to_js(&check::check_request(
+                &listings,
+                &page,
+                requested_url.as_deref().or(url.as_deref()),
+                gone_text,
+                &rfc3339(now_ms),
+            ))
         }
         Command::Save { page, now_ms } => match Listing::from_page(&page, &rfc3339(now_ms)) {
             Some(l) => to_js(&l),
@@ -800,6 +876,25 @@ fn run(command: Command) -> Result<JsValue, JsValue> {
             let change = h.record_page(&page, source, &rfc3339(now_ms));
             to_js(&serde_json::json!({ "history": h, "change": change }))
         }
+        Command::HistoryRecordGone {
+            history,
+            mut report,
+            source,
+            now_ms,
+        } => {
+            let mut h = history.unwrap_or_default();
+            let change = h.record_gone(&report, source, &rfc3339(now_ms));
+            h.annotate(&mut report);
+            to_js(&serde_json::json!({ "history": h, "change": change, "report": report }))
+        }
+        Command::Learn {
+            mut listing,
+            page,
+            now_ms,
+        } => {
+            let fields = listing.learn_from(&page, &rfc3339(now_ms));
+            to_js(&serde_json::json!({ "listing": listing, "fields": fields }))
+        }
         Command::HistoryRecordListing {
             history,
             listing,
@@ -838,10 +933,11 @@ fn run(command: Command) -> Result<JsValue, JsValue> {
             key,
             page_kind,
             changed,
+            gone,
             now_ms,
         } => {
             let outcome = page_kind.map_or(schedule::Outcome::Failed, |k| {
-                schedule::outcome_of(k, changed)
+                schedule::outcome_of_report(k, gone, changed)
             });
             schedule::on_result(&mut state, &key, outcome, now_ms as i64).map_err(|e| {
                 fail(Failure::new(
@@ -867,8 +963,12 @@ fn run(command: Command) -> Result<JsValue, JsValue> {
             opened,
             now_ms,
             lang,
+            brand_registry,
         } => match cases::Case::new(&id, &marketplace, &opened, &rfc3339(now_ms)) {
-            Ok(c) => to_js(&c),
+            Ok(c) => to_js(&cases::Case {
+                brand_registry,
+                ..c
+            }),
             Err(e) => Err(fail(Failure::new(
                 e.message(&lang),
                 serde_json::json!({"kind": "case"}),
@@ -879,9 +979,14 @@ fn run(command: Command) -> Result<JsValue, JsValue> {
             status,
             notes,
             evidence,
+            brand_registry,
             now_ms,
         } => {
             let now = rfc3339(now_ms);
+            if let Some(b) = brand_registry.filter(|b| *b != case.brand_registry) {
+                case.brand_registry = b;
+                case.updated_at.clone_from(&now);
+            }
             if let Some(st) = status {
                 case.set_status(st, &now);
             }
@@ -917,7 +1022,7 @@ fn run(command: Command) -> Result<JsValue, JsValue> {
             lang,
         } => to_js(&serde_json::json!({
             "text": cases::reopen_text_with_shots(&case, &report, history.as_ref(), &shots, &lang),
-            "url": cases::case_log_url(&case.marketplace),
+            "url": cases::case_url(&case),
         })),
         Command::CaseLogUrl { marketplace } => to_js(&cases::case_log_url(&marketplace)),
         Command::ShotNew {

@@ -12,7 +12,7 @@
 
 use super::history::{self, History};
 use super::templates::{self, field_label, fill, time_label, Words};
-use crate::check::{Mismatch, Report, Severity, Status};
+use crate::check::{Gone, Mismatch, Report, Severity, Status};
 use crate::listing::Listing;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -101,6 +101,10 @@ pub struct Case {
     pub evidence: Vec<Evidence>,
     /// Last change to this record (RFC 3339).
     pub updated_at: String,
+    /// Opened through Brand Registry rather than Seller Central (its case page
+    /// is on brandregistry.amazon.com, see [`case_url`]).
+    #[serde(default)]
+    pub brand_registry: bool,
 }
 
 /// Why a case could not be created.
@@ -215,6 +219,7 @@ impl Case {
             notes: String::new(),
             evidence: Vec::new(),
             updated_at: now.to_string(),
+            brand_registry: false,
         })
     }
 
@@ -312,7 +317,9 @@ pub fn case_report_text_with_shots(
     let w = templates::words(lang);
     let mut s = String::new();
     let _ = writeln!(s, "{}\n", w.greeting);
-    s.push_str(if report.mismatches.is_empty() {
+    s.push_str(if report.status == Status::Gone {
+        w.case_gone_intro
+    } else if report.mismatches.is_empty() {
         w.report_intro_checked
     } else {
         w.report_intro
@@ -365,7 +372,9 @@ pub fn reopen_text_with_shots(
         ],
     ));
     s.push('\n');
-    s.push_str(if report.status == Status::Mismatch {
+    s.push_str(if report.status == Status::Gone {
+        w.case_gone_intro
+    } else if report.status == Status::Mismatch {
         w.reopen_still
     } else {
         w.reopen_matches
@@ -485,6 +494,10 @@ fn write_mismatches(
     new: &BTreeSet<(String, String)>,
     w: &Words,
 ) {
+    if let Some(g) = report.gone.as_ref().filter(|_| report.status == Status::Gone) {
+        write_gone(s, g, &report.checked_at, history, w);
+        return;
+    }
     if report.mismatches.is_empty() {
         let _ = writeln!(s, "\n{}", w.no_differences);
         return;
@@ -507,12 +520,94 @@ fn write_mismatches(
             (_, Severity::Info) => " [info]",
         };
         let _ = writeln!(s, "{}. {}{sev}{mark}", i + 1, field_label(&m.field, w));
+        if let Some(text) = super::kinds::mismatch_sentence(m, history, &report.checked_at, w) {
+            let _ = writeln!(s, "   {text}");
+        }
         write_value(s, w.l_expected, &m.field, &m.expected, w);
         write_value(s, w.l_observed, &m.field, &m.actual, w);
         if let Some(at) = history.and_then(|h| h.first_seen(&m.field, &m.actual)) {
             let _ = writeln!(s, "   {}: {}", w.l_first_seen, time_label(at, w));
         }
     }
+}
+
+/// A gone page: what is gone since when, whether a re-check confirmed it (only
+/// then is it called deleted), the request to restore it, and the last values the
+/// history saw on the page (title, brand, main image, parent ASIN…).
+fn write_gone(s: &mut String, g: &Gone, checked_at: &str, history: Option<&History>, w: &Words) {
+    s.push('\n');
+    for line in super::kinds::gone_sentences(g, checked_at, w) {
+        let _ = writeln!(s, "{line}");
+    }
+    let _ = writeln!(s, "{}", w.case_gone_request);
+    let Some(h) = history.filter(|h| h.page_observed) else {
+        return;
+    };
+    let _ = writeln!(s, "\n{}", w.case_head_last_known);
+    for field in [
+        "title",
+        "brand",
+        "images.main",
+        "family.parent",
+        "seller",
+        "description",
+    ] {
+        if let Some(v) = h.last.get(field).filter(|v| !v.is_null()) {
+            let value = if field == "images.main" {
+                let id = v.as_str().unwrap_or_default();
+                format!("{id} {}", full_image_url(id))
+            } else {
+                history::show_max(field, v, w, 200)
+            };
+            let _ = writeln!(s, "- {}: {value}", field_label(field, w));
+        }
+    }
+    let dims: Vec<(&String, &Value)> = h
+        .last
+        .iter()
+        .filter(|(k, v)| k.starts_with("variations.") && !v.is_null())
+        .collect();
+    for (field, v) in dims {
+        let _ = writeln!(
+            s,
+            "- {}: {}",
+            field_label(field, w),
+            history::show_max(field, v, w, 200)
+        );
+    }
+}
+
+/// The case's own page, where Seller Support's "reopen this case" button is:
+/// `https://<Seller Central host>/cu/case-dashboard/view-case?caseID=<id>`, or
+/// `https://brandregistry.amazon.com/cu/case-dashboard/view-case?caseID=<id>` for
+/// a case opened through Brand Registry. The Seller Central host is the one of
+/// [`case_log_url`], except that amazon.co.uk and amazon.de cases open on their
+/// own hosts (`sellercentral.amazon.co.uk`, `sellercentral.amazon.de`). Without a
+/// usable case ID (digits only), the case log ([`case_log_url`]).
+pub fn case_url(case: &Case) -> String {
+    let id = case.id.trim();
+    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
+        return case_log_url(&case.marketplace);
+    }
+    if case.brand_registry {
+        return format!("https://brandregistry.amazon.com/cu/case-dashboard/view-case?caseID={id}");
+    }
+    let m = case
+        .marketplace
+        .trim()
+        .trim_start_matches("www.")
+        .to_ascii_lowercase();
+    let host = match m.as_str() {
+        "amazon.co.uk" | "amazon.de" => format!("https://sellercentral.{m}"),
+        _ => {
+            let lobby = case_log_url(&m);
+            lobby
+                .strip_suffix("/cu/case-lobby")
+                .unwrap_or("https://sellercentral.amazon.com")
+                .to_string()
+        }
+    };
+    format!("{host}/cu/case-dashboard/view-case?caseID={id}")
 }
 
 /// A value on one line (reopen change lists): images as IDs, long texts
@@ -608,6 +703,52 @@ mod tests {
         assert!(validate_date("2026-13-03").is_err());
         assert!(validate_date("03/11/2026").is_err());
         assert!(validate_date("2026-11-03xyz").is_err());
+    }
+
+    #[test]
+    fn case_page_urls() {
+        let case = |m: &str, id: &str, br: bool| Case {
+            brand_registry: br,
+            ..Case::new("1234567890", m, "2026-11-03", "2026-11-03T00:00:00Z")
+                .map(|mut c| {
+                    c.id = id.to_string();
+                    c
+                })
+                .expect("case")
+        };
+        assert_eq!(
+            case_url(&case("amazon.co.jp", "1234567890", false)),
+            "https://sellercentral.amazon.co.jp/cu/case-dashboard/view-case?caseID=1234567890"
+        );
+        assert_eq!(
+            case_url(&case("amazon.com", "22153077391", false)),
+            "https://sellercentral.amazon.com/cu/case-dashboard/view-case?caseID=22153077391"
+        );
+        assert_eq!(
+            case_url(&case("amazon.co.uk", "1234567890", false)),
+            "https://sellercentral.amazon.co.uk/cu/case-dashboard/view-case?caseID=1234567890"
+        );
+        assert_eq!(
+            case_url(&case("www.amazon.de", "1234567890", false)),
+            "https://sellercentral.amazon.de/cu/case-dashboard/view-case?caseID=1234567890"
+        );
+        assert_eq!(
+            case_url(&case("amazon.fr", "1234567890", false)),
+            "https://sellercentral-europe.amazon.com/cu/case-dashboard/view-case?caseID=1234567890"
+        );
+        assert_eq!(
+            case_url(&case("amazon.co.jp", "1234567890", true)),
+            "https://brandregistry.amazon.com/cu/case-dashboard/view-case?caseID=1234567890"
+        );
+        // No usable case ID: the lobby.
+        assert_eq!(
+            case_url(&case("amazon.co.jp", "", false)),
+            "https://sellercentral.amazon.co.jp/cu/case-lobby"
+        );
+        assert_eq!(
+            case_url(&case("amazon.com", "12&x=1", true)),
+            "https://sellercentral.amazon.com/cu/case-lobby"
+        );
     }
 
     #[test]

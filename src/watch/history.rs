@@ -29,6 +29,24 @@
 //! variation dimension that disappears from a product page is a change to
 //! `null`.
 //!
+//! The variation family is observed as `family.parent` (the parent ASIN, `null`
+//! without a family) and `family.members` (the members' ASINs, sorted), the
+//! availability as `availability` only when the page says (`in_stock`,
+//! `unavailable`).
+//!
+//! # A page that is gone
+//!
+//! A `gone` report ([`crate::check::gone`]) is recorded with
+//! [`History::record_gone`]: the first sighting starts an episode
+//! ([`History::gone`]) and stores one change of the field `gone` (`null` → the
+//! reason, `redirected:<ASIN>` for a redirect); further sightings store no change
+//! (one history entry, one notification), and a sighting by a scheduled re-check
+//! after the first one marks the episode confirmed (a single 404 between good
+//! pages can be a glitch; case texts call the page deleted only when confirmed).
+//! The next product page of the listing ends the episode with a change of `gone`
+//! back to `null`. [`History::last_recorded_at`] is not moved by a gone sighting,
+//! so it stays "when the page was last seen".
+//!
 //! # Pruning (bounded storage)
 //!
 //! At most [`MAX_CHANGES`] changes are kept per listing. When a new change
@@ -45,6 +63,7 @@
 
 use super::templates::{self, field_label, fill, Words};
 use crate::check::normalize::normalize;
+use crate::check::{Gone, GoneReason, Report, Status};
 use crate::listing::Listing;
 use crate::page::{PageKind, ProductPage};
 use serde::{Deserialize, Serialize};
@@ -122,6 +141,27 @@ impl Observation {
         );
         if let Some(n) = page.offer_count {
             f.insert("offers".to_string(), Value::from(n));
+        }
+        let family = page.family.as_ref();
+        f.insert(
+            "family.parent".to_string(),
+            family
+                .and_then(|f| f.parent.as_deref())
+                .map_or(Value::Null, Value::from),
+        );
+        if let Some(fam) = family.filter(|f| !f.members.is_empty()) {
+            let mut asins: Vec<String> = fam.members.iter().map(|m| m.asin.clone()).collect();
+            asins.sort();
+            f.insert("family.members".to_string(), Value::from(asins));
+        }
+        match page.availability {
+            crate::page::Availability::InStock => {
+                f.insert("availability".to_string(), Value::from("in_stock"));
+            }
+            crate::page::Availability::Unavailable => {
+                f.insert("availability".to_string(), Value::from("unavailable"));
+            }
+            crate::page::Availability::Unknown => {}
         }
         Some(Observation {
             at: at.to_string(),
@@ -231,12 +271,92 @@ pub struct History {
     /// Whether a product page (not only imported data) has been observed.
     #[serde(default)]
     pub page_observed: bool,
+    /// The current "page gone" episode, while the listing's page is gone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gone: Option<GoneEpisode>,
+}
+
+/// A listing's page seen gone (see the module docs).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GoneEpisode {
+    /// Why (as at the first sighting).
+    pub reason: GoneReason,
+    /// The ASIN shown instead, for a redirect.
+    #[serde(default)]
+    pub redirected_to: Option<String>,
+    /// First sighting (RFC 3339).
+    pub since: String,
+    /// Sightings so far.
+    pub sightings: u32,
+    /// When a scheduled re-check after the first sighting found it gone again.
+    #[serde(default)]
+    pub confirmed_at: Option<String>,
+}
+
+/// The `gone` field's value in a change: the reason, `redirected:<ASIN>` for a redirect.
+pub fn gone_value(reason: GoneReason, redirected_to: Option<&str>) -> Value {
+    match (reason, redirected_to) {
+        (GoneReason::Redirected, Some(a)) => Value::from(format!("redirected:{a}")),
+        (r, _) => Value::from(r.as_str()),
+    }
 }
 
 impl History {
     /// An empty history.
     pub fn new() -> Self {
         History::default()
+    }
+
+    /// Records a `gone` report's sighting (see the module docs) by `source` at
+    /// `now`. Returns the change stored at the first sighting of an episode,
+    /// `None` afterwards (and for a report that is not `gone`).
+    pub fn record_gone(&mut self, report: &Report, source: Source, now: &str) -> Option<Change> {
+        let g = report
+            .gone
+            .as_ref()
+            .filter(|_| report.status == Status::Gone)?;
+        if let Some(ep) = self.gone.as_mut() {
+            ep.sightings = ep.sightings.saturating_add(1);
+            let later = match (
+                crate::time::parse_rfc3339(&ep.since),
+                crate::time::parse_rfc3339(now),
+            ) {
+                (Some(a), Some(b)) => b > a,
+                _ => true,
+            };
+            if source == Source::Recheck && later && ep.confirmed_at.is_none() {
+                ep.confirmed_at = Some(now.to_string());
+            }
+            return None;
+        }
+        self.gone = Some(GoneEpisode {
+            reason: g.reason,
+            redirected_to: g.redirected_to.clone(),
+            since: now.to_string(),
+            sightings: 1,
+            confirmed_at: None,
+        });
+        let change = Change {
+            at: now.to_string(),
+            source,
+            fields: vec![FieldChange {
+                field: "gone".to_string(),
+                old: Value::Null,
+                new: gone_value(g.reason, g.redirected_to.as_deref()),
+            }],
+        };
+        self.entries.push(change.clone());
+        self.prune(MAX_CHANGES);
+        Some(change)
+    }
+
+    /// Fills a `gone` report's [`Gone::first_seen`], [`Gone::last_seen`] and
+    /// [`Gone::confirmed`] from this history (after [`History::record_gone`]).
+    pub fn annotate(&self, report: &mut Report) {
+        let Some(g) = report.gone.as_mut() else {
+            return;
+        };
+        fill_gone(g, self, &report.checked_at);
     }
 
     /// Records the page's [`Observation`] (product pages only; `None` for
@@ -316,8 +436,20 @@ impl History {
                 Some(_) => {}
             }
         }
+        // The listing's product page again: a gone episode ends.
+        if page_source {
+            if let Some(ep) = self.gone.take() {
+                changes.push(FieldChange {
+                    field: "gone".to_string(),
+                    old: gone_value(ep.reason, ep.redirected_to.as_deref()),
+                    new: Value::Null,
+                });
+            }
+        }
         for c in &changes {
-            self.last.insert(c.field.clone(), c.new.clone());
+            if c.field != "gone" {
+                self.last.insert(c.field.clone(), c.new.clone());
+            }
         }
         for (field, new) in observation.fields {
             self.last.entry(field).or_insert(new);
@@ -444,6 +576,24 @@ impl History {
             for fc in &e.fields {
                 order += 1;
                 let at = time(&e.at);
+                // The page gone / back, and family, Buy Box and availability changes: one
+                // plain sentence per change (kinds.rs), not an episode of values.
+                if fc.field == "gone" {
+                    let text = match fc.new.as_str() {
+                        Some(v) => {
+                            let (reason, to) = parse_gone_value(v);
+                            let reason = super::kinds::gone_reason(reason, to, w);
+                            fill(w.tl_gone, &[("at", &at), ("reason", &reason)])
+                        }
+                        None => fill(w.tl_gone_back, &[("at", &at)]),
+                    };
+                    done.push((order, text));
+                    continue;
+                }
+                if let Some(text) = super::kinds::change_sentence(fc, &e.at, w) {
+                    done.push((order, fill(w.tl_kind, &[("at", &at), ("text", &text)])));
+                    continue;
+                }
                 let new_key = key(&fc.field, &fc.new);
                 let new_text = show(&fc.field, &fc.new, w);
                 match open.get_mut(&fc.field) {
@@ -501,6 +651,30 @@ impl History {
                 }
             })
             .collect()
+    }
+}
+
+/// The reason and target of a `gone` change value (see [`gone_value`]).
+fn parse_gone_value(v: &str) -> (GoneReason, Option<&str>) {
+    match v {
+        "not_found" => (GoneReason::NotFound, None),
+        "no_longer_available" => (GoneReason::NoLongerAvailable, None),
+        other => (GoneReason::Redirected, other.strip_prefix("redirected:")),
+    }
+}
+
+fn fill_gone(g: &mut Gone, h: &History, checked_at: &str) {
+    match &h.gone {
+        Some(ep) => {
+            g.first_seen = Some(ep.since.clone());
+            g.confirmed = ep.confirmed_at.is_some();
+        }
+        None => {
+            g.first_seen.get_or_insert_with(|| checked_at.to_string());
+        }
+    }
+    if h.page_observed {
+        g.last_seen.clone_from(&h.last_recorded_at);
     }
 }
 

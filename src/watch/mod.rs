@@ -18,10 +18,13 @@
 //!   [`cases::reopen_text`]); [`cases::case_log_url`].
 //! * [`shots`] — dated screenshots as case evidence: validity, the
 //!   per-listing budget and pruning rule, file names, the case-text paragraph.
+//! * [`kinds`] — family, Buy Box, availability and gone changes named in
+//!   one plain sentence each (case texts, notification, timeline).
 //! * [`templates`] — every word (the sentences are in `_locales`).
 
 pub mod cases;
 pub mod history;
+pub mod kinds;
 pub mod notify;
 pub mod schedule;
 pub mod shots;

@@ -1,10 +1,12 @@
 //! When to show a desktop notification for a checked page.
 //!
 //! Rule: notify only when a listing becomes **newly** mismatched on a
-//! **critical** field (title, brand, main image, a variation), once per
-//! change — not once per run. [`NotifyState`] keeps, per listing key, the
-//! signature of the critical mismatches last notified (each critical field
-//! with the normalised value shown). A report notifies when it has a
+//! **critical** field (title, brand, main image, a variation, the parent
+//! ASIN), on the family members, on the Buy Box (a `seller` warning: another
+//! seller holds it) or on availability (now unavailable), or when its page is
+//! **gone** — once per change, not once per run. [`NotifyState`] keeps, per
+//! listing key, the signature of the mismatches last notified (each such field
+//! with the normalised value shown; `gone=<reason>` for a gone page). A report notifies when it has a
 //! critical (field, shown value) pair that the stored signature lacks;
 //! afterwards the signature is the report's. So:
 //!
@@ -14,8 +16,12 @@
 //!   signature shrinks);
 //! * the page matches again: the signature is cleared, so a later hijack
 //!   notifies again;
-//! * warning/info-only mismatches never notify; unreadable, untracked and
-//!   not-product reports change nothing (a captcha is not a fix).
+//! * other warning and info mismatches never notify; unreadable, untracked
+//!   and not-product reports change nothing (a captcha is not a fix);
+//! * a page gone is notified at its first sighting only (the signature
+//!   keeps `gone=…` while it stays gone); the body says when it was first seen
+//!   and names the page plainly (the report's [`crate::check::Gone`], filled
+//!   from the history first).
 
 use super::history;
 use super::templates::{self, field_label, fill};
@@ -42,15 +48,30 @@ pub struct NotifyState {
     pub last_notified: BTreeMap<String, Vec<String>>,
 }
 
-/// The signature of a report's critical mismatches: `field=value` pairs,
-/// values normalised as the check normalises them, sorted.
+/// Whether a mismatch is one the rule notifies (see the module docs).
+pub fn notifies(m: &crate::check::Mismatch) -> bool {
+    m.severity == Severity::Critical
+        || matches!(m.field.as_str(), "family.members" | "availability")
+        || (m.field == "seller" && m.severity == Severity::Warning)
+}
+
+/// The signature of a report's notifying mismatches: `field=value` pairs,
+/// values normalised as the check normalises them, sorted; `gone=<reason>`
+/// for a gone page.
 pub fn signature(report: &Report) -> Vec<String> {
-    let set: BTreeSet<String> = report
+    let mut set: BTreeSet<String> = report
         .mismatches
         .iter()
-        .filter(|m| m.severity == Severity::Critical)
+        .filter(|m| notifies(m))
         .map(|m| format!("{}={}", m.field, history::key(&m.field, &m.actual)))
         .collect();
+    if let Some(g) = report
+        .gone
+        .as_ref()
+        .filter(|_| report.status == Status::Gone)
+    {
+        set.insert(format!("gone={}", g.reason.as_str()));
+    }
     set.into_iter().collect()
 }
 
@@ -77,7 +98,7 @@ impl NotifyState {
                 self.last_notified.remove(&key);
                 return None;
             }
-            Status::Mismatch => {}
+            Status::Mismatch | Status::Gone => {}
             _ => return None,
         }
         let sig = signature(report);
@@ -117,7 +138,31 @@ impl NotifyState {
                 }
             })
             .unwrap_or_default();
-        let body = fill(
+        if let Some(g) = report
+            .gone
+            .as_ref()
+            .filter(|_| report.status == Status::Gone)
+        {
+            let reason = super::kinds::gone_reason(g.reason, g.redirected_to.as_deref(), w);
+            let since =
+                templates::time_label(g.first_seen.as_deref().unwrap_or(&report.checked_at), w);
+            let body = fill(
+                w.notify_gone_body,
+                &[
+                    ("asin", asin),
+                    ("marketplace", marketplace),
+                    ("reason", &reason),
+                    ("since", &since),
+                    ("title", &title_text),
+                ],
+            );
+            return Some(Notification {
+                key,
+                title: w.notify_gone_title.to_string(),
+                body: body.trim_end().to_string(),
+            });
+        }
+        let mut body = fill(
             w.notify_body,
             &[
                 ("asin", asin),
@@ -125,11 +170,24 @@ impl NotifyState {
                 ("fields", &labels.join(w.list_sep)),
                 ("title", &title_text),
             ],
-        );
+        )
+        .trim_end()
+        .to_string();
+        // Family, Buy Box and availability changes in plain words.
+        for m in report
+            .mismatches
+            .iter()
+            .filter(|m| fields.contains(&m.field))
+        {
+            if let Some(text) = super::kinds::mismatch_sentence(m, None, &report.checked_at, w) {
+                body.push('\n');
+                body.push_str(&text);
+            }
+        }
         Some(Notification {
             key,
             title: w.notify_title.to_string(),
-            body: body.trim_end().to_string(),
+            body,
         })
     }
 }

@@ -25,7 +25,8 @@
 //!   drawn from a deterministic generator seeded by the caller, so tests
 //!   are reproducible and fetches are not evenly spaced.
 //! * Outcomes: `checked {changed}` and `failed` (this one listing could not
-//!   be checked: fetch failed, not found…) count and move on; after
+//!   be checked: fetch failed, an unreadable page…) count and move on (a saved
+//!   listing whose page is gone is `checked`, see [`outcome_of_report`]); after
 //!   [`MAX_CONSECUTIVE_FAILURES`] failures in a row the run is treated as
 //!   stopped (the network is probably down). `captcha` (a bot wall) and
 //!   `error` (Amazon's error page) **stop** the run at once: the run is kept
@@ -165,6 +166,20 @@ pub fn outcome_of(kind: crate::page::PageKind, changed: bool) -> Outcome {
         PageKind::Captcha => Outcome::Captcha,
         PageKind::Error => Outcome::Error,
         PageKind::NotFound | PageKind::Other => Outcome::Failed,
+    }
+}
+
+/// [`outcome_of`] for a checked report: a tracked listing whose page is gone
+/// (`gone`, report status `gone`: its URL gave the 404 page, another ASIN or "no
+/// longer available") is [`Outcome::Checked`] — counted as checked, and as changed
+/// when its history recorded the change (the first sighting) — never
+/// [`Outcome::Failed`]. Captcha and error pages stay stops, whatever `gone` says.
+pub fn outcome_of_report(kind: crate::page::PageKind, gone: bool, changed: bool) -> Outcome {
+    use crate::page::PageKind;
+    match kind {
+        PageKind::Captcha | PageKind::Error => outcome_of(kind, changed),
+        _ if gone => Outcome::Checked { changed },
+        _ => outcome_of(kind, changed),
     }
 }
 

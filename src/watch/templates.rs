@@ -60,6 +60,53 @@ pub struct Words {
     /// Separator between field names in a list.
     pub list_sep: &'static str,
 
+    // ---- each kind of change named plainly (family, Buy Box, availability, gone) ----
+    /// The parent ASIN changed: `{old}`, `{new}`.
+    pub kind_parent_changed: &'static str,
+    /// Attached under a parent: `{new}`.
+    pub kind_parent_attached: &'static str,
+    /// Taken out of its family: `{old}`.
+    pub kind_parent_detached: &'static str,
+    /// Siblings joined: `{n}`, `{list}`.
+    pub kind_members_joined: &'static str,
+    /// Siblings left: `{n}`, `{list}`.
+    pub kind_members_left: &'static str,
+    /// Another seller holds the Buy Box: `{seller}`, `{since}`.
+    pub kind_buy_box: &'static str,
+    /// Currently unavailable: `{since}`.
+    pub kind_unavailable: &'static str,
+    /// In stock again: `{since}`.
+    pub kind_in_stock: &'static str,
+    /// Gone reason: the 404 page.
+    pub gone_not_found: &'static str,
+    /// Gone reason: another ASIN's page: `{asin}`.
+    pub gone_redirected: &'static str,
+    /// Gone reason: "no longer available".
+    pub gone_no_longer_available: &'static str,
+    /// The page is gone: `{reason}`, `{since}`.
+    pub kind_gone: &'static str,
+    /// Confirmed by a later re-check: `{last_seen}`.
+    pub kind_gone_confirmed: &'static str,
+    /// Seen once: `{last_seen}`.
+    pub kind_gone_unconfirmed: &'static str,
+    /// Case text intro for a gone page.
+    pub case_gone_intro: &'static str,
+    /// Heading: last known values.
+    pub case_head_last_known: &'static str,
+    /// Case text request for a gone page.
+    pub case_gone_request: &'static str,
+    /// Timeline: one plainly named change: `{at}`, `{text}`.
+    pub tl_kind: &'static str,
+    /// Timeline: the page disappeared: `{at}`, `{reason}`.
+    pub tl_gone: &'static str,
+    /// Timeline: the page is back: `{at}`.
+    pub tl_gone_back: &'static str,
+    /// Notification title for a gone page.
+    pub notify_gone_title: &'static str,
+    /// Notification body for a gone page: `{asin}`, `{marketplace}`, `{reason}`,
+    /// `{since}`, `{title}`.
+    pub notify_gone_body: &'static str,
+
     // ---- case texts ----
     /// Opening line of every case text.
     pub greeting: &'static str,
@@ -214,6 +261,28 @@ messages! {
     tl_images => "timelineImages",
     notify_title => "notifyTitle",
     notify_body => "notifyBody",
+    kind_parent_changed => "kindParentChanged",
+    kind_parent_attached => "kindParentAttached",
+    kind_parent_detached => "kindParentDetached",
+    kind_members_joined => "kindMembersJoined",
+    kind_members_left => "kindMembersLeft",
+    kind_buy_box => "kindBuyBox",
+    kind_unavailable => "kindUnavailable",
+    kind_in_stock => "kindInStock",
+    gone_not_found => "goneNotFound",
+    gone_redirected => "goneRedirected",
+    gone_no_longer_available => "goneNoLongerAvailable",
+    kind_gone => "kindGone",
+    kind_gone_confirmed => "kindGoneConfirmed",
+    kind_gone_unconfirmed => "kindGoneUnconfirmed",
+    case_gone_intro => "caseGoneIntro",
+    case_head_last_known => "caseHeadLastKnown",
+    case_gone_request => "caseGoneRequest",
+    tl_kind => "timelineKind",
+    tl_gone => "timelineGone",
+    tl_gone_back => "timelineGoneBack",
+    notify_gone_title => "notifyGoneTitle",
+    notify_gone_body => "notifyGoneBody",
     greeting => "caseGreeting",
     report_intro => "caseReportIntro",
     report_intro_checked => "caseReportIntroChecked",
