@@ -209,7 +209,7 @@ fn not_found() -> ProductPage {
 fn gone_needs_a_saved_listing_under_the_requested_url() {
     let l = listing();
     // 404 under the listing's URL.
-    let r = check_request(std::slice::from_ref(&l), &not_found(), Some(URL), false, T1);
+    let r = check_request(std::slice::from_ref(&l), &not_found(), Some(URL), T1);
     assert_eq!(r.status, Status::Gone);
     assert_eq!(r.asin.as_deref(), Some("B0MINE0001"));
     assert_eq!(r.marketplace.as_deref(), Some("amazon.co.jp"));
@@ -222,14 +222,14 @@ fn gone_needs_a_saved_listing_under_the_requested_url() {
     );
     let other = "https://www.amazon.co.jp/dp/B0NOTSAVED";
     assert_eq!(
-        check_request(&[l.clone()], &not_found(), Some(other), false, T1).status,
+        check_request(&[l.clone()], &not_found(), Some(other), T1).status,
         Status::Unreadable
     );
     // Captcha and 503 under the listing's URL: never gone.
     for kind in [PageKind::Captcha, PageKind::Error] {
         let p = ProductPage::empty(kind);
         assert_eq!(
-            check_request(&[l.clone()], &p, Some(URL), false, T1).status,
+            check_request(&[l.clone()], &p, Some(URL), T1).status,
             Status::Unreadable
         );
     }
@@ -237,7 +237,7 @@ fn gone_needs_a_saved_listing_under_the_requested_url() {
     let mut moved = page();
     moved.asin = Some("B0ELSEWHER".into());
     moved.family = None;
-    let r = check_request(&[l.clone()], &moved, Some(URL), false, T1);
+    let r = check_request(&[l.clone()], &moved, Some(URL), T1);
     assert_eq!(r.status, Status::Gone);
     let g = r.gone.unwrap();
     assert_eq!(g.reason, GoneReason::Redirected);
@@ -246,16 +246,20 @@ fn gone_needs_a_saved_listing_under_the_requested_url() {
     let mut sibling = page();
     sibling.asin = Some("B0MINE0002".into());
     assert_eq!(
-        check_request(&[l.clone()], &sibling, Some(URL), false, T1).status,
+        check_request(&[l.clone()], &sibling, Some(URL), T1).status,
         Status::Untracked
     );
-    // "No longer available" on the listing's own page.
-    let r = check_request(&[l.clone()], &page(), Some(URL), true, T1);
-    assert_eq!(r.status, Status::Gone);
-    assert_eq!(r.gone.unwrap().reason, GoneReason::NoLongerAvailable);
+    // "No longer available": read as not_found with its own ASIN, also without a URL.
+    let mut nla = not_found();
+    nla.asin = Some("B0MINE0001".into());
+    for url in [Some(URL), None] {
+        let r = check_request(&[l.clone()], &nla, url, T1);
+        assert_eq!(r.status, Status::Gone);
+        assert_eq!(r.gone.unwrap().reason, GoneReason::NoLongerAvailable);
+    }
     // Its own page, readable: the ordinary check.
     assert_eq!(
-        check_request(&[l], &page(), Some(URL), false, T1).status,
+        check_request(&[l], &page(), Some(URL), T1).status,
         Status::Match
     );
 }
@@ -268,7 +272,7 @@ fn gone_in_history_notification_schedule_and_case_text() {
     let mut notify = NotifyState::new();
 
     // First sighting (a re-check): one change, one notification, counted as changed.
-    let mut r = check_request(&[l.clone()], &not_found(), Some(URL), false, T1);
+    let mut r = check_request(&[l.clone()], &not_found(), Some(URL), T1);
     let change = h
         .record_gone(&r, Source::Recheck, T1)
         .expect("first sighting is a change");
@@ -312,7 +316,7 @@ fn gone_in_history_notification_schedule_and_case_text() {
     assert!(text.contains("81lde+541vL"), "last known image: {text}");
 
     // The next run: no new change, no second notification, confirmed.
-    let mut r2 = check_request(&[l.clone()], &not_found(), Some(URL), false, T2);
+    let mut r2 = check_request(&[l.clone()], &not_found(), Some(URL), T2);
     assert!(h.record_gone(&r2, Source::Recheck, T2).is_none());
     h.annotate(&mut r2);
     assert!(r2.gone.as_ref().unwrap().confirmed);
@@ -350,7 +354,7 @@ fn gone_in_history_notification_schedule_and_case_text() {
     assert!(notify
         .should_notify(&check(&[l.clone()], &page(), T3), None, "en")
         .is_none());
-    let mut r4 = check_request(&[l], &not_found(), Some(URL), false, T3);
+    let mut r4 = check_request(&[l], &not_found(), Some(URL), T3);
     h.record_gone(&r4, Source::Badge, T3)
         .expect("a new episode");
     h.annotate(&mut r4);

@@ -12,8 +12,9 @@
 //!   when that page's variation family lists the asked ASIN as a member
 //!   (Amazon shows a buyable sibling for an out-of-stock child; the listing
 //!   still exists);
-//! * the product page says the item is no longer available
-//!   ([`GoneReason::NoLongerAvailable`], see [`no_longer_available`]).
+//! * the page says the item is no longer available
+//!   ([`GoneReason::NoLongerAvailable`]: the reader reads such a page as
+//!   `not_found` with its ASIN, see `page::selectors::NO_LONGER_AVAILABLE_TEXTS`).
 //!
 //! A captcha or the 503 error page is never `gone` (nothing is known about
 //! the listing: `unreadable`, and re-checks back off).
@@ -99,56 +100,6 @@ pub fn asin_of_url(url: &str) -> Option<String> {
     None
 }
 
-/// Where the buy box says an item is gone for good, per marketplace language. Only the
-/// text just after the availability block's start is searched (see
-/// [`no_longer_available`]), so a review quoting the phrase cannot trigger it.
-pub const NO_LONGER_AVAILABLE_MARKERS: &[&str] = &[
-    "no longer available",
-    "この商品は現在お取り扱いできません",
-    "お取り扱いを終了",
-    "nicht mehr verfügbar",
-    "n'est plus disponible",
-    "ya no está disponible",
-    "non è più disponibile",
-];
-
-/// The elements whose text says whether the item can be bought.
-const AVAILABILITY_BLOCKS: &[&str] = &[
-    "id=\"availability\"",
-    "id=\"outOfStock\"",
-    "id=\"unqualifiedBuyBox\"",
-];
-
-/// How much text after an availability block's start is searched.
-const BLOCK_WINDOW: usize = 2048;
-
-/// Whether a product page's availability block says the item is no longer
-/// available (not merely "currently unavailable", which is the
-/// `availability` field). Bounded: at most [`BLOCK_WINDOW`] bytes after the
-/// first few occurrences of each block are searched.
-pub fn no_longer_available(html: &str) -> bool {
-    let bytes = html.as_bytes();
-    for block in AVAILABILITY_BLOCKS {
-        let finder = memchr::memmem::Finder::new(block.as_bytes());
-        for at in finder.find_iter(bytes).take(4) {
-            let end = (at + BLOCK_WINDOW).min(bytes.len());
-            let window = &bytes[at..end];
-            if NO_LONGER_AVAILABLE_MARKERS.iter().any(|m| {
-                memchr::memmem::find(window, m.as_bytes()).is_some()
-                    || (m.is_ascii() && contains_ignore_ascii_case(window, m.as_bytes()))
-            }) {
-                return true;
-            }
-        }
-    }
-    false
-}
-
-fn contains_ignore_ascii_case(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,27 +121,5 @@ mod tests {
         assert_eq!(asin_of_url("https://www.amazon.com/s?k=dp"), None);
         assert_eq!(asin_of_url("https://www.amazon.com/"), None);
         assert_eq!(asin_of_url("https://www.amazon.com/dp/SHORT"), None);
-    }
-
-    #[test]
-    fn no_longer_available_only_in_the_availability_block() {
-        let page = |avail: &str| {
-            format!("<div id=\"availability\" class=\"a-section\"><span>{avail}</span></div>")
-        };
-        assert!(no_longer_available(&page(
-            "This item is no longer available."
-        )));
-        assert!(no_longer_available(&page(
-            "この商品は現在お取り扱いできません。"
-        )));
-        assert!(!no_longer_available(&page("Currently unavailable.")));
-        assert!(!no_longer_available(&page("在庫あり。")));
-        // A review quoting the words, far from any availability block.
-        let review = format!(
-            "{}<div class=review>{}the old model is no longer available</div>",
-            page("In Stock."),
-            " ".repeat(4000)
-        );
-        assert!(!no_longer_available(&review));
     }
 }

@@ -260,27 +260,30 @@ pub fn check(listings: &[Listing], page: &ProductPage, checked_at: &str) -> Repo
 }
 
 /// [`check`], knowing the URL that was asked for (`requested_url`: the tab's URL,
-/// or the listing's URL a re-check fetched) and whether the page's text says the
-/// item is no longer available ([`gone::no_longer_available`] over the HTML).
-/// When that URL names a saved listing's ASIN and the page is the 404 page,
-/// another ASIN's page (not a member of its family) or a "no longer available"
-/// page, the report is `gone` for that listing (see [`gone`]); otherwise it is
-/// [`check`]'s.
+/// or the listing's URL a re-check fetched). When that URL names a saved
+/// listing's ASIN and the page is the 404 page, another ASIN's page (not a
+/// member of its family) or a "no longer available" page (read as `not_found`
+/// with its ASIN), the report is `gone` for that listing (see [`gone`]);
+/// otherwise it is [`check`]'s. Without a URL, only a "no longer available"
+/// page (it names its ASIN) can be `gone`.
 pub fn check_request(
     listings: &[Listing],
     page: &ProductPage,
     requested_url: Option<&str>,
-    no_longer_available: bool,
     checked_at: &str,
 ) -> Report {
     let report = check(listings, page, checked_at);
-    let Some(url) = requested_url else {
+    let from_url = requested_url.and_then(gone::asin_of_url);
+    let own_asin = page
+        .asin
+        .clone()
+        .filter(|a| page.kind == PageKind::NotFound && !a.trim().is_empty());
+    let Some(asin) = from_url.or(own_asin) else {
         return report;
     };
-    let Some(asin) = gone::asin_of_url(url) else {
-        return report;
-    };
-    let marketplace = crate::page::kind::marketplace_of(url).or_else(|| page.marketplace.clone());
+    let marketplace = requested_url
+        .and_then(crate::page::kind::marketplace_of)
+        .or_else(|| page.marketplace.clone());
     let wanted = ProductPage {
         asin: Some(asin.clone()),
         marketplace,
@@ -294,6 +297,8 @@ pub fn check_request(
         .as_deref()
         .is_some_and(|a| a.eq_ignore_ascii_case(&asin));
     let gone = match page.kind {
+        // "No longer available" pages keep their ASIN; the dogs 404 has none.
+        PageKind::NotFound if same_asin => Some(Gone::new(GoneReason::NoLongerAvailable, None)),
         PageKind::NotFound => Some(Gone::new(GoneReason::NotFound, None)),
         PageKind::Product if !same_asin => {
             let sibling = page
@@ -306,9 +311,6 @@ pub fn check_request(
                 }
                 _ => None,
             }
-        }
-        PageKind::Product if no_longer_available => {
-            Some(Gone::new(GoneReason::NoLongerAvailable, None))
         }
         _ => None,
     };

@@ -31,8 +31,8 @@ pub enum Command {
         /// The page's HTML as a string.
         html: String,
     },
-    /// `{listings, page, now_ms, url?, no_longer_available?}` → Report (`gone` for a saved
-    /// listing's URL that gave a 404, another ASIN or a "no longer available" page).
+    /// `{listings, page, now_ms, url?}` → Report (`gone` for a saved listing's URL that
+    /// gave a 404, another ASIN or a "no longer available" page).
     Check {
         /// Every stored listing (the right one is found by ASIN + marketplace).
         listings: Vec<Listing>,
@@ -41,10 +41,6 @@ pub enum Command {
         /// The URL that was asked for (the tab's), when known.
         #[serde(default)]
         url: Option<String>,
-        /// Whether the page's text said "no longer available" (a stored report's
-        /// `gone.reason`), since the HTML is no longer at hand.
-        #[serde(default)]
-        no_longer_available: bool,
         /// `Date.now()`.
         now_ms: f64,
     },
@@ -652,13 +648,11 @@ fn run(command: Command) -> Result<JsValue, JsValue> {
             listings,
             page,
             url,
-            no_longer_available,
             now_ms,
         } => to_js(&check::check_request(
             &listings,
             &page,
             url.as_deref(),
-            no_longer_available,
             &rfc3339(now_ms),
         )),
         Command::ExtractCheck {
@@ -669,14 +663,11 @@ fn run(command: Command) -> Result<JsValue, JsValue> {
             now_ms,
         } => {
             let page = page::extract(&html, url.as_deref());
-            let gone_text =
-                page.kind == page::PageKind::Product && check::gone::no_longer_available(&html);
             drop(html);
             to_js(&check::check_request(
                 &listings,
                 &page,
                 requested_url.as_deref().or(url.as_deref()),
-                gone_text,
                 &rfc3339(now_ms),
             ))
         }
@@ -688,14 +679,11 @@ fn run(command: Command) -> Result<JsValue, JsValue> {
             now_ms,
         } => {
             let page = page::read_page(&bytes, url.as_deref());
-            let gone_text = page.kind == page::PageKind::Product
-                && check::gone::no_longer_available(&page::extract::decode(&bytes));
             drop(bytes);
             to_js(&check::check_request(
                 &listings,
                 &page,
                 requested_url.as_deref().or(url.as_deref()),
-                gone_text,
                 &rfc3339(now_ms),
             ))
         }
