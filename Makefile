@@ -1,5 +1,6 @@
 # Catalog Guard. `make demo` shows it working; `make test` runs everything.
-# Both run `make setup` first (scripts/setup.sh: wasm32 target, wasm-bindgen-cli, chromium, fonts);
+# Both run `make setup` first (scripts/setup.sh: wasm32 target, wasm-bindgen-cli, chromium,
+# firefox-esr + geckodriver, fonts);
 # npm packages come from package-lock.json with npm ci.
 
 SHELL := /bin/bash
@@ -38,6 +39,8 @@ test-wasm:
 	WASM_BINDGEN_USE_BROWSER=1 cargo test --target wasm32-unknown-unknown --lib wasm::
 	WASM_BINDGEN_USE_SERVICE_WORKER=1 cargo test --target wasm32-unknown-unknown --lib wasm::
 
+# Chromium (Playwright) and Firefox ESR (selenium-webdriver + geckodriver): every *.test.mjs,
+# cross-chromium/cross-firefox running the one shared list in tests/e2e/cross/cases.mjs.
 test-e2e: build
 	node --test --test-concurrency=1 tests/e2e/
 
