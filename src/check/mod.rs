@@ -185,6 +185,10 @@ pub struct Mismatch {
     /// Character-level diff for text fields (expected → actual).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diff: Option<Vec<DiffPart>>,
+    /// Image mismatches only, once the pictures were compared by content: `verdict` and both
+    /// images' dominant `colours` (see [`crate::imagesig::refine`]).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub image: Option<crate::imagesig::ImageContent>,
 }
 
 /// The result of checking one page.
@@ -540,6 +544,7 @@ fn mismatch(field: &str, expected: Value, actual: Value, diff: Option<Vec<DiffPa
         actual,
         severity: Severity::of_field(field),
         diff,
+        image: None,
     }
 }
 

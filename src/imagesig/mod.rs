@@ -21,7 +21,10 @@
 //! `recoloured`. The thresholds and why are in ARCHITECTURE.md.
 
 mod colour;
+mod refine;
 mod tables;
+
+pub use refine::{refine, ContentVerdict, ImageContent, MismatchColours};
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod decode;
@@ -645,6 +648,46 @@ pub fn figures(saved: &Signature, page: &Signature) -> Result<(u32, f64, f64, f6
     ))
 }
 
+/// A deterministic test image (a shaded, textured product on a white background): the same
+/// bytes natively and in wasm, for the bit-for-bit signature test.
+#[doc(hidden)]
+pub fn test_pattern(width: u32, height: u32) -> Vec<u8> {
+    let mut seed: u32 = 0x2545_F491;
+    let mut out = Vec::with_capacity(width as usize * height as usize * 4);
+    for y in 0..height {
+        for x in 0..width {
+            seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            let noise = (seed >> 24) as u8 & 0x0f;
+            let (dx, dy) = (
+                i64::from(x) - i64::from(width / 2),
+                i64::from(y) - i64::from(height / 2),
+            );
+            let r2 = dx * dx * 4 + dy * dy * 9;
+            let limit = i64::from(width.min(height)).pow(2);
+            let px = if r2 < limit {
+                let shade = (x * 255 / width) as u8;
+                [
+                    120u8.saturating_add(noise),
+                    20 + shade / 4,
+                    shade / 2 + noise,
+                    255,
+                ]
+            } else if (x / 7 + y / 5) % 9 == 0 && r2 < limit * 2 {
+                [30, 40, 90 + noise, 200]
+            } else {
+                [255 - noise / 8, 255, 254, 255]
+            };
+            out.extend_from_slice(&px);
+        }
+    }
+    out
+}
+
+/// The signature of `test_pattern(211, 157)`, computed natively; the wasm test
+/// (src/wasm/tests.rs) checks the wasm build gives the same JSON.
+#[doc(hidden)]
+pub const PINNED: &str = r#"{"v":1,"hash":"2a3ef771c023c07d","inner":"ab7bd561c003c0fd","grid":"f1807ec48a81c1897dfa8080b98c854fa68d58a17dc08a7ab38c834fa68d58a17dbb8a79fa8080c48980c0897cfe8080","aspect":1.426,"background":0.57,"colours":[{"lab":[35.9,31.4,-6.2],"share":0.36,"name_en":"burgundy","name_ja":"ワインレッド"},{"lab":[32.0,35.7,7.6],"share":0.33,"name_en":"burgundy","name_ja":"ワインレッド"},{"lab":[29.3,39.5,20.6],"share":0.22,"name_en":"burgundy","name_ja":"ワインレッド"},{"lab":[37.7,9.7,-26.1],"share":0.09,"name_en":"navy","name_ja":"ネイビー"}]}"#;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -654,6 +697,12 @@ mod tests {
             .flat_map(|_| [rgb[0], rgb[1], rgb[2], 255])
             .collect();
         signature(48, 48, &rgba).expect("signature")
+    }
+
+    #[test]
+    fn test_pattern_signature_is_pinned() {
+        let s = signature(211, 157, &test_pattern(211, 157)).unwrap();
+        assert_eq!(serde_json::to_string(&s).unwrap(), PINNED);
     }
 
     #[test]

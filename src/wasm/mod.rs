@@ -10,6 +10,7 @@
 //! only `js_sys::global()` exists.
 
 use crate::check::{self, Report};
+use crate::imagesig;
 use crate::import::{export_file, seller_central};
 use crate::listing::{self, Listing, ListingsFile};
 use crate::page::{self, ProductPage};
@@ -517,6 +518,36 @@ pub enum Command {
     },
     /// `{}` → `{max_shots, max_bytes, max_shot_bytes}`: the per-listing budget.
     ShotsBudget {},
+
+    // ---- image content (imagesig): the browser decodes, the core signs and compares
+    /// `{width, height, rgba (Uint8Array, width × height × 4)}` → Signature.
+    ImageSignature {
+        /// Width in pixels.
+        width: u32,
+        /// Height in pixels.
+        height: u32,
+        /// RGBA pixels, row by row.
+        #[serde(deserialize_with = "byte_buf")]
+        rgba: Vec<u8>,
+    },
+    /// `{saved, page}` (two Signatures) → Comparison `{verdict, distance, colour_distance,
+    /// saved: {colours}, page: {colours}}`.
+    ImageCompare {
+        /// The saved image's signature.
+        saved: imagesig::Signature,
+        /// The page image's signature.
+        page: imagesig::Signature,
+    },
+    /// `{report, field, comparison|null}` → Report: the mismatch of `field` gets the content
+    /// verdict (`same` → info; null → `unknown`, nothing else changed).
+    ImageRefine {
+        /// The report to refine.
+        report: Report,
+        /// `images.main` or `images.gallery`.
+        field: String,
+        /// From `image_compare`; null when the page's image could not be fetched or decoded.
+        comparison: Option<imagesig::Comparison>,
+    },
 }
 
 /// Bytes from a `Uint8Array`/`ArrayBuffer` copied in one go (or from an array of numbers),
@@ -1045,6 +1076,34 @@ fn run(command: Command) -> Result<JsValue, JsValue> {
             "max_bytes": shots::BUDGET_BYTES,
             "max_shot_bytes": shots::MAX_SHOT_BYTES,
         })),
+
+        // ---- image content (imagesig)
+        Command::ImageSignature {
+            width,
+            height,
+            rgba,
+        } => match imagesig::signature(width, height, &rgba) {
+            Ok(sig) => to_js(&sig),
+            Err(e) => Err(fail(Failure::new(
+                e.to_string(),
+                serde_json::json!({"kind": "image"}),
+            ))),
+        },
+        Command::ImageCompare { saved, page } => match imagesig::compare(&saved, &page) {
+            Ok(c) => to_js(&c),
+            Err(e) => Err(fail(Failure::new(
+                e.to_string(),
+                serde_json::json!({"kind": "image"}),
+            ))),
+        },
+        Command::ImageRefine {
+            mut report,
+            field,
+            comparison,
+        } => {
+            imagesig::refine(&mut report, &field, comparison.as_ref());
+            to_js(&report)
+        }
     }
 }
 

@@ -474,3 +474,41 @@ fn sync_case_logs_encode_decode_and_merge() {
     );
     assert_eq!(text(&Reflect::get(&same, &"cases".into()).unwrap()), "{}");
 }
+
+// ---- image content (imagesig)
+
+/// The signature of the same RGBA bytes (a Uint8Array, as the background passes them) equals the
+/// one computed natively, bit for bit: every float and hash compared through its exact JSON form.
+#[wasm_bindgen_test]
+fn image_signature_equals_native() {
+    use crate::imagesig;
+    let (w, h) = (211u32, 157u32);
+    let rgba = imagesig::test_pattern(w, h);
+    let args = js_sys::Object::new();
+    Reflect::set(&args, &"width".into(), &w.into()).unwrap();
+    Reflect::set(&args, &"height".into(), &h.into()).unwrap();
+    let bytes = js_sys::Uint8Array::from(rgba.as_slice());
+    Reflect::set(&args, &"rgba".into(), &bytes).unwrap();
+    let req = js_sys::Object::new();
+    Reflect::set(&req, &"type".into(), &"image_signature".into()).unwrap();
+    Reflect::set(&req, &"args".into(), &args).unwrap();
+    let out = invoke(req.into()).unwrap_or_else(|e| panic!("image_signature: {}", text(&e)));
+    let sig: imagesig::Signature = serde_wasm_bindgen::from_value(out).expect("a Signature");
+    assert_eq!(serde_json::to_string(&sig).unwrap(), imagesig::PINNED);
+    let direct = imagesig::signature(w, h, &rgba).unwrap();
+    assert_eq!(serde_json::to_string(&direct).unwrap(), imagesig::PINNED);
+
+    // Compare and refine through invoke: the same signature is `same`.
+    let sig_json = imagesig::PINNED;
+    let cmp = call(
+        "image_compare",
+        &format!(r#"{{"saved": {sig_json}, "page": {sig_json}}}"#),
+    );
+    assert_eq!(get_str(&cmp, "verdict").as_deref(), Some("same"));
+    let bad = try_call(
+        "image_signature",
+        r#"{"width": 1, "height": 1, "rgba": [0,0,0,255]}"#,
+    )
+    .expect_err("1x1 is refused");
+    assert!(text(&bad).contains("too small"), "{}", text(&bad));
+}

@@ -236,6 +236,7 @@ mod tests {
             actual,
             severity: sev,
             diff: None,
+            image: None,
         }
     }
 
