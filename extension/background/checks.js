@@ -4,6 +4,7 @@ import { api } from '../lib/platform.js';
 import {
   core, wasm, session, tabKey, keyOf, loadListings, saveListings, loadSettings, tabState, listingFor, failure,
 } from './core.js';
+import { refineImages } from './images.js';
 
 // ------------------------------------------------------------------ badge
 
@@ -79,6 +80,7 @@ export async function onPage(tabId, url, html, started) {
   const t2 = performance.now();
   if (tabSeq.get(tabId) !== seq) return { report, stale: true };
   await publish(tabId, report, url, settings);
+  refineImages(tabId, report); // after the badge; not awaited (never throws)
   timings.push({
     url, bytes: html.length, cold, status: report.status,
     total: typeof started === 'number' ? Date.now() - started : null,
@@ -104,6 +106,7 @@ export async function publish(tabId, report, url, settings) {
 export async function recheckTab(tabId, state, map, settings) {
   const report = await core('check', { listings: Object.values(map), page: state.page, now_ms: Date.now() });
   await publish(tabId, report, state.url, settings);
+  refineImages(tabId, report);
   return report;
 }
 

@@ -156,6 +156,42 @@ export function renderSide(mismatch, side) {
   return renderPlain(value);
 }
 
+// ---- image content: the verdict of comparing the pictures, with both images' colour names
+
+const VERDICT_KEYS = {
+  same: 'imageVerdictSame', recoloured: 'imageVerdictRecoloured', different: 'imageVerdictDifferent', unknown: 'imageVerdictUnknown',
+};
+
+/** The colour name of a colour (`{name_en, name_ja}`) in the UI language. */
+function colourName(c) {
+  const ja = String(locale() ?? '').startsWith('ja');
+  return String((ja ? c?.name_ja : c?.name_en) ?? '');
+}
+
+/** The names of an image's dominant colours, largest first, each once. */
+function colourNames(colours) {
+  return [...new Set((Array.isArray(colours) ? colours : []).map(colourName).filter(Boolean))];
+}
+
+/**
+ * The content verdict of an image mismatch (`verdict`, `colours: {saved, page}`): one line
+ * ("Colour changed: black → red") and each side's colour names. Text nodes only.
+ */
+export function renderImageVerdict(mismatch) {
+  const saved = colourNames(mismatch.colours?.saved);
+  const page = colourNames(mismatch.colours?.page);
+  const key = VERDICT_KEYS[mismatch.verdict] ?? 'imageVerdictUnknown';
+  const line = mismatch.verdict === 'recoloured' ? t(key, [saved[0] ?? '?', page[0] ?? '?']) : t(key);
+  const box = h('div', { class: `image-verdict verdict-${VERDICT_KEYS[mismatch.verdict] ? mismatch.verdict : 'unknown'}`, attrs: { 'data-verdict': mismatch.verdict } },
+    h('p', { class: 'verdict-line', text: line }));
+  if (saved.length || page.length) {
+    box.appendChild(h('div', { class: 'compare verdict-colours' },
+      h('div', { class: 'side side-expected colours-saved', text: t('imageColoursLabel', [saved.join(', ')]) }),
+      h('div', { class: 'side side-actual colours-page', text: t('imageColoursLabel', [page.join(', ')]) })));
+  }
+  return box;
+}
+
 /**
  * One mismatch as an <li>. `actions` (optional): {accept(field), unwatch(field)}
  * add the two per-field buttons.
@@ -184,6 +220,7 @@ export function renderMismatch(mismatch, actions = null) {
       h('div', { class: 'side side-actual' }, h('div', { class: 'side-label', text: t('labelActual') }), renderSide(mismatch, 'actual')),
     ),
   );
+  if (images && mismatch.verdict) item.appendChild(renderImageVerdict(mismatch));
   if (actions) {
     item.appendChild(
       h(

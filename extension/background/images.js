@@ -1,0 +1,167 @@
+// Image content: what the pictures show, not only their Amazon image IDs.
+//
+// The background fetches an image from Amazon's image host in a small rendition (`._SL500_`),
+// decodes it with createImageBitmap + OffscreenCanvas (Chrome's service worker and Firefox's
+// background page alike) and hands the RGBA bytes to the core (`image_signature`), which
+// computes a small signature; `image_compare` gives same / recoloured / different and
+// `image_refine` writes the verdict into a report's image mismatch.
+//
+// - Signatures are kept by image ID in storage.local `imagesigs` ({id: Signature}, at most
+//   MAX_SIGS, oldest dropped first); a fetch is made at most once per image ID per worker life
+//   (failures are retried on a later check), never more than MAX_IN_FLIGHT at once.
+// - On save, the saved listing's main and gallery images are signed; listings saved earlier
+//   are signed lazily, when a mismatch first needs their saved image.
+// - refineImages() runs after the badge is set, and only for a report with an `images.main`
+//   mismatch (the image ID changed): nothing is fetched for pages whose image IDs did not
+//   change. A failed fetch or decode gives the verdict `unknown` and keeps the ID-based result.
+import { api } from '../lib/platform.js';
+import { core, session, tabKey, tabState, loadListings, listingsSavedHooks } from './core.js';
+
+const IMAGE_ID = /^[A-Za-z0-9+\-_%.]+$/;
+const MAX_IN_FLIGHT = 2;
+const SIGS_KEY = 'imagesigs';
+const MAX_SIGS = 5000;
+/** Listings saved this recently (ms) get their images signed after a listings write. */
+const JUST_SAVED_MS = 120_000;
+
+/** Counters for the e2e tests and debugging. */
+export const imageStats = { fetches: 0, failures: 0, inFlight: 0, maxInFlight: 0, refined: 0 };
+globalThis.cgImages = imageStats;
+
+/** The small rendition of an Amazon image ID, or null for an ID that is not safe in a URL. */
+export function imageUrl(id) {
+  if (typeof id !== 'string' || !id || id.length > 200 || !IMAGE_ID.test(id)) return null;
+  return `https://m.media-amazon.com/images/I/${id}._SL500_.jpg`;
+}
+
+// ------------------------------------------------------------------ at most 2 fetches at once
+
+let active = 0;
+const waiting = [];
+
+async function limited(task) {
+  if (active >= MAX_IN_FLIGHT) {
+    await new Promise((resolve) => waiting.push(resolve)); // the finishing task hands its slot over
+  } else {
+    active += 1;
+  }
+  imageStats.inFlight = active;
+  imageStats.maxInFlight = Math.max(imageStats.maxInFlight, active);
+  try {
+    return await task();
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else active -= 1;
+    imageStats.inFlight = active;
+  }
+}
+
+// ------------------------------------------------------------------ signatures by image ID
+
+async function fetchAndSign(id) {
+  const url = imageUrl(id);
+  if (!url) throw new Error(`not an image ID: ${id}`);
+  imageStats.fetches += 1;
+  const res = await fetch(url, { credentials: 'omit', cache: 'force-cache' });
+  if (!res.ok) throw new Error(`HTTP ${res.status} for ${url}`);
+  const bitmap = await createImageBitmap(await res.blob());
+  try {
+    const { width, height } = bitmap;
+    const canvas = new OffscreenCanvas(width, height);
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    ctx.drawImage(bitmap, 0, 0);
+    const { data } = ctx.getImageData(0, 0, width, height);
+    return await core('image_signature', {
+      width, height, rgba: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    });
+  } finally {
+    bitmap.close();
+  }
+}
+
+async function storedSigs() {
+  const got = await api.storage.local.get(SIGS_KEY);
+  const v = got[SIGS_KEY];
+  return v && typeof v === 'object' && !Array.isArray(v) ? v : {};
+}
+
+let writeChain = Promise.resolve();
+
+function storeSig(id, sig) {
+  writeChain = writeChain.catch(() => {}).then(async () => {
+    const all = await storedSigs();
+    delete all[id];
+    all[id] = sig; // insertion order = age
+    const ids = Object.keys(all);
+    for (const old of ids.slice(0, Math.max(0, ids.length - MAX_SIGS))) delete all[old];
+    await api.storage.local.set({ [SIGS_KEY]: all });
+  });
+  return writeChain;
+}
+
+const memo = new Map(); // image ID -> Promise<Signature|null>
+
+/** The signature of one image ID (stored, else fetched and computed), or null on failure. */
+export function signatureOf(id) {
+  if (!memo.has(id)) {
+    const p = (async () => {
+      const stored = (await storedSigs())[id];
+      if (stored) return stored;
+      const sig = await limited(() => fetchAndSign(id));
+      await storeSig(id, sig);
+      return sig;
+    })().catch(() => {
+      imageStats.failures += 1;
+      memo.delete(id); // retried by a later check
+      return null;
+    });
+    memo.set(id, p);
+  }
+  return memo.get(id);
+}
+
+// ------------------------------------------------------------------ refining a tab's report
+
+const FIELD = 'images.main';
+
+/**
+ * After the badge is set: compares the saved and the page's main image by content and writes
+ * the verdict into the tab's stored report (if the tab still shows that report). Never throws.
+ */
+export async function refineImages(tabId, report) {
+  try {
+    if (report?.status !== 'mismatch') return null;
+    const m = (report.mismatches ?? []).find((x) => x.field === FIELD && !x.verdict);
+    if (!m) return null;
+    const savedId = typeof m.expected === 'string' ? m.expected : null;
+    const pageId = typeof m.actual === 'string' ? m.actual : null;
+    const [saved, page] = await Promise.all([
+      savedId ? signatureOf(savedId) : null,
+      pageId ? signatureOf(pageId) : null,
+    ]);
+    const comparison = saved && page ? await core('image_compare', { saved, page }).catch(() => null) : null;
+    const refined = await core('image_refine', { report, field: FIELD, comparison });
+    const state = await tabState(tabId);
+    if (!state || state.report?.checked_at !== report.checked_at) return refined; // a newer check
+    await session.set({ [tabKey(tabId)]: { ...state, report: refined } });
+    imageStats.refined += 1;
+    return refined;
+  } catch {
+    return null; // best effort: the ID-based report stays
+  }
+}
+
+// ------------------------------------------------------------------ signing on save
+
+listingsSavedHooks.push(({ fromSync } = {}) => {
+  if (fromSync) return;
+  (async () => {
+    const now = Date.now();
+    const listings = Object.values(await loadListings())
+      .filter((l) => now - Date.parse(l?.saved_at ?? '') < JUST_SAVED_MS)
+      .slice(0, 20);
+    const ids = [...new Set(listings.flatMap((l) => (Array.isArray(l.images) ? l.images : [])))];
+    await Promise.all(ids.filter((id) => imageUrl(id)).map(signatureOf));
+  })().catch(() => {});
+});
