@@ -512,3 +512,40 @@ fn image_signature_equals_native() {
     .expect_err("1x1 is refused");
     assert!(text(&bad).contains("too small"), "{}", text(&bad));
 }
+
+/// `unwatch` clears the flag; with `now_ms` it moves `updated_at` on (so the change wins a
+/// sync merge against the copy synced before it), without `now_ms` it keeps it.
+#[wasm_bindgen_test]
+fn unwatch_moves_updated_at_on_with_now_ms() {
+    let page = extract(PAGE);
+    let listing = call(
+        "save",
+        &format!(r#"{{"page": {}, "now_ms": 1795000000000}}"#, text(&page)),
+    );
+    let saved = get_str(&listing, "updated_at").expect("updated_at");
+    let kept = call(
+        "unwatch",
+        &format!(r#"{{"listing": {}, "field": "title"}}"#, text(&listing)),
+    );
+    assert_eq!(
+        get_str(&kept, "updated_at").as_deref(),
+        Some(saved.as_str())
+    );
+    let moved = call(
+        "unwatch",
+        &format!(
+            r#"{{"listing": {}, "field": "title", "now_ms": 1795000060000}}"#,
+            text(&listing)
+        ),
+    );
+    assert_eq!(
+        get_str(&moved, "updated_at"),
+        Some(crate::time::rfc3339(1_795_000_060_000))
+    );
+    assert_ne!(get_str(&moved, "updated_at"), Some(saved));
+    let watch = Reflect::get(&moved, &"watch".into()).unwrap();
+    assert_eq!(
+        Reflect::get(&watch, &"title".into()).unwrap().as_bool(),
+        Some(false)
+    );
+}
