@@ -1,0 +1,158 @@
+// Comparing product images by content, end to end (dist/chrome in headless Chromium): a real
+// saved amazon.co.jp page and its pictures served under their real Amazon URLs. The pictures
+// are made in the test from a real photograph (tests read ../shared/fixtures/images): the saved
+// one, a JPEG re-encode of it, and a recoloured copy (the black silhouette painted red).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { launch, fixturesDir } from './harness.mjs';
+
+const FIXTURE = join(fixturesDir(), 'amazon.co.jp', 'nintendo-switch-neon-B07WXL5YPW-2022.html');
+const URL_ = 'https://www.amazon.co.jp/-/en/dp/B07WXL5YPW/ref=sr_1_4?crid=1Z7CFQT3NL4OJ&keywords=switch&qid=1643976764&sprefix=swit%2Caps%2C233&sr=8-4&th=1';
+const MAIN = '61gtkPQtgrL';
+const REUPLOAD = '71ReUpLoad1L';
+const RED = '71RedHorse1L';
+const MISSING = '71NotThere1L';
+const imageUrl = (id) => `https://m.media-amazon.com/images/I/${id}._SL500_.jpg`;
+
+const PHOTOS = process.env.CG_IMAGES ?? join(fixturesDir(), '..', 'images');
+const original = readFileSync(FIXTURE, 'utf8');
+const withMain = (id) => original.split(MAIN).join(id);
+
+let ext;
+let pictures;
+
+/** The saved picture and its variants, made by Chromium's own encoder in a scratch page. */
+async function makePictures() {
+  const horse = readFileSync(join(PHOTOS, 'horse.png')).toString('base64');
+  const page = await ext.context.newPage();
+  const out = await page.evaluate(async (b64) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+    const draw = (paint) => {
+      const c = new OffscreenCanvas(bitmap.width, bitmap.height);
+      const ctx = c.getContext('2d');
+      ctx.fillStyle = '#ffffff';
+      ctx.fillRect(0, 0, c.width, c.height);
+      const layer = new OffscreenCanvas(bitmap.width, bitmap.height);
+      const lctx = layer.getContext('2d');
+      lctx.drawImage(bitmap, 0, 0);
+      if (paint) {
+        lctx.globalCompositeOperation = 'source-in';
+        lctx.fillStyle = paint;
+        lctx.fillRect(0, 0, c.width, c.height);
+      }
+      ctx.drawImage(layer, 0, 0);
+      return c;
+    };
+    const b64of = async (blob) => {
+      const buf = new Uint8Array(await blob.arrayBuffer());
+      let s = '';
+      for (const x of buf) s += String.fromCharCode(x);
+      return btoa(s);
+    };
+    const saved = await draw(null).convertToBlob({ type: 'image/png' });
+    const reencoded = await draw(null).convertToBlob({ type: 'image/jpeg', quality: 0.7 });
+    const red = await draw('#c8141e').convertToBlob({ type: 'image/jpeg', quality: 0.85 });
+    return { saved: await b64of(saved), reencoded: await b64of(reencoded), red: await b64of(red) };
+  }, horse);
+  await page.close();
+  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, Buffer.from(v, 'base64')]));
+}
+
+before(async () => {
+  ext = await launch();
+  pictures = await makePictures();
+  ext.serve({ [imageUrl(MAIN)]: pictures.saved, [imageUrl(REUPLOAD)]: pictures.reencoded, [imageUrl(RED)]: pictures.red }, 'image/jpeg');
+  await ext.context.route(`${imageUrl(MISSING)}*`, (route) => route.fulfill({ status: 404, contentType: 'text/plain', body: '' }));
+});
+
+after(async () => {
+  if (ext) await ext.close();
+});
+
+async function openProduct(html) {
+  ext.serve({ [URL_]: html });
+  const { page: tab, tabId } = await ext.open(URL_);
+  await ext.waitForState(tabId, (s) => Boolean(s.report));
+  return { tab, tabId };
+}
+
+/** Waits until the tab's report has the main-image mismatch with a content verdict. */
+async function refined(tabId) {
+  const state = await ext.waitForState(tabId, (s) => s.report?.mismatches?.some((m) => m.field === 'images.main' && m.verdict), 20000);
+  return state.report.mismatches.find((m) => m.field === 'images.main');
+}
+
+async function popupVerdict(tabId) {
+  const popup = await ext.openPopup(tabId);
+  const item = popup.locator('li.mismatch[data-field="images.main"]');
+  await item.locator('.image-verdict').waitFor();
+  const out = {
+    severity: await item.getAttribute('data-severity'),
+    verdict: await item.locator('.image-verdict').getAttribute('data-verdict'),
+    line: await item.locator('.verdict-line').textContent(),
+    saved: await item.locator('.colours-saved').textContent().catch(() => ''),
+    page: await item.locator('.colours-page').textContent().catch(() => ''),
+  };
+  await popup.close();
+  return out;
+}
+
+test('save the page: its main picture is signed', async () => {
+  const { tab, tabId } = await openProduct(original);
+  const popup = await ext.openPopup(tabId);
+  await popup.locator('#save-page').click();
+  await popup.locator('#status[data-status="match"]').waitFor();
+  await popup.close();
+  const w = await ext.worker();
+  let sig = null;
+  for (let i = 0; i < 100 && !sig; i++) {
+    sig = await w.evaluate(async (id) => (await chrome.storage.local.get('imagesigs')).imagesigs?.[id] ?? null, MAIN);
+    if (!sig) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(sig, 'the saved main image has a signature');
+  assert.equal(sig.colours[0].name_en, 'black');
+  await tab.close();
+});
+
+test('main image ID swapped to a re-encoded copy: "same picture", severity info', async () => {
+  const { tab, tabId } = await openProduct(withMain(REUPLOAD));
+  assert.equal((await ext.badge(tabId)).text, '1', 'the badge is set from the image IDs first');
+  const m = await refined(tabId);
+  assert.equal(m.verdict, 'same', JSON.stringify(m));
+  assert.equal(m.severity, 'info');
+  const p = await popupVerdict(tabId);
+  assert.equal(p.verdict, 'same');
+  assert.equal(p.severity, 'info');
+  assert.match(p.line, /Same picture/);
+  await tab.close();
+});
+
+test('main image swapped to the product in red: "Colour changed: black → red", critical', async () => {
+  const { tab, tabId } = await openProduct(withMain(RED));
+  const m = await refined(tabId);
+  assert.equal(m.verdict, 'recoloured', JSON.stringify(m));
+  assert.equal(m.severity, 'critical');
+  assert.equal(m.colours.saved[0].name_en, 'black');
+  assert.equal(m.colours.page[0].name_en, 'red');
+  const p = await popupVerdict(tabId);
+  assert.equal(p.severity, 'critical');
+  assert.equal(p.line, 'Colour changed: black → red');
+  assert.match(p.saved, /black/);
+  assert.match(p.page, /red/);
+  await tab.close();
+});
+
+test('main image on a host answering 404: the ID-based mismatch stays, verdict unknown', async () => {
+  const { tab, tabId } = await openProduct(withMain(MISSING));
+  const m = await refined(tabId);
+  assert.equal(m.verdict, 'unknown', JSON.stringify(m));
+  assert.equal(m.severity, 'critical');
+  assert.equal(m.expected, MAIN);
+  assert.equal(m.actual, MISSING);
+  const stats = await (await ext.worker()).evaluate(() => globalThis.cgImages);
+  assert.ok(stats.maxInFlight <= 2, JSON.stringify(stats));
+  await tab.close();
+});
