@@ -3,6 +3,8 @@
 //   cargo (wasm32, release) -> wasm-bindgen --target web -> wasm-opt -Oz (npm binaryen)
 //   -> extension/pkg + www/pkg -> dist/chrome, dist/firefox (manifest generated from
 //   extension/manifest.base.json) -> dist/catalog-guard-{chrome,firefox}.zip.
+// Two wasm modules: the full one (the root crate, `invoke`) and the hot page-check one
+// (crates/hot); it prints both sizes, gzipped.
 // Incremental: every step is skipped when its inputs are older than its outputs, so a
 // second `make build` with nothing changed only pays for cargo's own no-op check.
 //
@@ -11,6 +13,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { productMatches, hostPermissions, chromeManifest, firefoxManifest } from './manifest.mjs';
 
@@ -41,38 +44,51 @@ if (!args.has('--skip-cargo')) {
   // requested, cargo silently drops LTO (rust-lang/cargo#9672), which cost ~45 KB gzipped.
   log('cargo rustc --release --target wasm32-unknown-unknown --lib --crate-type cdylib');
   run('cargo', ['rustc', '--release', '--target', 'wasm32-unknown-unknown', '--lib', '--crate-type', 'cdylib', ...(quiet ? ['--quiet'] : [])]);
+  // The hot module: its own workspace (it patches encoding_rs), same target directory
+  // (crates/hot/.cargo/config.toml), so the core is not compiled twice for nothing.
+  log('cargo build --release --target wasm32-unknown-unknown (crates/hot)');
+  run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', ...(quiet ? ['--quiet'] : [])], { cwd: path.join(root, 'crates/hot') });
 }
+const rawHotWasm = path.join(root, 'target/wasm32-unknown-unknown/release/catalog_guard_hot.wasm');
 
-// 2. wasm-bindgen + wasm-opt, only when the raw wasm changed.
+// 2. wasm-bindgen + wasm-opt, per module, only when its raw wasm changed.
 const pkg = path.join(root, 'extension/pkg');
-const pkgWasm = path.join(pkg, 'catalog_guard_bg.wasm');
-const pkgJs = path.join(pkg, 'catalog_guard.js');
-if (mtime(rawWasm) > mtime(pkgWasm) || mtime(pkgJs) < 0) {
+const wwwPkg = path.join(root, 'www/pkg');
+function bindgen(name, raw) {
+  const pkgWasm = path.join(pkg, `${name}_bg.wasm`);
+  const pkgJs = path.join(pkg, `${name}.js`);
+  if (!(mtime(raw) > mtime(pkgWasm) || mtime(pkgJs) < 0)) return pkgWasm;
   const home = process.env.HOME || '';
   const wasmBindgen = findBin('wasm-bindgen', [path.join(home, '.cargo/bin/wasm-bindgen')]);
   // Never Debian's binaryen (108 emits wasm that fails in Chromium): the pinned npm package.
   const wasmOpt = path.join(root, 'node_modules/.bin/wasm-opt');
   if (!fs.existsSync(wasmOpt)) throw new Error('node_modules/.bin/wasm-opt missing: run `npm ci`');
-  const tmp = path.join(root, 'target/cg-bindgen');
+  const tmp = path.join(root, 'target/cg-bindgen', name);
   fs.rmSync(tmp, { recursive: true, force: true });
-  log('wasm-bindgen --target web');
-  run(wasmBindgen, ['--target', 'web', '--no-typescript', '--out-dir', tmp, rawWasm]);
-  log('wasm-opt -Oz');
+  log(`wasm-bindgen --target web (${name})`);
+  run(wasmBindgen, ['--target', 'web', '--no-typescript', '--out-dir', tmp, raw]);
+  log(`wasm-opt -Oz (${name})`);
   run(wasmOpt, [
     '-Oz',
     '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
     '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue',
-    path.join(tmp, 'catalog_guard_bg.wasm'), '-o', path.join(tmp, 'opt.wasm'),
+    path.join(tmp, `${name}_bg.wasm`), '-o', path.join(tmp, 'opt.wasm'),
   ]);
   fs.mkdirSync(pkg, { recursive: true });
-  fs.copyFileSync(path.join(tmp, 'catalog_guard.js'), pkgJs);
+  fs.copyFileSync(path.join(tmp, `${name}.js`), pkgJs);
   fs.copyFileSync(path.join(tmp, 'opt.wasm'), pkgWasm);
-  const wwwPkg = path.join(root, 'www/pkg');
   fs.mkdirSync(wwwPkg, { recursive: true });
-  fs.copyFileSync(pkgJs, path.join(wwwPkg, 'catalog_guard.js'));
-  fs.copyFileSync(pkgWasm, path.join(wwwPkg, 'catalog_guard_bg.wasm'));
-  log(`wasm: ${fs.statSync(pkgWasm).size} bytes`);
+  fs.copyFileSync(pkgJs, path.join(wwwPkg, `${name}.js`));
+  fs.copyFileSync(pkgWasm, path.join(wwwPkg, `${name}_bg.wasm`));
+  return pkgWasm;
 }
+const sizes = [['full', bindgen('catalog_guard', rawWasm)], ['hot', bindgen('catalog_guard_hot', rawHotWasm)]]
+  .map(([label, f]) => {
+    const bytes = fs.readFileSync(f);
+    return { label, file: path.basename(f), raw: bytes.length, gz: zlib.gzipSync(bytes, { level: 9 }).length };
+  });
+for (const s of sizes) log(`wasm ${s.label.padEnd(4)} ${s.file}: ${s.raw} bytes, ${s.gz} gzipped`);
+log(`wasm all: ${sizes.reduce((a, s) => a + s.gz, 0)} bytes gzipped`);
 
 // 3. dist/<browser>: a mirror of extension/ (minus the manifest source) plus its manifest.
 const extDir = path.join(root, 'extension');

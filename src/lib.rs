@@ -23,5 +23,5 @@ pub mod store;
 pub mod time;
 pub mod watch;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "invoke"))]
 pub mod wasm;

@@ -3,6 +3,7 @@
 import { api } from '../lib/platform.js';
 import {
   core, wasm, session, tabKey, keyOf, loadListings, saveListings, loadSettings, tabState, listingFor, failure,
+  checkHtml, listingIndex, cachedSettings,
 } from './core.js';
 import { refineImages } from './images.js';
 
@@ -14,6 +15,7 @@ const COLOURS = {
   untracked: '#80868b',
   unreadable: '#f29900',
   not_product: '#80868b',
+  gone: '#d93025',
 };
 
 /** Badge text for a report: ✓ / mismatch count / ? / ! / nothing. */
@@ -23,6 +25,7 @@ export function badgeText(report, settings) {
     case 'mismatch': return String(report.mismatches.length || '!');
     case 'untracked': return '?';
     case 'unreadable': return '!';
+    case 'gone': return '×';
     default: return '';
   }
 }
@@ -53,9 +56,15 @@ export async function clearTab(tabId) {
 // ------------------------------------------------------------------ checks
 
 // The last few page checks' timings (ms), for `make bench-wasm` and debugging:
-// {url, bytes, cold, total (content script start -> badge set), wasm (extract + check), storage}.
+// {url, bytes, cold, status, total (content-script start -> badge set), sent (content-script
+// start -> the message here), html (the content script's outerHTML), prepare (listing index,
+// settings, hot module ready), wasm (encode + extract + check + parse), publish (badge +
+// storage.session)}.
 const timings = [];
 globalThis.cgTimings = timings;
+// `make bench-wasm` compares the page-check paths in one run: 'hot' (the default) or 'full'
+// (the earlier path: storage.local read per page, every listing into the full module).
+globalThis.cgBench = { path: 'hot' };
 let checksSinceStart = 0;
 
 /**
@@ -67,24 +76,44 @@ export const pageCheckedHooks = [];
 // Per-tab sequence numbers: a slower, older check never overwrites a newer one.
 export const tabSeq = new Map();
 
+/** The earlier page check (full module, every listing), kept for `make bench-wasm`'s comparison. */
+async function checkFull(url, html) {
+  const [map, settings] = await Promise.all([loadListings(), loadSettings()]);
+  const t1 = performance.now();
+  const report = await core('extract_check', { url, html, listings: Object.values(map), now_ms: Date.now() });
+  return { report, settings, t1 };
+}
+
 /** Extract + check a page the content script sent, then badge and remember it. */
-export async function onPage(tabId, url, html, started) {
+export async function onPage(tabId, url, html, started, timing) {
+  const received = Date.now();
   const seq = (tabSeq.get(tabId) ?? 0) + 1;
   tabSeq.set(tabId, seq);
   const cold = checksSinceStart++ === 0;
   const t0 = performance.now();
-  const [map, settings] = await Promise.all([loadListings(), loadSettings()]);
-  await wasm();
-  const t1 = performance.now();
-  const report = await core('extract_check', { url, html, listings: Object.values(map), now_ms: Date.now() });
+  let report; let settings; let t1;
+  if (globalThis.cgBench.path === 'full') {
+    ({ report, settings, t1 } = await checkFull(url, html));
+  } else {
+    // Only the listing for this page's marketplace/ASIN crosses into wasm (looked up in the
+    // in-memory index); storage is read only after a change.
+    let index;
+    [index, settings] = await Promise.all([listingIndex(), cachedSettings(), wasm()]);
+    t1 = performance.now();
+    report = await checkHtml(url, html, index);
+  }
   const t2 = performance.now();
   if (tabSeq.get(tabId) !== seq) return { report, stale: true };
   await publish(tabId, report, url, settings);
   refineImages(tabId, report); // after the badge; not awaited (never throws)
   timings.push({
-    url, bytes: html.length, cold, status: report.status,
+    url, bytes: html.length, cold, status: report.status, path: globalThis.cgBench.path,
     total: typeof started === 'number' ? Date.now() - started : null,
-    wasm: t2 - t1, storage_and_init: t1 - t0, publish: performance.now() - t2,
+    sent: typeof started === 'number' ? received - started : null,
+    html: typeof timing?.html_ms === 'number' ? timing.html_ms : null,
+    nav: typeof timing?.nav_ms === 'number' ? timing.nav_ms : null,
+    prepare: t1 - t0, wasm: t2 - t1, publish: performance.now() - t2,
+    at: performance.now(),
   });
   if (timings.length > 200) timings.shift();
   for (const hook of pageCheckedHooks) {
@@ -95,17 +124,20 @@ export async function onPage(tabId, url, html, started) {
   return { report };
 }
 
-export async function publish(tabId, report, url, settings) {
+/** Badges the tab and remembers its report (after `reportHooks`); returns the report kept. */
+export async function publish(tabId, checked, url, settings) {
+  const report = await afterCheck(checked, { tabId, url });
   await Promise.all([
     setBadge(tabId, report, settings),
     session.set({ [tabKey(tabId)]: { report, page: report.page, url } }),
   ]);
+  return report;
 }
 
 /** Re-checks a tab's stored page (after the listings changed) and republishes. */
 export async function recheckTab(tabId, state, map, settings) {
-  const report = await core('check', { listings: Object.values(map), page: state.page, now_ms: Date.now() });
-  await publish(tabId, report, state.url, settings);
+  const checked = await core('check', { listings: Object.values(map), page: state.page, url: state.url, now_ms: Date.now() });
+  const report = await publish(tabId, checked, state.url, settings);
   refineImages(tabId, report);
   return report;
 }
@@ -117,6 +149,49 @@ export async function recheckAllTabs() {
   await Promise.all(Object.entries(all)
     .filter(([k, v]) => k.startsWith('tab:') && v && v.page)
     .map(([k, v]) => recheckTab(Number(k.slice(4)), v, map, settings).catch(() => null)));
+}
+
+// ------------------------------------------------------------------ a page that is gone
+//
+// A saved listing's URL that gives the 404 page, another ASIN's page or a "no longer
+// available" page is `gone` (check::gone). The page check above knows only the page, so a
+// report that may be about a gone page (a not_found page, or a product page whose ASIN is not
+// the URL's) is checked again by the core with the URL, against the listings of both ASINs.
+// Rare pages only: every ordinary product page skips this.
+
+const ASIN_IN_URL = /\/(?:dp|gp\/product|gp\/aw\/d|d|ASIN)\/([A-Za-z0-9]{10})(?:[/?#]|$)/;
+
+/**
+ * Called with `(report, {tabId, url})` before a tab's report is badged and kept; a hook may
+ * return a replacement report (history.js fills a gone report's first/last seen times).
+ */
+export const reportHooks = [];
+
+async function goneCheck(report, url) {
+  const page = report?.page;
+  if (!page || !url || report.status === 'gone') return report;
+  const m = ASIN_IN_URL.exec(String(url));
+  const wanted = m ? m[1].toUpperCase() : null;
+  const own = String(page.asin ?? '').toUpperCase();
+  const maybe = page.kind === 'not_found' || (page.kind === 'product' && wanted && own !== wanted);
+  if (!maybe || (!wanted && !own)) return report;
+  const asins = new Set([wanted, own].filter(Boolean));
+  const listings = Object.values(await loadListings()).filter((l) => asins.has(String(l?.asin ?? '').toUpperCase()));
+  if (!listings.length) return report;
+  return core('check', { listings, page, url, now_ms: Date.now() });
+}
+
+async function afterCheck(report, ctx) {
+  let out = report;
+  try {
+    out = await goneCheck(report, ctx.url);
+  } catch { /* the page check stands */ }
+  for (const hook of reportHooks) {
+    try {
+      out = (await hook(out, ctx)) ?? out;
+    } catch { /* best effort */ }
+  }
+  return out;
 }
 
 export async function requireTab(tabId) {

@@ -1,27 +1,86 @@
 // Background building blocks shared by every background module: the one wasm instance, the
 // core call, and the listings/settings/tab-state storage (layout in docs/interfaces.md).
 import init, { invoke } from '../pkg/catalog_guard.js';
+import initHot, { check_html as hotCheckHtml, settings_read as hotSettingsRead } from '../pkg/catalog_guard_hot.js';
 import { api } from '../lib/platform.js';
 
 // ------------------------------------------------------------------ wasm
+//
+// Two modules (ARCHITECTURE.md, "Two wasm modules"): the hot one (crates/hot: page extraction,
+// the check, settings) is instantiated at worker start and serves every page check; the full
+// one (`invoke`: imports, exports, sync, history, cases, re-checks) only on the first `core()`
+// call. Both glue files are imported statically (an MV3 service worker cannot `import()`);
+// only the full module's wasm is fetched and compiled lazily.
 
-let wasmReady = null;
+// How the hot module started in this worker (ms, performance.now()), for `make bench-wasm`:
+// {module (this file evaluated), fetch, compile, instantiate, ready}.
+const boot = { origin: performance.timeOrigin, module: performance.now() };
+globalThis.cgBoot = boot;
 
-/** Initialises wasm once per worker life; later calls share the same promise. */
+async function instantiate(file, initFn, times) {
+  const t0 = performance.now();
+  const response = await fetch(api.runtime.getURL(file));
+  const t1 = performance.now();
+  const module = await WebAssembly.compileStreaming(response);
+  const t2 = performance.now();
+  await initFn({ module_or_path: module });
+  const t3 = performance.now();
+  if (times) Object.assign(times, { fetch: t1 - t0, compile: t2 - t1, instantiate: t3 - t2, ready: t3 });
+}
+
+let hotReady = null;
+let fullReady = null;
+
+/** Initialises the hot (page-check) module once per worker life; later calls share it. */
 export function wasm() {
-  if (!wasmReady) {
-    wasmReady = init({ module_or_path: api.runtime.getURL('pkg/catalog_guard_bg.wasm') }).catch((e) => {
-      wasmReady = null; // let the next message try again
+  if (!hotReady) {
+    hotReady = instantiate('pkg/catalog_guard_hot_bg.wasm', initHot, boot).catch((e) => {
+      hotReady = null; // let the next message try again
       throw e;
     });
   }
-  return wasmReady;
+  return hotReady;
 }
 
-/** Calls the core: `invoke({type, args})`; throws `{message, details}` on failure. */
+/** Initialises the full module on first use. */
+export function full() {
+  if (!fullReady) {
+    fullReady = instantiate('pkg/catalog_guard_bg.wasm', init, null).catch((e) => {
+      fullReady = null;
+      throw e;
+    });
+  }
+  return fullReady;
+}
+
+/** Calls the full core: `invoke({type, args})`; throws `{message, details}` on failure. */
 export async function core(type, args) {
-  await wasm();
+  await full();
   return invoke({ type, args });
+}
+
+/** The hot module's errors are `Error`s; answer them as `{message, details}` like the core's. */
+function hotCall(fn) {
+  try {
+    return fn();
+  } catch (e) {
+    throw failure(String(e?.message ?? e), { kind: 'request' });
+  }
+}
+
+const utf8 = new TextEncoder();
+
+/**
+ * Extract + check a page in the hot module against the one stored listing it is about
+ * (`index` from `listingIndex()`). Returns the Report.
+ */
+export async function checkHtml(url, html, index) {
+  await wasm();
+  const lookup = (marketplace, asin) => {
+    const l = findListing(index, marketplace, asin);
+    return l ? JSON.stringify(l) : undefined;
+  };
+  return JSON.parse(hotCall(() => hotCheckHtml(url, utf8.encode(html), Date.now(), lookup)));
 }
 
 // ------------------------------------------------------------------ storage
@@ -52,13 +111,79 @@ export async function saveListings(map, { fromSync = false, extra = null } = {})
     for (const hook of listingsBeforeSaveHooks) Object.assign(more, await hook(old, map, { fromSync }));
   }
   await api.storage.local.set({ ...more, ...(extra ?? {}), listings: map });
+  indexReady = null; // before storage.onChanged arrives: this worker's next check sees it
   for (const hook of listingsSavedHooks) hook({ fromSync });
 }
 
 export async function loadSettings() {
   const { settings } = await api.storage.local.get('settings');
-  return core('settings_read', { stored: settings ?? null });
+  await wasm();
+  return JSON.parse(hotCall(() => hotSettingsRead(JSON.stringify(settings ?? null))));
 }
+
+// ------------------------------------------------------------------ listings in memory
+//
+// The page check needs one listing: the one for the page's marketplace and ASIN. The worker
+// keeps an index of the stored listings in memory, dropped whenever `listings` changes in
+// storage (any writer: this worker, the options page, sync) and rebuilt on the next check,
+// so a page check neither reads storage.local nor passes every listing into wasm.
+
+let indexReady = null;
+let settingsReady = null;
+
+const asciiUpper = (s) => String(s).replace(/[a-z]+/g, (m) => m.toUpperCase());
+
+/** `{byKey: "MARKETPLACE/ASIN" (ASCII upper case) -> first listing, byAsin: ASIN -> first}`. */
+export function indexListings(map) {
+  const byKey = new Map();
+  const byAsin = new Map();
+  for (const l of Object.values(map)) {
+    if (!l || typeof l !== 'object') continue;
+    const asin = asciiUpper(l.asin ?? '');
+    const key = `${asciiUpper(l.marketplace ?? '')}/${asin}`;
+    if (!byKey.has(key)) byKey.set(key, l);
+    if (!byAsin.has(asin)) byAsin.set(asin, l);
+  }
+  return { byKey, byAsin, size: byKey.size };
+}
+
+/**
+ * The listing the core's `check::find_listing` would pick: same ASIN and marketplace (ASCII
+ * case-insensitive), or the first with that ASIN when the page names no marketplace.
+ */
+export function findListing(index, marketplace, asin) {
+  const a = asciiUpper(asin ?? '');
+  if (marketplace === null || marketplace === undefined) return index.byAsin.get(a) ?? null;
+  return index.byKey.get(`${asciiUpper(marketplace)}/${a}`) ?? null;
+}
+
+/** The in-memory listing index (read from storage.local once per change). */
+export function listingIndex() {
+  if (!indexReady) {
+    const p = loadListings().then(indexListings);
+    indexReady = p;
+    p.catch(() => { if (indexReady === p) indexReady = null; });
+  }
+  return indexReady;
+}
+
+/** The settings, read once per change (the page check's badge needs them). */
+export function cachedSettings() {
+  if (!settingsReady) {
+    const p = loadSettings();
+    settingsReady = p;
+    p.catch(() => { if (settingsReady === p) settingsReady = null; });
+  }
+  return settingsReady;
+}
+
+function forgetCaches(changes, area) {
+  if (area !== 'local') return;
+  if (changes.listings) indexReady = null;
+  if (changes.settings) settingsReady = null;
+}
+// Registered at module top level, like every listener.
+api.storage.onChanged.addListener(forgetCaches);
 
 export async function tabState(tabId) {
   const k = tabKey(tabId);

@@ -196,7 +196,7 @@ async function dispatch(msg, sender) {
   if (msg.type === 'cs-bg-page') {
     if (!fromContentScript(sender)) throw failure('cs-bg-page is only accepted from the content script', { kind: 'sender' });
     if (typeof msg.html !== 'string' || typeof msg.url !== 'string') throw failure('cs-bg-page needs {url, html}', { kind: 'request' });
-    const { report } = await onPage(sender.tab.id, msg.url, msg.html, msg.started);
+    const { report } = await onPage(sender.tab.id, msg.url, msg.html, msg.started, msg.timing);
     return { status: report.status };
   }
   const handler = Object.hasOwn(uiHandlers, msg.type) ? uiHandlers[msg.type] : null;

@@ -32,14 +32,17 @@
     if (!alive) return;
     if (!api?.runtime?.id) { stop(); return; } // the extension was reloaded or removed
     const started = Date.now();
+    const nav = performance.now(); // ms since this document's navigation started
     const html = document.documentElement.outerHTML;
     const url = location.href;
     if (html === lastHtml && url === lastUrl) return; // nothing new to check
     lastHtml = html;
     lastUrl = url;
     lastSentAt = Date.now();
+    // For `make bench-wasm`: when this send started in the page's timeline, and what outerHTML took.
+    const timing = { nav_ms: nav, html_ms: performance.now() - nav };
     try {
-      const p = api.runtime.sendMessage({ type: 'cs-bg-page', url, html, started });
+      const p = api.runtime.sendMessage({ type: 'cs-bg-page', url, html, started, timing });
       if (p && typeof p.catch === 'function') p.catch((e) => { if (contextGone(e)) stop(); });
     } catch (e) {
       if (contextGone(e)) stop(); // "Extension context invalidated.": quietly stop

@@ -13,6 +13,7 @@
 //! Case is kept: a title changed from "USB-C" to "usb-c" is a change the
 //! seller wants to see.
 
+#[cfg(not(all(target_arch = "wasm32", feature = "browser-nfkc")))]
 use unicode_normalization::UnicodeNormalization;
 
 /// Characters that render as nothing and are removed before comparing.
@@ -31,9 +32,15 @@ pub fn is_invisible(c: char) -> bool {
 /// assert_eq!(normalize("Black\n\t Edition"), "Black Edition");
 /// ```
 pub fn normalize(s: &str) -> String {
+    #[cfg(all(target_arch = "wasm32", feature = "browser-nfkc"))]
+    let folded = browser_nfkc(s);
+    #[cfg(all(target_arch = "wasm32", feature = "browser-nfkc"))]
+    let chars = folded.chars();
+    #[cfg(not(all(target_arch = "wasm32", feature = "browser-nfkc")))]
+    let chars = s.nfkc();
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
-    for c in s.nfkc() {
+    for c in chars {
         if is_invisible(c) {
             continue;
         }
@@ -48,6 +55,19 @@ pub fn normalize(s: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// NFKC by the browser's `String.prototype.normalize` (the hot wasm module, feature
+/// `browser-nfkc`): the same Unicode algorithm without shipping its tables in the wasm.
+/// ASCII is its own NFKC form and does not cross into JS. That it gives the same reports as
+/// the unicode-normalization crate is tested over every real page (tests/e2e/hot-wasm.test.mjs).
+#[cfg(all(target_arch = "wasm32", feature = "browser-nfkc"))]
+fn browser_nfkc(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.is_ascii() {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(js_sys::JsString::from(s).normalize("NFKC").into())
+    }
 }
 
 /// True when `s` has nothing visible in it (so it is "no expected value").
