@@ -38,26 +38,41 @@ function findBin(name, candidates) {
 }
 
 // 1. Rust -> wasm
-const rawWasm = path.join(root, 'target/wasm32-unknown-unknown/release/catalog_guard.wasm');
+const cargoOut = path.join(root, 'target/wasm32-unknown-unknown/release');
+// Each module's raw wasm is copied aside right after its cargo step, so no later cargo run
+// (another crate's) can replace the file a module is made from between build and bindgen.
+const rawDir = path.join(root, 'target/cg-raw');
+const rawWasm = path.join(rawDir, 'catalog_guard.wasm');
+const rawHotWasm = path.join(rawDir, 'catalog_guard_hot.wasm');
+function keep(file, dest) {
+  const src = path.join(cargoOut, file);
+  if (mtime(src) > mtime(dest)) {
+    fs.mkdirSync(rawDir, { recursive: true });
+    fs.copyFileSync(src, dest);
+  }
+}
 if (!args.has('--skip-cargo')) {
   // `cargo rustc --crate-type cdylib`, not `cargo build --lib`: with both rlib and cdylib
   // requested, cargo silently drops LTO (rust-lang/cargo#9672), which cost ~45 KB gzipped.
   log('cargo rustc --release --target wasm32-unknown-unknown --lib --crate-type cdylib');
   run('cargo', ['rustc', '--release', '--target', 'wasm32-unknown-unknown', '--lib', '--crate-type', 'cdylib', ...(quiet ? ['--quiet'] : [])]);
+  keep('catalog_guard.wasm', rawWasm);
   // The hot module: its own workspace (it patches encoding_rs), same target directory
   // (crates/hot/.cargo/config.toml), so the core is not compiled twice for nothing.
   log('cargo build --release --target wasm32-unknown-unknown (crates/hot)');
   run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', ...(quiet ? ['--quiet'] : [])], { cwd: path.join(root, 'crates/hot') });
+  keep('catalog_guard_hot.wasm', rawHotWasm);
 }
-const rawHotWasm = path.join(root, 'target/wasm32-unknown-unknown/release/catalog_guard_hot.wasm');
 
 // 2. wasm-bindgen + wasm-opt, per module, only when its raw wasm changed.
 const pkg = path.join(root, 'extension/pkg');
 const wwwPkg = path.join(root, 'www/pkg');
-function bindgen(name, raw) {
+function bindgen(name, raw, entry) {
   const pkgWasm = path.join(pkg, `${name}_bg.wasm`);
   const pkgJs = path.join(pkg, `${name}.js`);
-  if (!(mtime(raw) > mtime(pkgWasm) || mtime(pkgJs) < 0)) return pkgWasm;
+  const stale = mtime(raw) > mtime(pkgWasm) || mtime(pkgJs) < 0
+    || !fs.readFileSync(pkgJs, 'utf8').includes(`export function ${entry}(`);
+  if (!stale) return pkgWasm;
   const home = process.env.HOME || '';
   const wasmBindgen = findBin('wasm-bindgen', [path.join(home, '.cargo/bin/wasm-bindgen')]);
   // Never Debian's binaryen (108 emits wasm that fails in Chromium): the pinned npm package.
@@ -74,6 +89,9 @@ function bindgen(name, raw) {
     '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue',
     path.join(tmp, `${name}_bg.wasm`), '-o', path.join(tmp, 'opt.wasm'),
   ]);
+  // A module without its entry point must never reach dist/ (see `keep` above).
+  const glue = fs.readFileSync(path.join(tmp, `${name}.js`), 'utf8');
+  if (!glue.includes(`export function ${entry}(`)) throw new Error(`${name}: no ${entry} export; not using this build`);
   fs.mkdirSync(pkg, { recursive: true });
   fs.copyFileSync(path.join(tmp, `${name}.js`), pkgJs);
   fs.copyFileSync(path.join(tmp, 'opt.wasm'), pkgWasm);
@@ -82,7 +100,7 @@ function bindgen(name, raw) {
   fs.copyFileSync(pkgWasm, path.join(wwwPkg, `${name}_bg.wasm`));
   return pkgWasm;
 }
-const sizes = [['full', bindgen('catalog_guard', rawWasm)], ['hot', bindgen('catalog_guard_hot', rawHotWasm)]]
+const sizes = [['full', bindgen('catalog_guard', rawWasm, 'invoke')], ['hot', bindgen('catalog_guard_hot', rawHotWasm, 'check_html')]]
   .map(([label, f]) => {
     const bytes = fs.readFileSync(f);
     return { label, file: path.basename(f), raw: bytes.length, gz: zlib.gzipSync(bytes, { level: 9 }).length };
