@@ -1,0 +1,98 @@
+// The hot page-check wasm module (crates/hot: UTF-8-only encoding_rs, NFKC by
+// String.prototype.normalize) gives exactly the reports the full module gives (the same core
+// with the real encoding_rs and the unicode-normalization tables, i.e. the CLI's code) on every
+// real page: as the extension checks them (decoded text under the page's URL), untracked, with
+// the listing saved from the page, and with a listing whose title is in full-width forms, whose
+// brand holds invisible characters and whose first bullet changed (NFKC, invisible-character
+// removal and the character diff all come into play).
+//
+// Runs both built modules in Node (needs `node scripts/build.mjs`).
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ROOT, fixturesDir } from './harness.mjs';
+import { initSync as initFull, invoke } from '../../extension/pkg/catalog_guard.js';
+import { initSync as initHot, check_html as checkHtml, settings_read as settingsRead } from '../../extension/pkg/catalog_guard_hot.js';
+
+const pkg = path.join(ROOT, 'extension/pkg');
+initFull({ module: fs.readFileSync(path.join(pkg, 'catalog_guard_bg.wasm')) });
+initHot({ module: fs.readFileSync(path.join(pkg, 'catalog_guard_hot_bg.wasm')) });
+
+const NOW = Date.UTC(2026, 11, 4, 12, 0, 0);
+const utf8 = new TextEncoder();
+
+/** The page's text as a browser decodes it: BOM, else a declared charset, else UTF-8. */
+function decodePage(bytes) {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return new TextDecoder('utf-8').decode(bytes);
+  const head = bytes.subarray(0, 64 * 1024).toString('latin1');
+  const m = head.match(/<meta[^>]*charset\s*=\s*["']?([\w-]+)/i);
+  return new TextDecoder(m ? m[1].toLowerCase() : 'utf-8').decode(bytes);
+}
+
+function pages() {
+  const dir = fixturesDir();
+  const rows = fs.readFileSync(path.join(dir, 'SOURCES.tsv'), 'utf8').trim().split('\n');
+  const head = rows.shift().split('\t');
+  const col = (n) => head.indexOf(n);
+  return rows.map((r) => r.split('\t')).map((c) => {
+    const file = c[col('file')];
+    let asin = null;
+    try {
+      asin = JSON.parse(fs.readFileSync(path.join(dir, file.replace(/\.html$/, '.truth.json')), 'utf8')).asin;
+    } catch { /* no truth file */ }
+    const mp = c[col('marketplace')];
+    const url = asin ? `https://www.${mp}/dp/${asin}` : `https://www.${mp}/s?k=test`;
+    return { file, url, html: decodePage(fs.readFileSync(path.join(dir, file))) };
+  });
+}
+
+const full = (url, html, listings) => invoke({ type: 'extract_check', args: { url, html, listings, now_ms: NOW } });
+
+function hot(url, html, listings) {
+  const lookup = (marketplace, asin) => {
+    const up = (s) => String(s).toUpperCase();
+    const l = listings.find((x) => up(x.asin) === up(asin) && (marketplace == null || up(x.marketplace) === up(marketplace)));
+    return l ? JSON.stringify(l) : undefined;
+  };
+  return JSON.parse(checkHtml(url, utf8.encode(html), NOW, lookup));
+}
+
+/** Full-width forms of printable ASCII (what NFKC folds back). */
+const wide = (s) => s.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+
+test('hot and full wasm modules give identical reports on every real page', () => {
+  const all = pages();
+  assert.ok(all.length >= 60, `expected the whole fixture set, found ${all.length} pages`);
+  let compared = 0;
+  const statuses = new Set();
+  for (const p of all) {
+    const untracked = full(p.url, p.html, []);
+    assert.deepEqual(hot(p.url, p.html, []), untracked, `${p.file}: untracked`);
+    compared += 1;
+    statuses.add(untracked.status);
+    if (untracked.page.kind !== 'product' || !untracked.page.asin || !untracked.page.marketplace) continue;
+    const saved = invoke({ type: 'save', args: { page: untracked.page, now_ms: NOW } });
+    const changed = structuredClone(saved);
+    if (changed.title) changed.title = wide(changed.title);
+    if (changed.brand) changed.brand = `\u200b${changed.brand}\u00ad`;
+    if (Array.isArray(changed.bullets) && changed.bullets.length) {
+      changed.bullets[0] = changed.bullets[0].split(' ').reverse().join(' ');
+    }
+    for (const [name, listing] of [['saved', saved], ['changed', changed]]) {
+      const want = full(p.url, p.html, [listing]);
+      assert.deepEqual(hot(p.url, p.html, [listing]), want, `${p.file}: ${name} listing`);
+      compared += 1;
+      statuses.add(want.status);
+    }
+  }
+  // The comparison covered real checks, not only pages without a listing.
+  for (const s of ['match', 'mismatch', 'untracked', 'not_product']) assert.ok(statuses.has(s), `no ${s} report`);
+  assert.ok(compared > 100, `only ${compared} reports compared`);
+});
+
+test('hot settings_read answers what the full module answers', () => {
+  for (const stored of [null, {}, { version: 1, badge_on_match: false, language: 'ja' }, { badgeOnMatch: false }, 'junk']) {
+    assert.deepEqual(JSON.parse(settingsRead(JSON.stringify(stored))), invoke({ type: 'settings_read', args: { stored } }), JSON.stringify(stored));
+  }
+});
