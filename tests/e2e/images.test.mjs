@@ -30,20 +30,23 @@ async function makePictures() {
   const out = await page.evaluate(async (b64) => {
     const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
     const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+    // The photo on white; with `paint` ([r, g, b]), its black silhouette in that colour (shading
+    // kept: black becomes the colour, white stays white).
     const draw = (paint) => {
       const c = new OffscreenCanvas(bitmap.width, bitmap.height);
       const ctx = c.getContext('2d');
       ctx.fillStyle = '#ffffff';
       ctx.fillRect(0, 0, c.width, c.height);
-      const layer = new OffscreenCanvas(bitmap.width, bitmap.height);
-      const lctx = layer.getContext('2d');
-      lctx.drawImage(bitmap, 0, 0);
+      ctx.drawImage(bitmap, 0, 0);
       if (paint) {
-        lctx.globalCompositeOperation = 'source-in';
-        lctx.fillStyle = paint;
-        lctx.fillRect(0, 0, c.width, c.height);
+        const img = ctx.getImageData(0, 0, c.width, c.height);
+        const d = img.data;
+        for (let i = 0; i < d.length; i += 4) {
+          const luma = (0.299 * d[i] + 0.587 * d[i + 1] + 0.114 * d[i + 2]) / 255;
+          for (let k = 0; k < 3; k++) d[i + k] = Math.round(paint[k] + (255 - paint[k]) * luma);
+        }
+        ctx.putImageData(img, 0, 0);
       }
-      ctx.drawImage(layer, 0, 0);
       return c;
     };
     const b64of = async (blob) => {
@@ -54,7 +57,7 @@ async function makePictures() {
     };
     const saved = await draw(null).convertToBlob({ type: 'image/png' });
     const reencoded = await draw(null).convertToBlob({ type: 'image/jpeg', quality: 0.7 });
-    const red = await draw('#c8141e').convertToBlob({ type: 'image/jpeg', quality: 0.85 });
+    const red = await draw([200, 20, 30]).convertToBlob({ type: 'image/jpeg', quality: 0.85 });
     return { saved: await b64of(saved), reencoded: await b64of(reencoded), red: await b64of(red) };
   }, horse);
   await page.close();
@@ -133,7 +136,8 @@ test('main image ID swapped to a re-encoded copy: "same picture", severity info'
 test('main image swapped to the product in red: "Colour changed: black → red", critical', async () => {
   const { tab, tabId } = await openProduct(withMain(RED));
   const m = await refined(tabId);
-  assert.equal(m.verdict, 'recoloured', JSON.stringify(m));
+  const sigs = await (await ext.worker()).evaluate(async () => (await chrome.storage.local.get('imagesigs')).imagesigs);
+  assert.equal(m.verdict, 'recoloured', JSON.stringify(sigs));
   assert.equal(m.severity, 'critical');
   assert.equal(m.colours.saved[0].name_en, 'black');
   assert.equal(m.colours.page[0].name_en, 'red');
