@@ -23,8 +23,10 @@
 mod colour;
 mod refine;
 mod tables;
+mod text;
 
 pub use refine::{refine, ContentVerdict, ImageContent, MismatchColours};
+pub use text::verdict_sentence;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod decode;

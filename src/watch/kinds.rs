@@ -64,6 +64,9 @@ pub fn mismatch_sentence(
             .unwrap_or(checked_at);
         time_label(at, w)
     };
+    if let Some(text) = crate::imagesig::verdict_sentence(m, w) {
+        return Some(text);
+    }
     match m.field.as_str() {
         "family.parent" => Some(parent_sentence(&m.expected, &m.actual, w)),
         "family.members" => {

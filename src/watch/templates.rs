@@ -174,6 +174,16 @@ pub struct Words {
     pub shot_line: &'static str,
     /// What a screenshot without differing fields shows (the page as a whole).
     pub shot_page: &'static str,
+
+    // ---- image content (imagesig) ----
+    /// An image mismatch whose pictures are the same (a new upload).
+    pub img_same: &'static str,
+    /// An image mismatch whose product changed colour: `{from}`, `{to}` (colour names).
+    pub img_recoloured: &'static str,
+    /// An image mismatch whose picture is another one.
+    pub img_different: &'static str,
+    /// An image mismatch whose pictures could not be compared.
+    pub img_unknown: &'static str,
 }
 
 /// The pieces of one language that stay in Rust: punctuation, separators
@@ -315,6 +325,10 @@ messages! {
     h_shots => "caseHeadShots",
     shot_line => "caseShotLine",
     shot_page => "caseShotPage",
+    img_same => "imageSentenceSame",
+    img_recoloured => "imageSentenceRecoloured",
+    img_different => "imageSentenceDifferent",
+    img_unknown => "imageSentenceUnknown",
 }
 
 /// The template messages (only [`MESSAGE_KEYS`], only non-empty ones) of a
