@@ -1,22 +1,34 @@
 #!/usr/bin/env node
-// `make bench-wasm`: the extension in headless Chromium over the real saved product pages
-// (served under their real URLs). Prints, per page kind and overall:
-//   * warm: content-script start (before outerHTML) -> badge set, measured by the background
-//     (globalThis.cgTimings in the service worker), and the wasm extract+check part of it;
-//   * cold: worker stopped, page loaded: navigation -> badge seen by polling (20 ms steps),
-//     which includes starting the worker and instantiating wasm;
-//   * the size of the optimised wasm, raw and gzipped.
-// Numbers vary with the machine and its load; nothing here asserts timings.
+// `make bench-wasm`: the built extension (dist/chrome) in headless Chromium over the real saved
+// product pages, each served under its real URL. Nothing here asserts timings; every figure is
+// median and p90 over the pages (numbers vary with the machine and its load, which is printed).
+//
+//   * wasm sizes (raw, gzip -9) of the hot and the full module;
+//   * warm, by step, for 1, 1,000 and 10,000 stored listings, for the hot path (in-memory
+//     listing index, one listing into the hot module) and, in the same run, the earlier path
+//     (storage.local read per page, every listing through the full module's extract_check);
+//     content-script start -> badge set, split into outerHTML, the message, preparing (index,
+//     settings), wasm (extract + check) and publishing (badge + storage.session);
+//   * document_end against document_idle (a copy of dist/chrome with run_at changed);
+//   * cold: worker stopped -> badge: worker start, module evaluated, hot wasm fetch, compile,
+//     instantiate, then the check;
+//   * first run: a fresh profile (empty code cache) -> first badge;
+//   * memory: 500 page checks in a row in one worker (the pages cycled): the hot module's
+//     linear memory and the worker's JS heap after every 50.
+// Options: --quick (fewer pages and repetitions, for trying the script), --json (raw data).
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { launch, fixturesDir, ROOT, sleep } from '../tests/e2e/harness.mjs';
+import { initSync, invoke } from '../extension/pkg/catalog_guard.js';
 
+const quick = process.argv.includes('--quick');
 const dir = fixturesDir();
 const rows = fs.readFileSync(path.join(dir, 'SOURCES.tsv'), 'utf8').trim().split('\n');
 const head = rows.shift().split('\t');
 const col = (n) => head.indexOf(n);
-const pages = rows.map((r) => r.split('\t'))
+let pages = rows.map((r) => r.split('\t'))
   .filter((c) => ['product', 'variation', 'multi-seller'].includes(c[col('page_kind')]))
   .map((c) => {
     const file = c[col('file')];
@@ -27,69 +39,280 @@ const pages = rows.map((r) => r.split('\t'))
     const mp = c[col('marketplace')];
     return { file, kind: c[col('page_kind')], url: `https://www.${mp}/dp/${asin || 'B000000000'}`, body: fs.readFileSync(path.join(dir, file)) };
   });
+if (quick) pages = pages.slice(0, 6);
+
+// Listings: each page's own (saved from the page by the full module, so every check compares
+// real fields), and fillers (copies of them under other ASINs) up to 1,000 and 10,000.
+initSync({ module: fs.readFileSync(path.join(ROOT, 'extension/pkg/catalog_guard_bg.wasm')) });
+const NOW = Date.now();
+const decode = (buf) => {
+  const m = buf.subarray(0, 65536).toString('latin1').match(/<meta[^>]*charset\s*=\s*["']?([\w-]+)/i);
+  return new TextDecoder(m ? m[1].toLowerCase() : 'utf-8').decode(buf);
+};
+const own = new Map();
+for (const p of pages) {
+  const page = invoke({ type: 'extract', args: { url: p.url, html: decode(p.body) } });
+  if (page.kind === 'product' && page.asin && page.marketplace) {
+    const l = invoke({ type: 'save', args: { page, now_ms: NOW } });
+    own.set(p.url, l);
+  }
+}
+pages = pages.filter((p) => own.has(p.url));
+const keyOf = (l) => `${l.marketplace}/${l.asin}`;
+function listingMap(n, page) {
+  const map = {};
+  if (n === 1) {
+    const l = own.get(page.url);
+    map[keyOf(l)] = l;
+    return map;
+  }
+  for (const l of own.values()) map[keyOf(l)] = l;
+  const real = [...own.values()];
+  for (let i = 0; Object.keys(map).length < n; i++) {
+    const l = structuredClone(real[i % real.length]);
+    l.asin = `B0F${String(i).padStart(7, '0')}`;
+    map[keyOf(l)] = l;
+  }
+  return map;
+}
 
 const stats = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
+  const s = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
   const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
-  return { n: s.length, median: q(0.5), p90: q(0.9), max: s[s.length - 1] };
+  return s.length ? { n: s.length, median: q(0.5), p90: q(0.9), max: s[s.length - 1] } : { n: 0 };
 };
-const fmt = (x) => (x === undefined ? '-' : x.toFixed(1));
+const f1 = (x) => (x === undefined ? '-' : x.toFixed(1));
+const line = (label, xs) => {
+  const s = stats(xs);
+  return `${label.padEnd(44)} median ${f1(s.median).padStart(7)}  p90 ${f1(s.p90).padStart(7)}  max ${f1(s.max).padStart(7)} ms (n=${s.n})`;
+};
 
+/** The worker's JS heap after a garbage collection (CDP Runtime.getHeapUsage on its target). */
+async function workerHeap(h) {
+  const cdp = await h.swStatus();
+  const { targetInfos } = await cdp.send('Target.getTargets');
+  const sw = targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${h.extensionId}/`));
+  if (!sw) return null;
+  if (h._heapTarget !== sw.targetId) {
+    const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: sw.targetId, flatten: false });
+    h._heapSession = sessionId;
+    h._heapTarget = sw.targetId;
+    h._heapWait = new Map();
+    cdp.on('Target.receivedMessageFromTarget', (e) => {
+      const m = JSON.parse(e.message);
+      if (e.sessionId === h._heapSession && h._heapWait.has(m.id)) h._heapWait.get(m.id)(m.result);
+    });
+  }
+  let id = h._heapId = (h._heapId ?? 0) + 1;
+  const call = (method) => {
+    id = h._heapId = h._heapId + 1;
+    const done = new Promise((res) => h._heapWait.set(id, res));
+    return cdp.send('Target.sendMessageToTarget', { sessionId: h._heapSession, message: JSON.stringify({ id, method }) }).then(() => done);
+  };
+  await call('HeapProfiler.collectGarbage');
+  const r = await call('Runtime.getHeapUsage');
+  return r?.usedSize ?? null;
+}
+
+async function setListings(h, map) {
+  const p = await h.extensionPage();
+  await p.evaluate((m) => chrome.storage.local.set({ listings: m }), map);
+}
+
+/** Loads `p` in `tab`; returns the background's timing record of this load's check. */
+async function loadAndTime(h, tab, p) {
+  const w = await h.worker();
+  const before = await w.evaluate(() => globalThis.cgTimings.length);
+  await tab.goto(p.url, { waitUntil: 'domcontentloaded' });
+  const end = Date.now() + 30000;
+  for (;;) {
+    const t = await w.evaluate((n) => globalThis.cgTimings.slice(n).find((x) => x.total !== null) ?? null, before);
+    if (t) return t;
+    if (Date.now() > end) throw new Error(`no check recorded for ${p.file}`);
+    await sleep(20);
+  }
+}
+
+/** Warm: each page twice, the second load measured. */
+async function warmRun(h, tab, { tier, path: checkPath, list = pages }) {
+  const w = await h.worker();
+  await w.evaluate((x) => { globalThis.cgBench.path = x; }, checkPath);
+  const out = [];
+  if (tier !== 1) await setListings(h, listingMap(tier));
+  for (const p of list) {
+    if (tier === 1) await setListings(h, listingMap(1, p));
+    await loadAndTime(h, tab, p);
+    const t = await loadAndTime(h, tab, p);
+    out.push({ ...t, file: p.file });
+  }
+  return out;
+}
+
+const load = () => os.loadavg().map((x) => x.toFixed(1)).join(' ');
+const report = { date: new Date().toISOString(), cpus: os.cpus().length, cpu: os.cpus()[0]?.model, load_start: load() };
+console.log(`${report.date}  ${report.cpus} CPUs (${report.cpu})  load average at start: ${report.load_start}`);
+
+// ---------------------------------------------------------------- sizes
+report.sizes = {};
+for (const [label, file] of [['hot', 'catalog_guard_hot_bg.wasm'], ['full', 'catalog_guard_bg.wasm']]) {
+  const raw = fs.readFileSync(path.join(ROOT, 'extension/pkg', file));
+  report.sizes[label] = { raw: raw.length, gz: zlib.gzipSync(raw, { level: 9 }).length };
+  console.log(`wasm  ${label.padEnd(4)} ${raw.length} bytes, ${report.sizes[label].gz} gzipped`);
+}
+console.log(`wasm  all  ${report.sizes.hot.gz + report.sizes.full.gz} gzipped`);
+console.log(`pages: ${pages.length} real product pages (${(pages.reduce((a, p) => a + p.body.length, 0) / 1e6).toFixed(1)} MB)`);
+
+// ---------------------------------------------------------------- warm, per tier and path
 const h = await launch();
-const warm = [];
-const cold = [];
+const tab = await h.context.newPage();
+for (const p of pages) h.serve({ [p.url]: p.body });
+report.warm = {};
 try {
-  const tab = await h.context.newPage();
-  for (const p of pages) h.serve({ [p.url]: p.body });
-  // Warm: each page twice (the first load of each page also warms V8's code for it).
-  for (const p of pages) {
-    for (let i = 0; i < 2; i++) {
-      const w = await h.worker();
-      const before = await w.evaluate(() => globalThis.cgTimings.length);
-      await tab.goto(p.url, { waitUntil: 'domcontentloaded' });
-      const end = Date.now() + 20000;
-      let t = null;
-      while (!t && Date.now() < end) {
-        t = await w.evaluate((n) => globalThis.cgTimings.slice(n).find((x) => x.total !== null) ?? null, before);
-        if (!t) await sleep(50);
-      }
-      if (!t) throw new Error(`no check recorded for ${p.file}`);
-      if (i === 1) warm.push({ ...t, file: p.file, kind: p.kind });
+  const tiers = quick ? [1, 1000] : [1, 1000, 10000];
+  for (const tier of tiers) {
+    for (const checkPath of ['hot', 'full']) {
+      const rs = await warmRun(h, tab, { tier, path: checkPath });
+      report.warm[`${checkPath}:${tier}`] = rs;
+      const mismatch = rs.filter((r) => r.status !== 'match').map((r) => `${r.file}=${r.status}`);
+      console.log(`\nwarm, ${checkPath === 'hot' ? 'hot module, listing index' : 'before: full module, every listing'}, ${tier} stored listing(s)${mismatch.length ? `; not match: ${mismatch.join(', ')}` : ''}`);
+      console.log(line('  content-script start -> badge set', rs.map((r) => r.total)));
+      console.log(line('  outerHTML (content script)', rs.map((r) => r.html)));
+      console.log(line('  message (after outerHTML -> background)', rs.map((r) => r.sent - r.html)));
+      console.log(line('  prepare (listings, settings, wasm ready)', rs.map((r) => r.prepare)));
+      console.log(line('  wasm extract + check', rs.map((r) => r.wasm)));
+      console.log(line('  badge + storage.session', rs.map((r) => r.publish)));
+      const big = rs.reduce((a, r) => (r.bytes > a.bytes ? r : a));
+      console.log(`  largest page ${big.file} (${(big.bytes / 1e6).toFixed(2)} M chars): total ${f1(big.total)} ms, wasm ${f1(big.wasm)} ms`);
     }
   }
-  // Cold: stop the worker, load a page, time navigation -> badge.
-  const tabId = await h.tabIdOf(pages[0].url).catch(() => null);
-  for (const p of pages.slice(0, 8)) {
+  console.log('\nwarm totals, same run (median / p90 ms):');
+  for (const [k, rs] of Object.entries(report.warm)) {
+    const s = stats(rs.map((r) => r.total));
+    console.log(`  ${k.padEnd(12)} ${f1(s.median)} / ${f1(s.p90)}`);
+  }
+  await setListings(h, listingMap(1000));
+  await (await h.worker()).evaluate(() => { globalThis.cgBench.path = 'hot'; });
+
+  // ---------------------------------------------------------------- memory plateau
+  const N = quick ? 60 : 500;
+  const w = await h.worker();
+  const mem = [];
+  for (let i = 0; i < N; i++) {
+    await loadAndTime(h, tab, pages[i % pages.length]);
+    if ((i + 1) % (quick ? 10 : 50) === 0) {
+      const wasm = await w.evaluate(() => globalThis.cgMemory());
+      mem.push({ checks: i + 1, wasm, heap: await workerHeap(h).catch(() => null) });
+    }
+  }
+  report.memory = mem;
+  console.log(`\nmemory, ${N} page checks in one worker (1,000 stored listings), after every ${quick ? 10 : 50}:`);
+  for (const m of mem) {
+    const wasmMem = Object.entries(m.wasm).map(([k, v]) => `${path.basename(k)} ${(v / 1048576).toFixed(1)} MiB`).join(', ');
+    console.log(`  ${String(m.checks).padStart(4)}: ${wasmMem}; JS heap after GC ${m.heap === null ? 'n/a' : `${(m.heap / 1048576).toFixed(1)} MiB`}`);
+  }
+
+  // ---------------------------------------------------------------- cold
+  const cold = [];
+  for (const p of quick ? pages.slice(0, 3) : pages) {
     await tab.goto('about:blank');
     await h.stopWorker();
     const t0 = Date.now();
     await tab.goto(p.url, { waitUntil: 'commit' });
-    const id = tabId ?? (await h.tabIdOf(p.url));
-    await h.waitForBadge(id, (b) => b.text !== '', 30000);
-    cold.push({ file: p.file, ms: Date.now() - t0 });
+    const end = Date.now() + 30000;
+    let t = null;
+    let boot = null;
+    while (!t && Date.now() < end) {
+      await sleep(20);
+      const wk = await h.worker().catch(() => null);
+      if (!wk) continue;
+      const got = await wk.evaluate(() => ({ t: globalThis.cgTimings?.find((x) => x.total !== null) ?? null, boot: globalThis.cgBoot ?? null })).catch(() => null);
+      if (got) ({ t, boot } = got);
+    }
+    if (!t) throw new Error(`cold: no check for ${p.file}`);
+    const badgeAt = boot.origin + t.at; // epoch ms when the badge was set
+    cold.push({
+      file: p.file,
+      total: badgeAt - t0,
+      worker_start: boot.origin - t0,
+      module: boot.module,
+      fetch: boot.fetch,
+      compile: boot.compile,
+      instantiate: boot.instantiate,
+      content_script: t.sent !== null ? (badgeAt - t.total) - (boot.origin + boot.ready) : null,
+      check: t.prepare + t.wasm + t.publish,
+    });
   }
+  report.cold = cold;
+  console.log(`\ncold: worker stopped, then navigation -> badge set (${cold.length} pages)`);
+  console.log(line('  total', cold.map((c) => c.total)));
+  console.log(line('  worker start (navigation -> worker origin)', cold.map((c) => c.worker_start)));
+  console.log(line('  modules evaluated', cold.map((c) => c.module)));
+  console.log(line('  hot wasm fetch', cold.map((c) => c.fetch)));
+  console.log(line('  hot wasm compile', cold.map((c) => c.compile)));
+  console.log(line('  hot wasm instantiate', cold.map((c) => c.instantiate)));
+  console.log(line('  wasm ready -> content-script start', cold.map((c) => c.content_script)));
+  console.log(line('  check (prepare + wasm + publish)', cold.map((c) => c.check)));
 } finally {
   await h.close();
 }
 
-const wasmFile = path.join(ROOT, 'extension/pkg/catalog_guard_bg.wasm');
-const raw = fs.readFileSync(wasmFile);
-const gz = zlib.gzipSync(raw, { level: 9 }).length;
+// ---------------------------------------------------------------- document_end vs document_idle
+{
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-bench-end-'));
+  fs.cpSync(path.join(ROOT, 'dist/chrome'), copy, { recursive: true });
+  const mf = JSON.parse(fs.readFileSync(path.join(copy, 'manifest.json'), 'utf8'));
+  for (const cs of mf.content_scripts) cs.run_at = 'document_end';
+  fs.writeFileSync(path.join(copy, 'manifest.json'), JSON.stringify(mf, null, 2));
+  report.run_at = {};
+  const list = quick ? pages.slice(0, 4) : pages;
+  for (const [label, extensionDir] of [['document_idle', path.join(ROOT, 'dist/chrome')], ['document_end', copy]]) {
+    const hh = await launch({ extensionDir });
+    try {
+      const t = await hh.context.newPage();
+      for (const p of list) hh.serve({ [p.url]: p.body });
+      await setListings(hh, listingMap(1000));
+      const rs = [];
+      for (const p of list) {
+        await loadAndTime(hh, t, p);
+        rs.push(await loadAndTime(hh, t, p));
+      }
+      report.run_at[label] = rs;
+    } finally {
+      await hh.close();
+    }
+  }
+  fs.rmSync(copy, { recursive: true, force: true });
+  console.log(`\ncontent script run_at (hot path, 1,000 listings, ${list.length} pages, two browsers in this run):`);
+  for (const [label, rs] of Object.entries(report.run_at)) {
+    console.log(line(`  ${label}: navigation -> content-script start`, rs.map((r) => r.nav)));
+    console.log(line(`  ${label}: content-script start -> badge`, rs.map((r) => r.total)));
+    console.log(line(`  ${label}: navigation -> badge`, rs.map((r) => r.nav + r.total)));
+  }
+}
 
-console.log(`pages: ${warm.length} real product pages (${(warm.reduce((a, t) => a + t.bytes, 0) / 1e6).toFixed(1)} M chars of HTML)`);
-const tw = stats(warm.map((t) => t.total));
-const ww = stats(warm.map((t) => t.wasm));
-console.log(`warm  content-script start -> badge set: median ${fmt(tw.median)} ms, p90 ${fmt(tw.p90)} ms, max ${fmt(tw.max)} ms`);
-console.log(`warm  wasm extract+check:               median ${fmt(ww.median)} ms, p90 ${fmt(ww.p90)} ms, max ${fmt(ww.max)} ms`);
-const ts = stats(warm.map((t) => t.storage_and_init));
-const tp = stats(warm.map((t) => t.publish));
-const tr = stats(warm.map((t) => t.total - t.wasm - t.storage_and_init - t.publish));
-console.log(`warm  storage read (listings, settings):   median ${fmt(ts.median)} ms, p90 ${fmt(ts.p90)} ms`);
-console.log(`warm  badge + storage.session write:       median ${fmt(tp.median)} ms, p90 ${fmt(tp.p90)} ms`);
-console.log(`warm  outerHTML + message to background:   median ${fmt(tr.median)} ms, p90 ${fmt(tr.p90)} ms`);
-const big = warm.reduce((a, t) => (t.bytes > a.bytes ? t : a));
-console.log(`largest page ${big.file} (${(big.bytes / 1e6).toFixed(2)} M chars): total ${fmt(big.total)} ms, wasm ${fmt(big.wasm)} ms`);
-const tc = stats(cold.map((c) => c.ms));
-console.log(`cold  navigation -> badge (worker stopped first, ${tc.n} pages): median ${fmt(tc.median)} ms, max ${fmt(tc.max)} ms`);
-console.log(`wasm  ${raw.length} bytes, ${gz} bytes gzipped (-9)`);
-if (process.argv.includes('--json')) console.log(JSON.stringify({ warm, cold, wasm: { raw: raw.length, gz } }, null, 1));
+// ---------------------------------------------------------------- first run, empty code cache
+{
+  const first = [];
+  for (let i = 0; i < (quick ? 2 : 5); i++) {
+    const p = pages[i % pages.length];
+    const hh = await launch();
+    try {
+      hh.serve({ [p.url]: p.body });
+      const t = await hh.context.newPage();
+      const r = await loadAndTime(hh, t, p);
+      const boot = await (await hh.worker()).evaluate(() => globalThis.cgBoot);
+      first.push({ file: p.file, total: r.total, compile: boot.compile, instantiate: boot.instantiate, fetch: boot.fetch, wasm: r.wasm });
+    } finally {
+      await hh.close();
+    }
+  }
+  report.first = first;
+  console.log(`\nfirst run: a fresh profile each time (empty code cache), first page check (${first.length} launches)`);
+  console.log(line('  content-script start -> badge', first.map((r) => r.total)));
+  console.log(line('  hot wasm compile (at worker start)', first.map((r) => r.compile)));
+  console.log(line('  hot wasm instantiate', first.map((r) => r.instantiate)));
+  console.log(line('  wasm extract + check (first call)', first.map((r) => r.wasm)));
+}
+report.load_end = load();
+console.log(`\nload average at end: ${report.load_end}`);
+if (process.argv.includes('--json')) console.log(JSON.stringify(report, null, 1));

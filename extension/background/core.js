@@ -23,10 +23,16 @@ async function instantiate(file, initFn, times) {
   const t1 = performance.now();
   const module = await WebAssembly.compileStreaming(response);
   const t2 = performance.now();
-  await initFn({ module_or_path: module });
+  const exports = await initFn({ module_or_path: module });
   const t3 = performance.now();
+  memories[file] = exports.memory;
   if (times) Object.assign(times, { fetch: t1 - t0, compile: t2 - t1, instantiate: t3 - t2, ready: t3 });
 }
+
+// Each instantiated module's linear memory, for `make bench-wasm`: globalThis.cgMemory() =
+// {'pkg/…_bg.wasm': bytes}.
+const memories = {};
+globalThis.cgMemory = () => Object.fromEntries(Object.entries(memories).map(([k, m]) => [k, m.buffer.byteLength]));
 
 let hotReady = null;
 let fullReady = null;
