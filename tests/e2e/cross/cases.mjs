@@ -346,7 +346,7 @@ export const CASES = [
     const history = await stored(b, `history:${DEMO_KEY}`);
     const rechecked = history.entries.filter((e) => e.source === 'recheck');
     assert.ok(rechecked.some((e) => JSON.stringify(e.fields).includes('ローズレッド')), JSON.stringify(history.entries));
-    assert.deepEqual([...seen], [`cg-recheck:${DEMO_KEY}`]);
+    assert.deepEqual([...seen], [`cg-recheck:${DEMO_KEY}`], JSON.stringify({ notify: await stored(b, 'watch:notify'), second }));
     // Off again: no alarm left.
     await send(b, { type: 'ui-bg-settings-set', settings: { ...settings, recheck_interval_hours: 0 } });
     await until(() => b.ext(async () => (await (globalThis.browser ?? globalThis.chrome).alarms.get('cg-recheck')) ?? 'none'), (a) => a === 'none', 'alarm cleared');

@@ -7,8 +7,8 @@
 //   moz-extension://<UUID>/…. Firefox refuses a WebDriver navigation to them; geckodriver runs
 //   with --allow-system-access and they are opened from the chrome context
 //   (gBrowser.addTab with the system principal). Scripts run there can call `browser.*`.
-// - Stopping the background: the same call the idle timer makes (terminateBackground), from
-//   the chrome context; backgroundState tells whether it runs.
+// - Stopping the background: its idle timeout is lowered to 1 s for a moment and Firefox's own
+//   idle timer unloads it (chrome context: the pref, backgroundState, terminateBackground).
 // Every WebDriver command goes through one queue, since the driver has one current window.
 import { Builder } from 'selenium-webdriver';
 import firefox from 'selenium-webdriver/firefox.js';
@@ -194,6 +194,30 @@ win.gBrowser.selectedTab = tab;`, url);
     };
   }
 
+  const backgroundState = () => chrome(`const { ExtensionParent } = ChromeUtils.importESModule('resource://gre/modules/ExtensionParent.sys.mjs');
+return ExtensionParent.GlobalManager.getExtension(arguments[0]).backgroundState;`, geckoId);
+
+  async function waitState(state, timeout) {
+    const end = Date.now() + timeout;
+    let last;
+    while ((last = await backgroundState()) !== state) {
+      if (Date.now() > end) throw new Error(`background stayed ${last}, wanted ${state}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** Stops the background now (what the idle timer calls; Firefox defers it while a listener
+   *  is still busy, so it is asked again each second). */
+  async function terminate() {
+    const end = Date.now() + 15000;
+    while ((await backgroundState()) !== 'stopped') {
+      if (Date.now() > end) throw new Error(`background stayed ${await backgroundState()}`);
+      await chrome(`const { ExtensionParent } = ChromeUtils.importESModule('resource://gre/modules/ExtensionParent.sys.mjs');
+ExtensionParent.GlobalManager.getExtension(arguments[0]).terminateBackground({ ignoreDevToolsAttached: true });`, geckoId);
+      await waitState('stopped', 1000).catch(() => {});
+    }
+  }
+
   let extPage = null;
   const b = {
     name,
@@ -239,18 +263,22 @@ win.gBrowser.selectedTab = tab;`, url);
       }
     },
     /** "running", "stopped", "starting" or "suspending". */
-    backgroundState() {
-      return chrome(`const { ExtensionParent } = ChromeUtils.importESModule('resource://gre/modules/ExtensionParent.sys.mjs');
-return ExtensionParent.GlobalManager.getExtension(arguments[0]).backgroundState;`, geckoId);
-    },
-    /** Unloads the background page the way its idle timeout does, and waits until it is stopped. */
+    backgroundState,
+    /**
+     * Lets the background page go idle until Firefox unloads it: the idle timeout is lowered
+     * to 1 s, the running page is stopped (its timer was armed for the old timeout) and woken
+     * by a message, so that the idle timer unloads it one second after its last event or API
+     * call. The timeout goes back to Firefox's default afterwards.
+     */
     async stopBackground() {
-      await chrome(`const { ExtensionParent } = ChromeUtils.importESModule('resource://gre/modules/ExtensionParent.sys.mjs');
-ExtensionParent.GlobalManager.getExtension(arguments[0]).terminateBackground({ ignoreDevToolsAttached: true });`, geckoId);
-      const end = Date.now() + 15000;
-      while ((await b.backgroundState()) !== 'stopped') {
-        if (Date.now() > end) throw new Error(`background stayed ${await b.backgroundState()}`);
-        await new Promise((r) => setTimeout(r, 50));
+      await chrome("Services.prefs.setIntPref('extensions.background.idle.timeout', 1000);");
+      try {
+        await terminate();
+        const woke = await b.ext((m) => globalThis.browser.runtime.sendMessage(m), { type: 'ui-bg-settings-get' });
+        if (!woke?.ok) throw new Error(`the background did not wake: ${JSON.stringify(woke)}`);
+        await waitState('stopped', 20000);
+      } finally {
+        await chrome("Services.prefs.clearUserPref('extensions.background.idle.timeout');");
       }
     },
     async close() {
