@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { launch, ownPage, ROOT } from '../../tests/e2e/harness.mjs';
 import * as firefox from '../../tests/e2e/cross/drivers/firefox.mjs';
-import { png } from '../icons.mjs';
+import { tumbler } from '../../tests/e2e/cross/pictures.mjs';
 
 const URL = 'https://www.amazon.co.jp/%E3%82%B5%E3%82%AF%E3%83%A9%E5%B7%A5%E6%88%BF-%E7%9C%9F%E7%A9%BA%E6%96%AD%E7%86%B1%E3%82%BF%E3%83%B3%E3%83%96%E3%83%A9%E3%83%BC/dp/B0DEMOJP01';
 const OUT = path.join(ROOT, 'out/demo');
@@ -20,39 +20,6 @@ const MAIN = '61SakuraBkL';
 const HIJACK = '71HijackRdL';
 
 // ---------------------------------------------------------------- product pictures
-
-/** A tumbler drawn in `rgb` on white, `size` px square (PNG). */
-function tumbler(size, rgb) {
-  const px = Buffer.alloc(size * size * 4, 255);
-  for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) {
-      const u = x / size;
-      const v = y / size;
-      // body: a slightly tapered cup from v=0.18 to v=0.9
-      const halfTop = 0.24;
-      const halfBottom = 0.19;
-      let inside = false;
-      let shade = 1;
-      if (v > 0.18 && v < 0.9) {
-        const half = halfTop + (halfBottom - halfTop) * ((v - 0.18) / 0.72);
-        inside = Math.abs(u - 0.5) < half;
-        shade = 0.8 + 0.35 * Math.cos(((u - 0.5) / half) * 1.4);
-      }
-      // lid
-      if (v > 0.1 && v <= 0.18 && Math.abs(u - 0.5) < 0.26) {
-        inside = true;
-        shade = 0.55;
-      }
-      if (inside) {
-        const o = (y * size + x) * 4;
-        px[o] = Math.min(255, rgb[0] * shade + 20);
-        px[o + 1] = Math.min(255, rgb[1] * shade + 20);
-        px[o + 2] = Math.min(255, rgb[2] * shade + 20);
-      }
-    }
-  }
-  return png(size, size, px);
-}
 
 const pictures = {
   [MAIN]: tumbler(360, [30, 34, 48]),

@@ -18,6 +18,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { fixture, truth, ownPage, replaced, sleep, BADGE_COLOURS } from '../harness.mjs';
+import { tumbler } from './pictures.mjs';
 
 const SWITCH = 'amazon.co.jp/nintendo-switch-neon-B07WXL5YPW-2022.html';
 const SWITCH_KEY = 'amazon.co.jp/B07WXL5YPW';
@@ -40,6 +41,16 @@ const retitled = Buffer.from(swapped.toString('latin1').replace(/(id="productTit
 const demo = ownPage('demo-jp.html');
 // The demo page as a hijacker leaves it: another colour.
 const demoRecoloured = swapText(demo, 'ミッドナイトブラック', 'ローズレッド');
+// The demo page's pictures: its main image (a black tumbler), and the same tumbler painted red
+// under a new image ID (what a hijacker uploads).
+const DEMO_MAIN = '61SakuraBkL';
+const RED = '71SakuraRdL';
+const PICTURES = { [DEMO_MAIN]: tumbler(300, [30, 34, 48]), [RED]: tumbler(300, [200, 30, 60]) };
+/** The picture for an Amazon image URL of any size (…/images/I/<ID>.<size>.jpg), else null. */
+function pictureFor(url) {
+  const m = /\/images\/I\/([^./]+)\./.exec(url);
+  return (m && PICTURES[decodeURIComponent(m[1])]) || null;
+}
 
 // ------------------------------------------------------------------ helpers on any browser
 
@@ -254,6 +265,7 @@ export const CASES = [
 
   ['the options page exports a file and imports it back (round trip)', async (b) => {
     b.serve({ [DEMO_URL]: demo });
+    b.serveImages(pictureFor); // saving signs the demo's pictures (the next case compares them)
     const t = await b.open(DEMO_URL);
     await waitForBadge(b, t.tabId, (x) => x.text === '?');
     await send(b, { type: 'ui-bg-save-page', tabId: t.tabId });
@@ -296,6 +308,19 @@ export const CASES = [
     await options.close();
     const after = (await send(b, { type: 'ui-bg-listings-get' })).listings;
     assert.deepEqual(after, before);
+  }],
+
+  ['a main picture painted red under a new ID is compared by content in the background: "recoloured"', async (b) => {
+    // Fetched, decoded (createImageBitmap + OffscreenCanvas) and signed in the background.
+    b.serve({ [DEMO_URL]: replaced(demo, DEMO_MAIN, RED) });
+    const t = await b.open(DEMO_URL);
+    const state = await waitForState(b, t.tabId, (s) => s.report?.mismatches?.some((m) => m.field === 'images.main' && m.verdict));
+    const m = state.report.mismatches.find((x) => x.field === 'images.main');
+    const sigs = await stored(b, 'imagesigs');
+    assert.equal(m.verdict, 'recoloured', JSON.stringify({ m, sigs: Object.keys(sigs ?? {}) }));
+    assert.ok(sigs[DEMO_MAIN] && sigs[RED], Object.keys(sigs).join());
+    await t.close();
+    b.serve({ [DEMO_URL]: demo });
   }],
 
   ['a scheduled re-check runs when its alarm fires, also with the background unloaded, and notifies the change', async (b) => {

@@ -22,6 +22,7 @@ export async function launch({ extensionDir = path.join(ROOT, 'dist/chrome'), si
     name,
     harness: h,
     serve: (map, contentType) => h.serve(map, contentType),
+    serveImages: (fn) => h.serveImages(fn),
     async open(url) {
       const { page, tabId } = await h.open(url);
       const p = pageOf(page);
