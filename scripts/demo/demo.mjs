@@ -190,7 +190,10 @@ async function firefoxPopups() {
         await new Promise((r) => setTimeout(r, 100));
       }
       // Thumbnails loaded (they come from the local stand-in for Amazon's image host).
-      await popup.eval(() => Promise.all([...document.images].map((i) => (i.complete ? null : new Promise((r) => { i.onload = r; i.onerror = r; })))));
+      await popup.eval(async () => {
+        await Promise.all([...document.images].map((i) => (i.complete ? null : new Promise((r) => { i.onload = () => r(); i.onerror = () => r(); }))));
+        return true;
+      });
       const file = path.join(OUT, `firefox-3-hijacked-popup-${lang}.png`);
       await popup.screenshot(file, { fullPage: true });
       written.push(file);
