@@ -69,6 +69,10 @@ export function activeCase(cases) {
 }
 
 /** `{key, listing, state}` of a request naming a listing by `key` or by `tabId`. */
+export async function resolveListing({ key, tabId }) {
+  return resolve({ key, tabId });
+}
+
 async function resolve({ key, tabId }) {
   const map = await loadListings();
   if (typeof key === 'string' && key) {
@@ -129,10 +133,21 @@ async function language(lang) {
   return reportLanguage(lang, await loadSettings());
 }
 
-/** The Seller Support text for `report` (case ID cited when `c`), with the listing's history. */
+/**
+ * The listing's dated screenshots (`shots:<key>`, background/shots.js) without their images:
+ * the case texts say how many exist and when each was taken.
+ */
+async function shotsForText(key) {
+  if (!key) return [];
+  const k = `shots:${key}`;
+  const got = await api.storage.local.get(k);
+  return (Array.isArray(got[k]) ? got[k] : []).map(({ jpeg, ...info }) => info); // eslint-disable-line no-unused-vars
+}
+
+/** The Seller Support text for `report` (case ID cited when `c`), with the listing's history and screenshots. */
 export async function caseReportText({ report, listing, key, c, lang }) {
-  const history = await loadHistory(key);
-  return core('case_report_text', { report, listing: listing ?? null, history, case: c ?? null, lang });
+  const [history, shots] = await Promise.all([loadHistory(key), shotsForText(key)]);
+  return core('case_report_text', { report, listing: listing ?? null, history, case: c ?? null, shots, lang });
 }
 
 export const casesHandlers = {
@@ -225,8 +240,8 @@ export const casesHandlers = {
       const c = findCase(cases, id);
       if (!c) throw failure(id ? `no case ${id} for ${target.key}` : `no case for ${target.key}`, { kind: 'no_case', id: id ?? null });
       const { report, live } = await reportFor(target, c);
-      const history = await loadHistory(target.key);
-      const { text, url } = await core('case_reopen_text', { case: c, report, history, lang: l });
+      const [history, shots] = await Promise.all([loadHistory(target.key), shotsForText(target.key)]);
+      const { text, url } = await core('case_reopen_text', { case: c, report, history, shots, lang: l });
       // Reopened now, with what was reported attached (the next reopen cites what is new since).
       const args = { case: c, status: 'reopened', now_ms: Date.now() };
       if (live) args.evidence = report;

@@ -18,6 +18,7 @@ import { watchHandlers } from './watch.js';
 import {
   casesHandlers, caseReportText, activeCase, loadCases, exportExtras, applyImport, changedListings,
 } from './cases.js';
+import { shotsHandlers, exportShots, applyImportShots } from './shots.js';
 
 /** A Seller Central report (its bytes) merged into the stored listings, not yet saved. */
 async function importReport(bytes, marketplace) {
@@ -119,12 +120,15 @@ const ownHandlers = {
     return { deleted };
   },
 
-  async 'ui-bg-export'() {
+  async 'ui-bg-export'({ shots: withShots } = {}) {
     const map = await loadListings();
     const { settings } = await api.storage.local.get('settings');
-    // History and case logs (local only, never synced) travel in the export file.
+    // History and case logs (local only, never synced) travel in the export file; the
+    // screenshots only when asked (they can make the file many megabytes).
     const { history, cases } = await exportExtras(Object.keys(map));
-    const { text } = await core('export_listings', { listings: Object.values(map), settings: settings ?? null, history, cases });
+    const shots = withShots === true ? await exportShots(Object.keys(map)) : null;
+    const deleted = await exportDeletions(); // deletions travel in the file too
+    const { text } = await core('export_listings', { listings: Object.values(map), settings: settings ?? null, history, cases, shots, deleted });
     return { text, filename: `catalog-guard-listings-${today()}.json` };
   },
 
@@ -139,11 +143,13 @@ const ownHandlers = {
     if (typeof text !== 'string') throw failure('text (the file contents) is required', { kind: 'request' });
     const map = await loadListings();
     // Throws (and nothing is written) when the file is malformed or the mode unknown.
-    const { listings, history, cases } = await core('import_apply', { existing: Object.values(map), text, mode: String(mode ?? 'merge'), now_ms: Date.now() });
+    const { listings, history, cases, shots, deleted, tombstones } = await core('import_apply', { existing: Object.values(map), text, mode: String(mode ?? 'merge'), now_ms: Date.now() });
     const next = {};
     for (const l of listings) next[keyOf(l)] = l;
     await saveListings(next);
     await applyImport({ keys: Object.keys(next), changed: changedListings(map, next), history, cases, mode: String(mode ?? 'merge') });
+    // Screenshots after the case logs: the imported cases decide which ones are protected.
+    await applyImportShots({ keys: Object.keys(next), shots, mode: String(mode ?? 'merge') });
     await recheckAllTabs();
     return { count: listings.length };
   },
@@ -189,7 +195,7 @@ function toError(e) {
 }
 
 // Every ui-bg-* message: this file's, and those of the feature modules.
-const uiHandlers = { ...ownHandlers, ...syncHandlers, ...casesHandlers, ...watchHandlers };
+const uiHandlers = { ...ownHandlers, ...syncHandlers, ...casesHandlers, ...watchHandlers, ...shotsHandlers };
 
 async function dispatch(msg, sender) {
   if (!msg || typeof msg.type !== 'string') throw failure('a message needs a type', { kind: 'request' });

@@ -21,3 +21,35 @@ export function fromExtensionPage(sender) {
 export function fromContentScript(sender) {
   return Boolean(sender && sender.id === api.runtime.id && sender.tab && typeof sender.tab.id === 'number');
 }
+
+// ---- screenshots (background/shots.js): the pieces that differ between browsers ----
+
+/**
+ * The visible part of the active tab of window `windowId` as a JPEG data URL
+ * (`tabs.captureVisibleTab`: Chrome, Edge and Firefox; needs `activeTab`, granted by the
+ * toolbar click that opened the popup). `quality` is 0..100.
+ */
+export function captureVisibleTab(windowId, quality) {
+  return api.tabs.captureVisibleTab(windowId, { format: 'jpeg', quality });
+}
+
+/**
+ * A 2D canvas of `width` x `height` where this context has one: OffscreenCanvas (Chrome's
+ * service worker, Firefox), else a DOM canvas (an extension page, an older Firefox's
+ * background page).
+ */
+export function makeCanvas(width, height) {
+  if (typeof OffscreenCanvas !== 'undefined') return new OffscreenCanvas(width, height);
+  const c = globalThis.document.createElement('canvas');
+  c.width = width;
+  c.height = height;
+  return c;
+}
+
+/** The canvas as JPEG bytes (a Blob) at `quality` (0..1). */
+export function canvasToJpeg(canvas, quality) {
+  if (typeof canvas.convertToBlob === 'function') return canvas.convertToBlob({ type: 'image/jpeg', quality });
+  return new Promise((resolve, reject) => {
+    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the picture could not be encoded'))), 'image/jpeg', quality);
+  });
+}

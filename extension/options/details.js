@@ -76,10 +76,12 @@ function say(statusEl, text, kind = 'success') {
 async function load(entry, body, statusEl) {
   let hist;
   let cases;
+  let shots;
   try {
-    [hist, cases] = await Promise.all([
+    [hist, cases, shots] = await Promise.all([
       send({ type: 'ui-bg-history', key: entry.key, lang: currentLanguage() }),
       send({ type: 'ui-bg-cases-get', key: entry.key }),
+      send({ type: 'ui-bg-shots-get', key: entry.key }),
     ]);
   } catch (err) {
     replaceChildren(body, h('p', { class: 'import-error', attrs: { role: 'alert' }, text: errorText(err) }));
@@ -87,7 +89,7 @@ async function load(entry, body, statusEl) {
     return;
   }
   const reload = () => load(entry, body, statusEl);
-  replaceChildren(body, renderHistory(hist), renderCases(entry, cases, statusEl, body, reload));
+  replaceChildren(body, renderHistory(hist), renderShots(entry, shots, statusEl, reload), renderCases(entry, cases, statusEl, body, reload));
   body.setAttribute('aria-busy', 'false');
 }
 
@@ -103,6 +105,81 @@ function renderHistory({ lines, history }) {
     dropped ? h('p', { class: 'hint', text: t('historyDropped', [String(dropped)]) }) : null,
     h('p', { class: 'hint', text: t('historyPruneHint') }),
   );
+}
+
+// ------------------------------------------------------------ screenshots
+
+/** Object URLs made for the shown screenshots (revoked when the dialog is drawn again). */
+let shotUrls = [];
+
+/** A blob: URL of a stored screenshot (`data:image/jpeg;base64,…`). */
+function shotUrl(dataUrl) {
+  const bin = atob(String(dataUrl).split(',')[1] ?? '');
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i += 1) bytes[i] = bin.charCodeAt(i);
+  const url = URL.createObjectURL(new Blob([bytes], { type: 'image/jpeg' }));
+  shotUrls.push(url);
+  return url;
+}
+
+/** The listing's dated screenshots: thumbnail, when, case, what differed; open, save as file, delete. */
+function renderShots(entry, { shots, names, budget }, statusEl, reload) {
+  for (const u of shotUrls) URL.revokeObjectURL(u);
+  shotUrls = [];
+  const list = [...shots].reverse(); // newest first
+  const section = h(
+    'section',
+    { class: 'details-section', id: 'details-shots', attrs: { 'aria-labelledby': 'details-shots-heading' } },
+    h('h3', { id: 'details-shots-heading', text: `${t('shotsHeading')} (${shots.length})` }),
+  );
+  if (!list.length) section.append(h('p', { class: 'hint', id: 'shots-none', text: t('shotsNone') }));
+  const items = list.map((s) => {
+    const i = shots.indexOf(s);
+    const url = shotUrl(s.jpeg);
+    const when = formatTime(s.at);
+    const what = (s.fields || []).join(', ') || s.status;
+    return h(
+      'li',
+      { class: 'shot', attrs: { 'data-shot-id': s.id } },
+      h('a', { class: 'shot-open', href: url, target: '_blank', rel: 'noopener', title: t('shotOpen') },
+        h('img', { class: 'shot-thumb', src: url, alt: `${t('shotTaken', [when])} — ${what}`, width: 240 })),
+      h(
+        'div',
+        { class: 'shot-meta' },
+        h('p', { class: 'shot-when', text: t('shotTaken', [when]) }),
+        s.case_id ? h('p', { class: 'hint shot-case', text: t('shotCase', [s.case_id]) }) : null,
+        h('p', { class: 'hint shot-fields', text: what }),
+        h(
+          'div',
+          { class: 'row' },
+          h('a', { class: 'btn btn-small shot-full', href: url, target: '_blank', rel: 'noopener', text: t('shotOpen') }),
+          // A download from the extension page itself: no `downloads` permission needed.
+          h('a', { class: 'btn btn-small btn-primary shot-download', href: url, download: names[i], text: t('shotDownload'), title: names[i] }),
+          h('button', {
+            type: 'button',
+            class: 'btn btn-small shot-delete',
+            text: t('shotDelete'),
+            on: {
+              click: async (e) => {
+                e.target.disabled = true;
+                try {
+                  await send({ type: 'ui-bg-shot-delete', key: entry.key, id: s.id });
+                  await reload();
+                  say(statusEl, t('shotDeleted'));
+                } catch (err) {
+                  e.target.disabled = false;
+                  say(statusEl, errorText(err), 'error');
+                }
+              },
+            },
+          }),
+        ),
+      ),
+    );
+  });
+  if (items.length) section.append(h('ul', { class: 'shots', id: 'shots-list' }, items));
+  section.append(h('p', { class: 'hint', text: t('shotsBudgetHint', [String(budget.max_shots), String(Math.round(budget.max_bytes / (1024 * 1024)))]) }));
+  return section;
 }
 
 function renderCases(entry, { cases, active, report }, statusEl, body, reload) {

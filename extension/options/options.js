@@ -480,7 +480,9 @@ async function doDelete() {
 
 async function doExport() {
   try {
-    const { text, filename } = await send({ type: 'ui-bg-export' });
+    // Screenshots only when asked for: they can make the file many megabytes.
+    const shots = document.getElementById('export-shots')?.checked === true;
+    const { text, filename } = await send({ type: 'ui-bg-export', shots });
     const name = filename || `catalog-guard-listings-${new Date().toISOString().slice(0, 10)}.json`;
     const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
     const a = h('a', { href: url, download: name });

@@ -4,7 +4,7 @@ import { initI18n, applyI18n, t, currentLanguage } from '../ui/i18n.js';
 import { h, replaceChildren } from '../ui/dom.js';
 import { send as sendTyped } from '../lib/messages.js';
 import { api } from '../lib/platform.js';
-import { renderReport } from '../ui/render.js';
+import { renderReport, formatTime } from '../ui/render.js';
 import { caseStatusPicker, caseAddForm } from '../ui/cases.js';
 
 const app = document.getElementById('app');
@@ -87,6 +87,44 @@ async function copyText(text) {
     showFallback(text);
     return false;
   }
+}
+
+// ------------------------------------------------------------ screenshot as evidence
+
+/** "Save a screenshot as evidence": the background captures this tab (ui-bg-capture). */
+function captureButton() {
+  const button = h('button', {
+    type: 'button',
+    id: 'capture-shot',
+    class: 'btn',
+    text: t('shotCapture'),
+    title: t('shotCaptureHint'),
+  });
+  button.addEventListener('click', async () => {
+    showNotice('');
+    button.disabled = true;
+    try {
+      const res = await send({ type: 'ui-bg-capture', tabId });
+      showNotice(t('shotSaved', [formatTime(res.shot.at), String(res.count)]), 'success');
+      button.dataset.saved = res.shot.id;
+    } catch (err) {
+      showNotice(shotErrorText(err), 'error');
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return button;
+}
+
+/** A refused capture in the UI language (storage full, budget full, page not shown). */
+function shotErrorText(err) {
+  const kind = err?.details?.kind;
+  if (kind === 'storage_full') return t('shotStorageFull');
+  if (kind === 'not_shown') return t('shotNotShown');
+  if (kind === 'shots' && err.details.error?.kind === 'budget_full') {
+    return t('shotBudgetFull', [`${Math.round(err.details.error.budget / (1024 * 1024))} MB`]);
+  }
+  return t('errorPrefix', [err && err.message ? err.message : String(err)]);
 }
 
 // ------------------------------------------------------------ history and case
@@ -306,6 +344,7 @@ function render() {
     copy.addEventListener('click', () => copyReport(copy));
     actions.appendChild(copy);
   }
+  if (listing && report && ['mismatch', 'gone'].includes(report.status)) actions.appendChild(captureButton());
   if (actions.childElementCount) view.insertBefore(actions, view.querySelector('.mismatches'));
   view.appendChild(h('div', { id: 'extras' }));
   replaceChildren(app, view);

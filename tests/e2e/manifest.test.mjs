@@ -34,10 +34,10 @@ test('Chrome/Edge: module service worker; Firefox: module background scripts wit
   assert.deepEqual(gecko.data_collection_permissions, { required: ['none'] });
 });
 
-test('both: MV3, only the storage (+ unlimitedStorage for thousands of listings with their histories), alarms (re-checks) and notifications permissions, wasm CSP, localised name, icons that exist', () => {
+test('both: MV3, only the storage (+ unlimitedStorage for thousands of listings with their histories), alarms (re-checks), notifications and activeTab (screenshots as evidence) permissions, wasm CSP, localised name, icons that exist', () => {
   for (const [name, m] of [['chrome', chrome], ['firefox', firefox]]) {
     assert.equal(m.manifest_version, 3);
-    assert.deepEqual([...m.permissions].sort(), ['alarms', 'notifications', 'storage', 'unlimitedStorage']);
+    assert.deepEqual([...m.permissions].sort(), ['activeTab', 'alarms', 'notifications', 'storage', 'unlimitedStorage']);
     assert.equal(m.content_security_policy.extension_pages, "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'");
     assert.equal(m.default_locale, 'en');
     assert.equal(m.name, '__MSG_extName__');
