@@ -297,3 +297,35 @@ fn thousands_of_deletions_stay_within_their_budget_newest_first() {
         plan.stats
     );
 }
+
+#[test]
+fn the_export_file_carries_deletions_and_refuses_a_malformed_one() {
+    use catalog_guard::import::export_file::{
+        deletions, export, export_with_deletions, ExportExtras,
+    };
+    let kept = listing("B000000002", "2026-11-01T09:00:00Z", "kept");
+    let extras = ExportExtras::default();
+    let plain = export(std::slice::from_ref(&kept), None, &extras);
+    assert_eq!(
+        export_with_deletions(std::slice::from_ref(&kept), None, &extras, &[]),
+        plain,
+        "no deletions: the same file as before"
+    );
+    let tombs = vec![
+        tomb("amazon.com/B0US000001", "2026-11-01T11:30:00Z"),
+        tomb(KEY, "2026-11-01T11:00:00.250Z"),
+    ];
+    let text = export_with_deletions(std::slice::from_ref(&kept), None, &extras, &tombs);
+    let mut sorted = tombs.clone();
+    sorted.sort_by(|a, b| a.key.cmp(&b.key));
+    assert_eq!(deletions(&text).unwrap(), sorted);
+    // Still a listings file (the CLI reads it).
+    let lf = catalog_guard::listing::parse_listings_file(&text).unwrap();
+    assert_eq!(lf.listings.len(), 1);
+    assert!(deletions(&plain).unwrap().is_empty());
+
+    let bad = text.replace("2026-11-01T11:30:00Z", "yesterday");
+    let err = deletions(&bad).unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("deleted[1]"), "{err}");
+    assert!(err.message.contains("deletion 2"), "{err}");
+}

@@ -12,7 +12,7 @@ import {
   failure, reportLanguage, today,
 } from './core.js';
 import { onPage, recheckTab, recheckAllTabs, requireTab, changeListing, clearTab, tabSeq } from './checks.js';
-import { scheduleSyncPush, syncHandlers } from './sync.js';
+import { scheduleSyncPush, syncHandlers, exportDeletions, applyImportedDeletions } from './sync.js';
 import { recordPage } from './history.js';
 import { watchHandlers } from './watch.js';
 import {
@@ -147,6 +147,7 @@ const ownHandlers = {
     const next = {};
     for (const l of listings) next[keyOf(l)] = l;
     await saveListings(next);
+    await applyImportedDeletions(next, deleted, tombstones);
     await applyImport({ keys: Object.keys(next), changed: changedListings(map, next), history, cases, mode: String(mode ?? 'merge') });
     // Screenshots after the case logs: the imported cases decide which ones are protected.
     await applyImportShots({ keys: Object.keys(next), shots, mode: String(mode ?? 'merge') });

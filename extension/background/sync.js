@@ -22,8 +22,12 @@
 //   sync_last_used {key: ms}: when a listing's page was last checked (most recently used listings
 //                 go in full)
 //   versions:<key>  [{at, from: "this"|"other", reason, listing}], newest first, at most 20
-//   sync_deleted  {key: ms}: listings the seller deleted here; a synced copy no newer than the
-//                 deletion is not merged back (deletions do not travel to other browsers yet)
+//   sync_deleted  {key: ms}: the deletions this browser knows (its own and other browsers'), the
+//                 tombstones it syncs (`d<n>` items): a listing changed no later than a deletion is
+//                 deleted everywhere and never merged back from an older synced copy; one changed
+//                 after it wins (the newer action). Forgotten after 90 days.
+//   recently_deleted {key: {deleted_at, from: "this"|"other", listing}}: deleted listings, restorable
+//                 for 30 days ("Recently deleted" in options; a restore is a new edit, so it travels)
 import { api } from '../lib/platform.js';
 import { core, keyOf, loadListings, saveListings, listingsSavedHooks, listingsBeforeSaveHooks, failure } from './core.js';
 import { recheckAllTabs, pageCheckedHooks } from './checks.js';
@@ -32,6 +36,9 @@ import { recheckAllTabs, pageCheckedHooks } from './checks.js';
 export const MAX_VERSIONS = 20;
 /** How many deletions are remembered (the oldest are forgotten first). */
 const MAX_DELETED = 5000;
+/** How long a deletion travels, and how long a deleted listing stays restorable here. */
+export const TOMBSTONE_MS = 90 * 86_400_000;
+export const RESTORE_MS = 30 * 86_400_000;
 /** How many "last used" times are kept (the oldest are forgotten first). */
 const MAX_LAST_USED = 5000;
 /** Retry delays after a refused write: 1 min doubling to 30 min. */
@@ -195,23 +202,28 @@ function sameTimeTies(result) {
   };
 }
 
-/**
- * A merge result without the listings the seller deleted here: a synced copy that is not newer
- * than the deletion is not added back (neither in full nor as a remote-only fingerprint).
- */
-function withoutDeleted(result, localMap, deleted) {
-  const gone = (key, updatedAt) => {
-    const at = deleted[key];
-    return at !== undefined && !Object.hasOwn(localMap, key) && !(Date.parse(updatedAt) > at);
-  };
-  const dropped = new Set(result.listings.filter((l) => gone(keyOf(l), l.updated_at)).map(keyOf));
-  if (!dropped.size && !result.remote_only.some((f) => gone(f.key, f.updated_at))) return result;
-  return {
-    ...result,
-    listings: result.listings.filter((l) => !dropped.has(keyOf(l))),
-    updated: result.updated.filter((k) => !dropped.has(k)),
-    remote_only: result.remote_only.filter((f) => !gone(f.key, f.updated_at)),
-  };
+/** `sync_deleted` ({key: ms}) as the core's tombstones, and back. */
+function toTombstones(deleted) {
+  return Object.entries(deleted ?? {})
+    .filter(([, at]) => Number.isFinite(at))
+    .map(([key, at]) => ({ key, deleted_at: new Date(at).toISOString() }));
+}
+function fromTombstones(list) {
+  const out = {};
+  for (const t of list ?? []) {
+    const at = Date.parse(t.deleted_at);
+    if (Number.isFinite(at)) out[t.key] = at;
+  }
+  return out;
+}
+
+/** The recently deleted listings still restorable at `now` (older than 30 days are dropped). */
+function pruneBin(bin, now) {
+  const out = {};
+  for (const [k, e] of Object.entries(bin ?? {})) {
+    if (e && e.listing && now - e.deleted_at <= RESTORE_MS) out[k] = e;
+  }
+  return out;
 }
 
 /**
@@ -233,11 +245,13 @@ async function mergeItems(items) {
   // The local case logs of the listings whose case logs sync holds (merged per case ID).
   const remoteCaseKeys = Object.keys(decoded.cases ?? {});
   const localCases = await loadCaseLogs(remoteCaseKeys);
-  const [merged, { sync_deleted: deleted }] = await Promise.all([
-    core('sync_merge', { local, items, local_cases: localCases }),
-    api.storage.local.get('sync_deleted'),
-  ]);
-  const result = sameTimeTies(withoutDeleted(merged, map, deleted ?? {}));
+  const { sync_deleted: deleted, recently_deleted: binStored } = await api.storage.local.get(['sync_deleted', 'recently_deleted']);
+  // Deletions: the newer action wins per key (the core's rule); a listing a newer deletion
+  // removed is kept in "Recently deleted", an older synced copy never comes back.
+  const merged = await core('sync_merge', {
+    local, items, local_cases: localCases, local_tombstones: toTombstones(deleted), now_ms: now,
+  });
+  const result = sameTimeTies(merged);
   // Case logs to write: only of listings this browser keeps (not of one deleted here, nor of
   // one known only by its fingerprint: those come with their listing, on a later pull).
   const kept = new Set(result.listings.map(keyOf));
@@ -256,12 +270,26 @@ async function mergeItems(items) {
     reason: c.tie ? 'same_time' : (c.kept_from === 'remote' ? 'other_newer' : 'this_newer'),
     listing: c.lost,
   }));
+  // Deletions from another browser: the listing goes to "Recently deleted" (and its versions);
+  // a deletion of ours that lost to a later edit elsewhere: our deleted copy joins the versions.
+  const bin = pruneBin(binStored, now);
+  for (const d of result.deleted ?? []) {
+    bin[d.key] = { deleted_at: Date.parse(d.deleted_at) || now, from: 'other', listing: d.listing };
+    losers.push({ key: d.key, at: now, from: 'this', reason: 'deleted_elsewhere', listing: d.listing });
+  }
+  for (const k of result.undeleted ?? []) {
+    if (bin[k]) losers.push({ key: k, at: now, from: 'this', reason: 'deleted_here', listing: bin[k].listing });
+    delete bin[k];
+  }
+  const tombs = fromTombstones(result.tombstones);
+  const deletionsChanged = canonical(tombs) !== canonical(deleted ?? {}) || canonical(bin) !== canonical(binStored ?? {});
+
   const versionKeys = [...new Set(losers.map((l) => versionsKey(l.key)))];
   const current = versionKeys.length ? await api.storage.local.get(versionKeys) : {};
   const versions = addVersions(current, losers);
 
-  const extra = { ...versions, ...caseWrites };
-  if (result.updated.length) {
+  const extra = { ...versions, ...caseWrites, ...(deletionsChanged ? { sync_deleted: tombs, recently_deleted: bin } : {}) };
+  if (result.updated.length || (result.deleted ?? []).length) {
     const next = {};
     for (const l of result.listings) next[keyOf(l)] = l;
     // One write: a stopped worker leaves either the old state or the new one with its versions
@@ -284,7 +312,7 @@ async function mergeItems(items) {
   if (canonical(oldRest) !== canonical(remote)) await api.storage.local.set({ sync_remote: { at: now, ...remote } });
 
   const settingsChanged = await applyRemoteSettings(items.s);
-  if (result.updated.length || settingsChanged) await recheckAllTabs().catch(() => {});
+  if (result.updated.length || (result.deleted ?? []).length || settingsChanged) await recheckAllTabs().catch(() => {});
 
   // Does sync lack something this browser has? (Then a push follows; the rule looks only at
   // listings, never at how the other browser packed them, so two browsers cannot ping-pong.)
@@ -301,6 +329,11 @@ async function mergeItems(items) {
     const at = remoteAt.get(k);
     const mine = Math.floor(Date.parse(l.updated_at) / 1000) * 1000;
     if (at === undefined || (Number.isFinite(mine) && Number.isFinite(at) && mine > at)) behind.push([k, l.updated_at]);
+  }
+  // Deletions sync lacks (or holds older) travel too.
+  const remoteTombs = fromTombstones(decoded.tombstones);
+  for (const [k, at] of Object.entries(tombs)) {
+    if (!(remoteTombs[k] >= Math.floor(at))) behind.push([k, `deleted:${at}`]);
   }
   const needPush = behind.length > 0;
   behind.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
@@ -388,7 +421,7 @@ async function pushOnce() {
   let items = await api.storage.sync.get(null);
   const { newerElsewhere } = await mergeItems(items);
 
-  const got = await api.storage.local.get(['listings', 'settings', 'sync_remote', 'sync_last_used', 'sync_status', 'sync_writes']);
+  const got = await api.storage.local.get(['listings', 'settings', 'sync_remote', 'sync_last_used', 'sync_status', 'sync_writes', 'sync_deleted']);
   // A listing changed in another browser (known here by its newer fingerprint only) is not
   // pushed from here: its newer fingerprint is carried instead, so nobody loses sight of it.
   const skip = new Set(newerElsewhere.map((f) => f.key));
@@ -402,6 +435,8 @@ async function pushOnce() {
     last_used: got.sync_last_used ?? {},
     carry: [...(got.sync_remote?.remote_only ?? []), ...newerElsewhere],
     cases,
+    tombstones: toTombstones(got.sync_deleted),
+    now_ms: Date.now(),
   });
   const diff = await core('sync_diff', { old: items, new: plan.items });
   const setKeys = Object.keys(diff.set);
@@ -514,21 +549,32 @@ listingsSavedHooks.push(({ fromSync }) => {
 listingsBeforeSaveHooks.push(async (old, next, { fromSync }) => {
   if (fromSync) return {};
   const removed = Object.keys(old).filter((k) => !Object.hasOwn(next, k));
-  const { sync_deleted: stored, sync_pending: p } = await api.storage.local.get(['sync_deleted', 'sync_pending']);
+  const { sync_deleted: stored, sync_pending: p, recently_deleted: binStored } = await api.storage.local.get(['sync_deleted', 'sync_pending', 'recently_deleted']);
   // A push is owed from the moment the listings change (same write: a worker stopped right
   // after it still pushes on its next start).
   const now = Date.now();
   const pending = { sync_pending: { since: p?.since ?? now, attempts: p?.attempts ?? 0, next_at: now + 1500, dirty_at: now } };
-  const deleted = { ...(stored ?? {}) };
-  let changed = false;
+  const deleted = {};
+  // Deletions older than 90 days are forgotten (they no longer travel).
+  for (const [k, at] of Object.entries(stored ?? {})) if (now - at <= TOMBSTONE_MS) deleted[k] = at;
+  const bin = pruneBin(binStored, now);
+  let changed = Object.keys(deleted).length !== Object.keys(stored ?? {}).length
+    || Object.keys(bin).length !== Object.keys(binStored ?? {}).length;
   for (const k of Object.keys(deleted)) {
     if (Object.hasOwn(next, k)) {
       delete deleted[k]; // saved again
       changed = true;
     }
   }
+  for (const k of Object.keys(bin)) {
+    if (Object.hasOwn(next, k)) {
+      delete bin[k]; // restored or saved again
+      changed = true;
+    }
+  }
   for (const k of removed) {
     deleted[k] = now;
+    bin[k] = { deleted_at: now, from: 'this', listing: old[k] };
     changed = true;
   }
   if (!changed) return pending;
@@ -536,7 +582,7 @@ listingsBeforeSaveHooks.push(async (old, next, { fromSync }) => {
   if (keys.length > MAX_DELETED) {
     keys.sort((x, y) => deleted[x] - deleted[y]).slice(0, keys.length - MAX_DELETED).forEach((k) => delete deleted[k]);
   }
-  return { ...pending, sync_deleted: deleted };
+  return { ...pending, sync_deleted: deleted, recently_deleted: bin };
 });
 
 // A listing's page was checked: it is in use (most recently used listings sync in full).
@@ -551,6 +597,39 @@ pageCheckedHooks.push(async (report) => {
   }
   await api.storage.local.set({ sync_last_used: next });
 });
+
+// ------------------------------------------------------------------ export file
+
+/** The deletions this browser knows, for the export file (`deleted`). */
+export async function exportDeletions() {
+  const { sync_deleted: deleted } = await api.storage.local.get('sync_deleted');
+  const now = Date.now();
+  return toTombstones(Object.fromEntries(Object.entries(deleted ?? {}).filter(([, at]) => now - at <= TOMBSTONE_MS)));
+}
+
+/**
+ * After an import wrote `next` (the listings without the ones the file's deletions removed):
+ * the file's deletions join this browser's (with the file's times, so they travel to the other
+ * browsers as deletions made then), and the removed listings are restorable as deleted elsewhere.
+ */
+export async function applyImportedDeletions(next, deleted, tombstones) {
+  if (!(deleted ?? []).length && !(tombstones ?? []).length) return;
+  const now = Date.now();
+  const { sync_deleted: stored, recently_deleted: binStored } = await api.storage.local.get(['sync_deleted', 'recently_deleted']);
+  const tombs = { ...(stored ?? {}) };
+  // The listings this import removed were stamped "now" by the save; they carry the file's time.
+  const removedNow = new Set((deleted ?? []).map((d) => d.key));
+  for (const [k, at] of Object.entries(fromTombstones(tombstones))) {
+    if (Object.hasOwn(next, k) || now - at > TOMBSTONE_MS) continue;
+    tombs[k] = removedNow.has(k) ? at : Math.max(at, tombs[k] ?? 0);
+  }
+  const bin = pruneBin(binStored, now);
+  for (const d of deleted ?? []) {
+    const at = Date.parse(d.deleted_at);
+    bin[d.key] = { deleted_at: Number.isFinite(at) ? at : now, from: 'other', listing: d.listing };
+  }
+  await api.storage.local.set({ sync_deleted: tombs, recently_deleted: bin });
+}
 
 // ------------------------------------------------------------------ messages
 
@@ -602,6 +681,37 @@ export const syncHandlers = {
     const vk = versionsKey(key);
     const got = await api.storage.local.get(vk);
     return { versions: Array.isArray(got[vk]) ? got[vk] : [] };
+  },
+
+  /** "Recently deleted": listings deleted here or in another browser in the last 30 days. */
+  async 'ui-bg-recently-deleted'() {
+    const { recently_deleted: bin } = await api.storage.local.get('recently_deleted');
+    const items = Object.entries(pruneBin(bin, Date.now()))
+      .map(([key, e]) => ({ key, deleted_at: e.deleted_at, from: e.from, listing: e.listing }))
+      .sort((x, y) => y.deleted_at - x.deleted_at || (x.key < y.key ? -1 : 1));
+    return { items };
+  },
+
+  /** Restores a recently deleted listing: a new edit (newer than the deletion), so it travels. */
+  async 'ui-bg-listing-undelete'({ key }) {
+    if (typeof key !== 'string') throw failure('key ("marketplace/ASIN") is required', { kind: 'request' });
+    const { recently_deleted: bin } = await api.storage.local.get('recently_deleted');
+    const entry = pruneBin(bin, Date.now())[key];
+    if (!entry) throw failure(`${key} is not in Recently deleted`, { kind: 'request' });
+    const map = await loadListings();
+    if (Object.hasOwn(map, key)) throw failure(`${key} is already a listing`, { kind: 'request' });
+    const file = await core('parse_listings', {
+      text: JSON.stringify({
+        format: 'catalog-guard/listings',
+        version: 1,
+        listings: [{ ...entry.listing, updated_at: new Date(Date.now()).toISOString() }],
+      }),
+    });
+    map[key] = file.listings[0];
+    // The before-save hook drops the tombstone and the bin entry in the same write.
+    await saveListings(map);
+    await recheckAllTabs().catch(() => {});
+    return { listing: map[key] };
   },
 
   async 'ui-bg-listing-restore'({ key, index }) {

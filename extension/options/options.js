@@ -357,6 +357,8 @@ const VERSION_REASONS = {
   this_newer: 'versionReasonThisNewer',
   same_time: 'versionReasonSameTime',
   restored_over: 'versionReasonRestoredOver',
+  deleted_elsewhere: 'versionReasonDeletedElsewhere',
+  deleted_here: 'versionReasonDeletedHere',
 };
 
 /** The editor's "Earlier versions": losing versions kept by sync merges, each restorable. */

@@ -14,7 +14,7 @@
 //! and field) and the caller's listings are never touched.
 
 use crate::listing::{self, Listing, ListingError, ListingsFile};
-use crate::store::merge::compare_updated;
+use crate::store::merge::{compare_updated, Tombstone};
 use crate::store::settings::{self, Settings};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -133,6 +133,62 @@ pub fn export(listings: &[Listing], settings: Option<&Settings>, extras: &Export
     }
     out.push_str("\n}\n");
     out
+}
+
+/// [`export`] plus the deletions this browser knows (`deleted`: `[{key,
+/// deleted_at}]`, sorted by key, last member), so that a file carries
+/// deletions between browsers as sync does (see [`crate::store::merge`]).
+/// Without deletions the file is exactly [`export`]'s.
+pub fn export_with_deletions(
+    listings: &[Listing],
+    settings: Option<&Settings>,
+    extras: &ExportExtras,
+    deleted: &[Tombstone],
+) -> String {
+    let text = export(listings, settings, extras);
+    let Some(body) = text.strip_suffix("\n}\n") else {
+        return text;
+    };
+    if deleted.is_empty() {
+        return text;
+    }
+    let mut sorted = deleted.to_vec();
+    sorted.sort_by(|a, b| a.key.cmp(&b.key));
+    let v = serde_json::to_string_pretty(&sorted).unwrap_or_else(|_| "[]".into());
+    format!("{body},\n  \"deleted\": {}\n}}\n", v.replace('\n', "\n  "))
+}
+
+/// The deletions an export file carries (its `deleted` member; none when it
+/// has none). An entry that is not `{key: "marketplace/ASIN", deleted_at:
+/// RFC 3339}` is an error naming it, and nothing is imported.
+pub fn deletions(text: &str) -> Result<Vec<Tombstone>, ImportFileError> {
+    let value: Value =
+        serde_json::from_str(text.strip_prefix('\u{FEFF}').unwrap_or(text)).unwrap_or(Value::Null);
+    let Some(list) = value.get("deleted").filter(|v| !v.is_null()) else {
+        return Ok(Vec::new());
+    };
+    let Some(arr) = list.as_array() else {
+        return Err(error("the file's \"deleted\" member is not a list".into()));
+    };
+    arr.iter()
+        .enumerate()
+        .map(|(n, e)| {
+            serde_json::from_value::<Tombstone>(e.clone())
+                .ok()
+                .filter(|t| {
+                    t.key.split_once('/').is_some_and(|(m, a)| !m.is_empty() && !a.is_empty())
+                        && crate::time::parse_rfc3339(&t.deleted_at).is_some()
+                })
+                .ok_or_else(|| {
+                    let mut err = error(format!(
+                        "deletion {} of the file is not {{key: \"marketplace/ASIN\", deleted_at: time}}",
+                        n + 1
+                    ));
+                    err.field = Some(format!("deleted[{n}]"));
+                    err
+                })
+        })
+        .collect()
 }
 
 /// Reads an export file (or a plain listings file) of any known version.

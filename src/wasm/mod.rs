@@ -129,6 +129,9 @@ pub enum Command {
     ExportListings {
         /// The listings to export.
         listings: Vec<Listing>,
+        /// The deletions this browser knows (`[{key, deleted_at}]`): the file's `deleted`.
+        #[serde(default)]
+        deleted: Vec<merge::Tombstone>,
         /// The stored settings (any version), included in the file when given.
         #[serde(default)]
         settings: Option<Value>,
@@ -150,7 +153,9 @@ pub enum Command {
         /// The file's text.
         text: String,
     },
-    /// `{existing, text, mode, now_ms}` → `{listings, history, cases, shots}`: every listing
+    /// `{existing, text, mode, now_ms}` → `{listings, deleted, tombstones, history, cases, shots}`:
+    /// `deleted` = listings the file's deletions removed, `tombstones` = the file's deletions;
+    /// every listing
     /// after importing (`mode` `"merge"` or `"replace"`, see `import::export_file::apply`),
     /// and the file's history and case log members (`null` when it has none).
     ImportApply {
@@ -755,6 +760,7 @@ fn run(command: Command) -> Result<JsValue, JsValue> {
         Command::ParseListings { text } => to_js(&parse_file(&text)?),
         Command::ExportListings {
             listings,
+            deleted,
             settings: s,
             history,
             cases,
@@ -767,7 +773,7 @@ fn run(command: Command) -> Result<JsValue, JsValue> {
                 cases: nonempty(cases),
                 shots: nonempty(shot_logs),
             };
-            let text = export_file::export(&listings, s.as_ref(), &extras);
+            let text = export_file::export_with_deletions(&listings, s.as_ref(), &extras, &deleted);
             to_js(&serde_json::json!({ "text": text }))
         }
         Command::ImportPreview { existing, text } => {
@@ -781,11 +787,16 @@ fn run(command: Command) -> Result<JsValue, JsValue> {
         } => {
             let listings = export_file::apply(&existing, &text, &mode, &rfc3339(now_ms))
                 .map_err(|e| import_error(&e))?;
+            // The file's deletions: a listing changed no later than one is deleted (kept to restore).
+            let tombs = export_file::deletions(&text).map_err(|e| import_error(&e))?;
+            let (listings, deleted) = merge::apply_tombstones(listings, &tombs);
             let extras = export_file::parse(&text)
                 .map_err(|e| import_error(&e))?
                 .extras;
             to_js(&serde_json::json!({
                 "listings": listings,
+                "deleted": deleted,
+                "tombstones": tombs,
                 "history": extras.history,
                 "cases": extras.cases,
                 "shots": extras.shots,
