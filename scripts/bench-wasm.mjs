@@ -119,18 +119,34 @@ async function setListings(h, map) {
   await p.evaluate((m) => chrome.storage.local.set({ listings: m }), map);
 }
 
-/** Loads `p` in `tab`; returns the background's timing record of this load's check. */
-async function loadAndTime(h, tab, p) {
+/**
+ * Loads `p` in `tab`; returns the background's timing record of this load's check (one retry
+ * when none arrives in time: a loaded machine, or a worker restarted mid-way).
+ */
+async function loadAndTime(h, tab, p, retry = true) {
   const w = await h.worker();
-  const before = await w.evaluate(() => globalThis.cgTimings.length);
+  // By time, not index: the worker keeps only the last 200 records.
+  const since = await w.evaluate(() => performance.now());
   await tab.goto(p.url, { waitUntil: 'domcontentloaded' });
   const end = Date.now() + 30000;
   for (;;) {
-    const t = await w.evaluate((n) => globalThis.cgTimings.slice(n).find((x) => x.total !== null) ?? null, before);
+    const now = await h.worker();
+    const after = now === w ? since : 0; // a new worker has a new timeline
+    const t = await now.evaluate((at) => globalThis.cgTimings.find((x) => x.total !== null && x.at > at) ?? null, after).catch(() => null);
     if (t) return t;
-    if (Date.now() > end) throw new Error(`no check recorded for ${p.file}`);
+    if (Date.now() > end) {
+      if (!retry) throw new Error(`no check recorded for ${p.file}`);
+      console.log(`  (no check recorded for ${p.file} within 30 s; loading it again)`);
+      return loadAndTime(h, tab, p, false);
+    }
     await sleep(20);
   }
+}
+
+/** Stores `map` as the listings and gives the worker time to finish what that sets off (sync push, re-checks). */
+async function setListingsAndSettle(h, map) {
+  await setListings(h, map);
+  await sleep(Object.keys(map).length > 100 ? 3000 : 200);
 }
 
 /** Warm: each page twice, the second load measured. */
@@ -138,9 +154,9 @@ async function warmRun(h, tab, { tier, path: checkPath, list = pages }) {
   const w = await h.worker();
   await w.evaluate((x) => { globalThis.cgBench.path = x; }, checkPath);
   const out = [];
-  if (tier !== 1) await setListings(h, listingMap(tier));
+  if (tier !== 1) await setListingsAndSettle(h, listingMap(tier));
   for (const p of list) {
-    if (tier === 1) await setListings(h, listingMap(1, p));
+    if (tier === 1) await setListingsAndSettle(h, listingMap(1, p));
     await loadAndTime(h, tab, p);
     const t = await loadAndTime(h, tab, p);
     out.push({ ...t, file: p.file });
@@ -190,7 +206,7 @@ try {
     const s = stats(rs.map((r) => r.total));
     console.log(`  ${k.padEnd(12)} ${f1(s.median)} / ${f1(s.p90)}`);
   }
-  await setListings(h, listingMap(1000));
+  await setListingsAndSettle(h, listingMap(1000));
   await (await h.worker()).evaluate(() => { globalThis.cgBench.path = 'hot'; });
 
   // ---------------------------------------------------------------- memory plateau
@@ -270,7 +286,7 @@ try {
     try {
       const t = await hh.context.newPage();
       for (const p of list) hh.serve({ [p.url]: p.body });
-      await setListings(hh, listingMap(1000));
+      await setListingsAndSettle(hh, listingMap(1000));
       const rs = [];
       for (const p of list) {
         await loadAndTime(hh, t, p);
