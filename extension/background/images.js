@@ -25,8 +25,31 @@ const MAX_SIGS = 5000;
 const JUST_SAVED_MS = 120_000;
 
 /** Counters for the e2e tests and debugging. */
-export const imageStats = { fetches: 0, failures: 0, inFlight: 0, maxInFlight: 0, refined: 0 };
+export const imageStats = { fetches: 0, failures: 0, inFlight: 0, maxInFlight: 0, refined: 0, signMs: [] };
 globalThis.cgImages = imageStats;
+
+/**
+ * For BENCHMARKS.md: the time (ms) of `runs` signatures of a width × height RGBA buffer (a
+ * gradient product on white) through the same `image_signature` call the fetches use.
+ */
+imageStats.benchSignature = async (width = 500, height = 500, runs = 20) => {
+  const rgba = new Uint8Array(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 4;
+      const inside = (x - width / 2) ** 2 + (y - height / 2) ** 2 < (width / 3) ** 2;
+      rgba.set(inside ? [(x * 255) / width, 40, (y * 255) / height, 255] : [255, 255, 255, 255], i);
+    }
+  }
+  await core('image_signature', { width, height, rgba }); // warm-up
+  const out = [];
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    await core('image_signature', { width, height, rgba });
+    out.push(performance.now() - t0);
+  }
+  return out;
+};
 
 /** The small rendition of an Amazon image ID, or null for an ID that is not safe in a URL. */
 export function imageUrl(id) {
@@ -72,9 +95,13 @@ async function fetchAndSign(id) {
     const ctx = canvas.getContext('2d', { willReadFrequently: true });
     ctx.drawImage(bitmap, 0, 0);
     const { data } = ctx.getImageData(0, 0, width, height);
-    return await core('image_signature', {
+    const t0 = performance.now();
+    const sig = await core('image_signature', {
       width, height, rgba: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
     });
+    imageStats.signMs.push({ width, height, ms: performance.now() - t0 });
+    if (imageStats.signMs.length > 50) imageStats.signMs.shift();
+    return sig;
   } finally {
     bitmap.close();
   }
@@ -126,10 +153,10 @@ export function signatureOf(id) {
 const FIELD = 'images.main';
 
 /**
- * After the badge is set: compares the saved and the page's main image by content and writes
- * the verdict into the tab's stored report (if the tab still shows that report). Never throws.
+ * The report with its `images.main` mismatch refined by content (`image_refine`), or null when
+ * it has none to refine (no image-ID change, or already refined). Never throws.
  */
-export async function refineImages(tabId, report) {
+export async function refineReport(report) {
   try {
     if (report?.status !== 'mismatch') return null;
     const m = (report.mismatches ?? []).find((x) => x.field === FIELD && !x.verdict);
@@ -141,15 +168,26 @@ export async function refineImages(tabId, report) {
       pageId ? signatureOf(pageId) : null,
     ]);
     const comparison = saved && page ? await core('image_compare', { saved, page }).catch(() => null) : null;
-    const refined = await core('image_refine', { report, field: FIELD, comparison });
+    return await core('image_refine', { report, field: FIELD, comparison });
+  } catch {
+    return null; // best effort: the ID-based report stays
+  }
+}
+
+/**
+ * After the badge is set: compares the saved and the page's main image by content and writes
+ * the verdict into the tab's stored report (if the tab still shows that report). Never throws.
+ */
+export async function refineImages(tabId, report) {
+  const refined = await refineReport(report);
+  if (!refined) return null;
+  try {
     const state = await tabState(tabId);
     if (!state || state.report?.checked_at !== report.checked_at) return refined; // a newer check
     await session.set({ [tabKey(tabId)]: { ...state, report: refined } });
     imageStats.refined += 1;
-    return refined;
-  } catch {
-    return null; // best effort: the ID-based report stays
-  }
+  } catch { /* the tab is gone */ }
+  return refined;
 }
 
 // ------------------------------------------------------------------ signing on save

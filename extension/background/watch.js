@@ -14,6 +14,7 @@
 // lease past its `until` belongs to a stopped worker).
 import { api, isFirefox } from '../lib/platform.js';
 import { core, loadListings, loadSettings, reportLanguage } from './core.js';
+import { refineReport } from './images.js';
 import { recordPage } from './history.js';
 
 /** The one alarm: the next scheduled run, the end of a back-off, or a safety net mid-run. */
@@ -134,6 +135,7 @@ async function checkOne(key, url, settings) {
 }
 
 async function maybeNotify(report, listing, settings) {
+  report = (await refineReport(report)) ?? report; // an image-ID change: what the pictures show
   const got = await local.get(NOTIFY_KEY);
   const lang = reportLanguage(null, settings);
   const res = await core('notify', {
