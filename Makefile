@@ -49,6 +49,9 @@ lint-rust:
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --lib --profile test -- -D warnings
+	# the hot page-check module: its own workspace (crates/hot/Cargo.toml says why)
+	rustfmt --edition 2021 --check crates/hot/src/lib.rs crates/encoding-utf8/src/lib.rs
+	cd crates/hot && cargo clippy --release --target wasm32-unknown-unknown -- -D warnings
 
 lint-js: $(NODE_MODULES)
 	npm run lint
