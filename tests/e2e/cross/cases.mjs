@@ -6,11 +6,14 @@
 // A case sees only the browser handle `b` every driver returns:
 //   b.name                          'chromium' | 'firefox'
 //   b.serve({url: body})            serve pages under their real URLs
-//   b.open(url) → page              a new tab; page.tabId, page.eval(fn, arg), page.reload(), page.close()
+//   b.serveImages(fn)               fn(url) → PNG bytes for Amazon image URLs (else a 1x1 PNG)
+//   b.open(url) → page              a new tab; page.tabId, page.eval(fn, arg), page.reload(),
+//                                   page.screenshot(file), page.close()
 //   b.openExtension('popup/…')      an extension page in a tab (same page methods)
 //   b.ext(fn, arg)                  runs fn(arg) in a kept extension page (options.html)
 //   b.backgroundState()             'running' | 'stopped' | …
 //   b.stopBackground()              unloads the background (service worker / event page)
+//   b.launchFresh()                 another browser of the same kind, fresh profile
 // Functions handed to eval/ext run in the browser: they must be self-contained and reach the
 // extension API as `globalThis.browser ?? globalThis.chrome`.
 //
@@ -38,6 +41,7 @@ const swapped = replaced(original, MAIN, SWAPPED);
 const swapText = (bytes, from, to) => replaced(bytes, Buffer.from(from).toString('latin1'), Buffer.from(to).toString('latin1'));
 // The swapped page with a changed title too (accepted image, then an unwatched title).
 const retitled = Buffer.from(swapped.toString('latin1').replace(/(id="productTitle"[^>]*>[^<]*?)(\s*<\/span>)/, '$1 (HIJACKED)$2'), 'latin1');
+if (retitled.equals(swapped)) throw new Error(`${SWITCH} has no productTitle span to change`);
 const demo = ownPage('demo-jp.html');
 // The demo page as a hijacker leaves it: another colour.
 const demoRecoloured = swapText(demo, 'ミッドナイトブラック', 'ローズレッド');
@@ -73,7 +77,7 @@ function badge(b, tabId) {
 }
 
 /** Polls `get()` until `pred(value)` holds; returns the value (throws with the last one). */
-async function until(get, pred, what, timeout = 20000) {
+async function until(get, pred, what, timeout = 30000) {
   const end = Date.now() + timeout;
   let last;
   for (;;) {
@@ -263,7 +267,7 @@ export const CASES = [
     assert.ok(state.report.mismatches.some((m) => m.field === 'images.main' && m.actual === MAIN));
   }],
 
-  ['the options page exports a file and imports it back (round trip)', async (b) => {
+  ['the options page exports a file, and the options page of a fresh profile imports it (round trip)', async (b) => {
     b.serve({ [DEMO_URL]: demo });
     b.serveImages(pictureFor); // saving signs the demo's pictures (the next case compares them)
     const t = await b.open(DEMO_URL);
@@ -286,28 +290,34 @@ export const CASES = [
       URL.createObjectURL = create;
       return blob ? blob.text() : null;
     });
+    await options.close();
     const file = JSON.parse(text);
     assert.equal(file.format, 'catalog-guard/listings');
     assert.deepEqual(file.listings.map((l) => l.asin).sort(), ['B07WXL5YPW', 'B0DEMOJP01']);
 
-    await send(b, { type: 'ui-bg-listings-delete', keys: [SWITCH_KEY, DEMO_KEY] });
-    await options.reload();
-    await waitIn(options, () => document.body.dataset.ready === 'true' && document.querySelectorAll('#rows tr').length === 0, null, 'empty table');
-    // Import: the same file chosen in the file input, then "merge".
-    await options.eval((t2) => {
-      const input = document.querySelector('#import-file');
-      const dt = new DataTransfer();
-      dt.items.add(new File([t2], 'export.json', { type: 'application/json' }));
-      input.files = dt.files;
-      input.dispatchEvent(new Event('change', { bubbles: true }));
-      return true;
-    }, text);
-    await waitIn(options, () => document.querySelector('#import-merge'), null, 'import preview');
-    await click(options, '#import-merge');
-    await waitIn(options, () => document.querySelectorAll('#rows tr').length === 2, null, 'two rows');
-    await options.close();
-    const after = (await send(b, { type: 'ui-bg-listings-get' })).listings;
-    assert.deepEqual(after, before);
+    // Import in another profile (how listings move between browsers): the file chosen in the
+    // options page's file input, then "merge".
+    const other = await b.launchFresh();
+    try {
+      const opts = await other.openExtension('options/options.html');
+      await waitIn(opts, () => document.body.dataset.ready === 'true', null, 'fresh options ready');
+      assert.equal(await opts.eval(() => document.querySelectorAll('#rows tr').length), 0);
+      await opts.eval((t2) => {
+        const input = document.querySelector('#import-file');
+        const dt = new DataTransfer();
+        dt.items.add(new File([t2], 'export.json', { type: 'application/json' }));
+        input.files = dt.files;
+        input.dispatchEvent(new Event('change', { bubbles: true }));
+        return true;
+      }, text);
+      await waitIn(opts, () => document.querySelector('#import-merge'), null, 'import preview');
+      await click(opts, '#import-merge');
+      await waitIn(opts, () => document.querySelectorAll('#rows tr').length === 2, null, 'two rows');
+      const after = (await send(other, { type: 'ui-bg-listings-get' })).listings;
+      assert.deepEqual(after, before);
+    } finally {
+      await other.close();
+    }
   }],
 
   ['a main picture painted red under a new ID is compared by content in the background: "recoloured"', async (b) => {
@@ -438,6 +448,8 @@ export function runCases(driver, options = {}) {
   let b;
   before(async () => {
     b = await driver.launch(options);
+    /** Another browser of the same kind with a fresh profile (the caller closes it). */
+    b.launchFresh = () => driver.launch(options);
   });
   after(async () => {
     await b?.close();
