@@ -140,8 +140,16 @@ fn availability_flipped_is_availability_only() {
         .expect("availability block");
     let (before, after) = original.split_at(at);
     let after = after.replacen("In Stock.", "Currently unavailable.", 1);
-    let h = format!("{before}{after}");
-    assert_ne!(h, original, "the block said In Stock.");
+    // An unavailable page has no Buy Box buttons either.
+    let h = swapped(
+        &format!("{before}{after}"),
+        "id=\"add-to-cart-button\"",
+        "id=\"add-to-cart-button-gone\"",
+    );
+    let h = h
+        .replace("id=\"buy-now-button\"", "id=\"buy-now-button-gone\"")
+        .replace("name=\"submit.add-to-cart\"", "name=\"submit.add-to-cart-gone\"");
+    assert!(h.contains("Currently unavailable."), "the block said In Stock.");
     assert_eq!(
         flagged(&f, &l, &h),
         (
@@ -219,4 +227,37 @@ fn no_false_alarm_on_any_unchanged_real_page_under_its_own_url() {
         let r = check_request(std::slice::from_ref(&l), &p, Some(&url), NOW);
         assert_eq!(r.status, Status::Match, "{}: {:#?}", f.name, r.mismatches);
     }
+}
+
+#[test]
+fn the_cli_says_gone_for_the_404_page_under_a_saved_listing_url() {
+    let f = fixture(CHAIR);
+    let dir = std::env::temp_dir().join(format!("cg-gone-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let listings = dir.join("listings.json");
+    std::fs::write(
+        &listings,
+        catalog_guard::listing::ListingsFile::new(vec![saved(&f)]).to_json(),
+    )
+    .unwrap();
+    let dogs =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pages/en-404-dogs.html");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_catalog-guard"))
+        .args(["check", "--listings"])
+        .arg(&listings)
+        .args(["--url", &f.url()])
+        .arg(&dogs)
+        .output()
+        .expect("run the CLI");
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["status"], "gone");
+    assert_eq!(report["gone"]["reason"], "not_found");
+    assert_eq!(report["asin"], "B01LW7X0JJ");
 }

@@ -5,8 +5,8 @@
 // Storage: storage.local `history:<marketplace/ASIN>` = History (one item per listing, so a
 // check rewrites one small item, never every listing's history).
 import { api } from '../lib/platform.js';
-import { core, keyOf, loadListings, listingFor, serialiser } from './core.js';
-import { pageCheckedHooks } from './checks.js';
+import { core, keyOf, loadListings, saveListings, listingFor, serialiser } from './core.js';
+import { pageCheckedHooks, reportHooks } from './checks.js';
 
 /** The storage key of a listing's history. */
 export const historyKey = (key) => `history:${key}`;
@@ -43,6 +43,42 @@ export function recordPage(key, page, source) {
     await api.storage.local.set({ [historyKey(key)]: res.history });
     return res.change ?? null;
   });
+}
+
+/**
+ * Records a `gone` report's sighting for the listing `key` (source `badge` or `recheck`):
+ * the first sighting of an episode stores one change, a later re-check confirms it.
+ * Returns `{change, report}`: the change stored (or null) and the report with
+ * `gone.first_seen`, `gone.last_seen` and `gone.confirmed` filled from the history.
+ */
+export function recordGone(key, report, source) {
+  return serial(key, async () => {
+    const history = await loadHistory(key);
+    const res = await core('history_record_gone', { history, report, source, now_ms: Date.now() });
+    await api.storage.local.set({ [historyKey(key)]: res.history });
+    return { change: res.change ?? null, report: res.report };
+  });
+}
+
+/**
+ * A listing saved before families and availability were read learns them from the next
+ * product page of it (`learn`: only what it does not know; no mismatch is raised for them
+ * before). Returns the fields filled.
+ */
+export async function learnFromPage(report) {
+  if (!report || report.page?.kind !== 'product' || !['match', 'mismatch'].includes(report.status)) return [];
+  const map = await loadListings();
+  const listing = listingFor(map, report);
+  if (!listing || (listing.family_known === true && listing.availability && listing.availability !== 'unknown')) return [];
+  const res = await core('learn', { listing, page: report.page, now_ms: Date.now() });
+  if (!res.fields?.length) return [];
+  // Written only if nobody changed the listing meanwhile (the seller's edit wins).
+  const fresh = await loadListings();
+  const key = keyOf(listing);
+  if (!fresh[key] || fresh[key].updated_at !== listing.updated_at) return [];
+  fresh[key] = res.listing;
+  await saveListings(fresh);
+  return res.fields;
 }
 
 /** Records imported listing data as an observation of the listing (source `import`). */
@@ -84,3 +120,16 @@ pageCheckedHooks.push(async (report) => {
   if (!listing) return;
   await recordPage(keyOf(listing), report.page, 'badge');
 });
+
+// A tab showing a saved listing's gone page: recorded (first sighting = one change), and the
+// tab's report says since when (the popup shows it).
+reportHooks.push(async (report) => {
+  if (report?.status !== 'gone') return undefined;
+  const map = await loadListings();
+  const listing = listingFor(map, report);
+  if (!listing) return undefined;
+  return (await recordGone(keyOf(listing), report, 'badge')).report;
+});
+
+// The badge check fills what an older listing does not know yet (family, availability).
+pageCheckedHooks.push(async (report) => { await learnFromPage(report); });

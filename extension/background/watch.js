@@ -6,7 +6,8 @@
 // like the badge does (`read_check`), recorded in the history (source `recheck`), maybe
 // notified, and the outcome goes back through `schedule_result`. The state is stored after
 // EVERY step, so a worker stopped at any moment resumes the run at the listing it was on
-// (the alarm wakes it). A re-check never changes listings.
+// (the alarm wakes it). A re-check changes a listing only to fill the family and availability
+// an older listing does not know yet (history.js learnFromPage).
 //
 // Storage (storage.local): `watch:schedule` = ScheduleState, `watch:notify` = NotifyState,
 // `watch:lease` = {owner, until} (which worker instance is driving the loop and until when it
@@ -15,7 +16,7 @@
 import { api, isFirefox } from '../lib/platform.js';
 import { core, loadListings, loadSettings, reportLanguage } from './core.js';
 import { refineReport } from './images.js';
-import { recordPage } from './history.js';
+import { recordPage, recordGone, learnFromPage } from './history.js';
 
 /** The one alarm: the next scheduled run, the end of a back-off, or a safety net mid-run. */
 export const ALARM = 'cg-recheck';
@@ -92,7 +93,9 @@ async function releaseLease() {
 /**
  * Fetches one listing's page with the seller's session, checks it like the badge does,
  * records it in the history and notifies. Returns what `schedule_result` needs:
- * `{page_kind, changed}` (`page_kind` null when the fetch itself failed).
+ * `{page_kind, changed, gone}` (`page_kind` null when the fetch itself failed). A listing whose
+ * page is gone (its URL gave the 404 page, another ASIN or "no longer available") is recorded
+ * and notified once (its first sighting), and counts as checked, not failed.
  */
 async function checkOne(key, url, settings) {
   let bytes;
@@ -114,19 +117,35 @@ async function checkOne(key, url, settings) {
   const map = await loadListings();
   let report;
   try {
-    report = await core('read_check', { url: finalUrl, bytes, listings: Object.values(map), now_ms: Date.now() });
+    report = await core('read_check', {
+      url: finalUrl, requested_url: url, bytes, listings: Object.values(map), now_ms: Date.now(),
+    });
   } catch {
     return { page_kind: null, changed: false }; // unreadable bytes: this listing failed, the run goes on
   }
   const kind = report.page?.kind ?? null;
   let changed = false;
-  // A redirect to another product (a merged or retired ASIN) is not this listing's page:
-  // counted as checked, but nothing of it goes into this listing's history.
+  if (report.status === 'gone') {
+    try {
+      const res = await recordGone(key, report, 'recheck');
+      changed = Boolean(res.change);
+      report = res.report ?? report;
+    } catch { /* the check itself stands */ }
+    try {
+      await maybeNotify(report, map[key] ?? null, settings);
+    } catch { /* best effort */ }
+    return { page_kind: kind, changed, gone: true };
+  }
+  // A sibling shown instead (its family lists this ASIN; any other ASIN is `gone` above) is not
+  // this listing's page: counted as checked, but nothing of it goes into this listing's history.
   const asin = key.slice(key.lastIndexOf('/') + 1).toUpperCase();
   if (kind === 'product' && String(report.page.asin ?? '').toUpperCase() === asin) {
     try {
       changed = Boolean(await recordPage(key, report.page, 'recheck'));
     } catch { /* the check itself stands */ }
+    try {
+      await learnFromPage(report); // family/availability an older listing does not know yet
+    } catch { /* best effort */ }
     try {
       await maybeNotify(report, map[key] ?? null, settings);
     } catch { /* best effort */ }
@@ -255,12 +274,13 @@ async function loop() {
     }
     await holdLease(Date.now() + FETCH_TIMEOUT_MS);
     await setAlarm(Date.now() + FETCH_TIMEOUT_MS + LEASE_SLACK_MS + 1000);
-    const { page_kind: pageKind, changed } = await checkOne(action.key, action.url, settings);
+    const { page_kind: pageKind, changed, gone = false } = await checkOne(action.key, action.url, settings);
     const res = await core('schedule_result', {
       state: (await loadState()) ?? state,
       key: action.key,
       page_kind: pageKind,
       changed,
+      gone,
       now_ms: Date.now(),
     });
     await local.set({ [STATE_KEY]: res.state });

@@ -36,13 +36,17 @@ export function localToday() {
 }
 
 /**
- * The "enter a case" form: case ID and opened date (today by default). `ids` names the form,
- * the two inputs, the button and the hint (the popup and the options dialog use their own);
- * `onSubmit({id, opened}, form)` runs on submit (the default submit is prevented).
+ * The "enter a case" form: case ID, opened date (today by default) and whether the case was
+ * opened through Brand Registry (its page is there, not in Seller Central). `ids` names the
+ * form, the two inputs, the button and the hint (the popup and the options dialog use their
+ * own); `onSubmit({id, opened, brand_registry}, form)` runs on submit (the default submit is
+ * prevented).
  */
 export function caseAddForm(ids, onSubmit) {
   const id = h('input', { id: ids.id, type: 'text', inputMode: 'numeric', autocomplete: 'off', spellcheck: false, attrs: { 'aria-describedby': ids.hint } });
   const opened = h('input', { id: ids.opened, type: 'date', value: localToday(), required: true });
+  const brId = `${ids.id}-brand-registry`;
+  const br = h('input', { id: brId, type: 'checkbox', class: 'case-brand-registry', attrs: { 'aria-describedby': `${brId}-hint` } });
   const form = h(
     'form',
     { id: ids.form, class: 'case-form' },
@@ -50,12 +54,14 @@ export function caseAddForm(ids, onSubmit) {
     id,
     h('label', { for: ids.opened, text: t('caseOpenedLabel') }),
     opened,
+    h('label', { for: brId, class: 'checkbox-label' }, br, document.createTextNode(` ${t('caseBrandRegistry')}`)),
+    h('p', { class: 'hint', id: `${brId}-hint`, text: t('caseBrandRegistryHint') }),
     h('button', { type: 'submit', class: 'btn btn-small', id: ids.button, text: t('caseAdd') }),
     h('p', { class: 'hint', id: ids.hint, text: t('caseAddHint') }),
   );
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    onSubmit({ id: id.value, opened: opened.value, input: id }, form);
+    onSubmit({ id: id.value, opened: opened.value, brand_registry: br.checked, input: id }, form);
   });
   return form;
 }

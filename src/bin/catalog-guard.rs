@@ -191,7 +191,10 @@ fn run(args: &[OsString]) -> Result<ExitCode, Fail> {
             let path = need_file(&cmd, a.file, "PAGE.html")?;
             let listings = read_listings_file(&listings_path)?;
             let page = read_page_file(&path, a.url.as_deref())?;
-            let report = check::check(&listings.listings, &page, &now());
+            // With the URL: a saved listing's URL that gives a 404 page, another ASIN or a
+            // "no longer available" page is `gone` (exit 0, like every status but mismatch).
+            let report =
+                check::check_request(&listings.listings, &page, a.url.as_deref(), &now());
             print_json(&report)?;
             Ok(if report.status == Status::Mismatch {
                 ExitCode::from(1)

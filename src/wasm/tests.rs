@@ -549,3 +549,120 @@ fn unwatch_moves_updated_at_on_with_now_ms() {
         Some(false)
     );
 }
+
+/// A saved listing's URL that gives the 404 page: `read_check` with the URL it fetched is
+/// `gone`; `history_record_gone` records the first sighting once and fills its times; the
+/// schedule counts it as checked; `learn` fills what an older listing does not know; a
+/// Brand Registry case reopens on its own page.
+#[wasm_bindgen_test]
+fn gone_learn_and_case_page() {
+    let page = extract(PAGE);
+    let listing = call(
+        "save",
+        &format!(r#"{{"page": {}, "now_ms": 1795000000000}}"#, text(&page)),
+    );
+    let dogs = r#"<html><head><title>ページが見つかりません</title></head><body>
+<a href="/ref=cs_404_logo">Amazon</a><p>お探しのページは見つかりません</p></body></html>"#;
+    let req = js_sys::Object::new();
+    Reflect::set(&req, &"type".into(), &"read_check".into()).unwrap();
+    let args = js_sys::Object::new();
+    Reflect::set(&args, &"url".into(), &URL.into()).unwrap();
+    Reflect::set(&args, &"requested_url".into(), &URL.into()).unwrap();
+    Reflect::set(
+        &args,
+        &"bytes".into(),
+        &js_sys::Uint8Array::from(dogs.as_bytes()).into(),
+    )
+    .unwrap();
+    let listings = js_sys::Array::of1(&listing);
+    Reflect::set(&args, &"listings".into(), &listings.into()).unwrap();
+    Reflect::set(&args, &"now_ms".into(), &JsValue::from_f64(1795000060000.0)).unwrap();
+    Reflect::set(&req, &"args".into(), &args.into()).unwrap();
+    let report = invoke(req.into()).unwrap_or_else(|e| panic!("{}", text(&e)));
+    assert_eq!(get_str(&report, "status").as_deref(), Some("gone"));
+    assert_eq!(get_str(&report, "asin").as_deref(), Some("B0WASMTEST"));
+
+    let first = call(
+        "history_record_gone",
+        &format!(
+            r#"{{"history": null, "report": {}, "source": "recheck", "now_ms": 1795000060000}}"#,
+            text(&report)
+        ),
+    );
+    let change = Reflect::get(&first, &"change".into()).unwrap();
+    assert!(!change.is_null(), "the first sighting is a change");
+    let annotated = Reflect::get(&first, &"report".into()).unwrap();
+    let gone = Reflect::get(&annotated, &"gone".into()).unwrap();
+    assert_eq!(get_str(&gone, "reason").as_deref(), Some("not_found"));
+    assert_eq!(
+        get_str(&gone, "first_seen"),
+        Some(crate::time::rfc3339(1_795_000_060_000))
+    );
+    let history = Reflect::get(&first, &"history".into()).unwrap();
+    let again = call(
+        "history_record_gone",
+        &format!(
+            r#"{{"history": {}, "report": {}, "source": "recheck", "now_ms": 1795000120000}}"#,
+            text(&history),
+            text(&report)
+        ),
+    );
+    assert!(Reflect::get(&again, &"change".into()).unwrap().is_null());
+    let gone = Reflect::get(
+        &Reflect::get(&again, &"report".into()).unwrap(),
+        &"gone".into(),
+    )
+    .unwrap();
+    assert_eq!(
+        Reflect::get(&gone, &"confirmed".into()).unwrap().as_bool(),
+        Some(true)
+    );
+
+    // The schedule counts it as checked (and changed at the first sighting), not failed.
+    let next = call(
+        "schedule_next",
+        r#"{"state": null, "settings": {"version": 1, "recheck_interval_hours": 6}, "keys": ["amazon.co.jp/B0WASMTEST"], "now_ms": 1795000000000, "seed": 1, "start_now": true}"#,
+    );
+    let state = Reflect::get(&next, &"state".into()).unwrap();
+    let res = call(
+        "schedule_result",
+        &format!(
+            r#"{{"state": {}, "key": "amazon.co.jp/B0WASMTEST", "page_kind": "not_found", "changed": true, "gone": true, "now_ms": 1795000000000}}"#,
+            text(&state)
+        ),
+    );
+    let outcome = Reflect::get(&res, &"outcome".into()).unwrap();
+    assert_eq!(get_str(&outcome, "type").as_deref(), Some("checked"));
+
+    // An older listing (no family known) learns it from its page.
+    let old = text(&listing).replace("\"family_known\":true", "\"family_known\":false");
+    assert_ne!(old, text(&listing));
+    let learned = call(
+        "learn",
+        &format!(
+            r#"{{"listing": {old}, "page": {}, "now_ms": 1795000180000}}"#,
+            text(&page)
+        ),
+    );
+    let fields = text(&Reflect::get(&learned, &"fields".into()).unwrap());
+    assert!(fields.contains("family"), "{fields}");
+
+    // A Brand Registry case reopens on its own page.
+    let case = call(
+        "case_new",
+        r#"{"id": "1234567890", "marketplace": "amazon.co.jp", "opened": "2026-11-03", "now_ms": 1795000000000, "lang": "ja", "brand_registry": true}"#,
+    );
+    let reopened = call(
+        "case_reopen_text",
+        &format!(
+            r#"{{"case": {}, "report": {}, "history": {}, "lang": "ja"}}"#,
+            text(&case),
+            text(&annotated),
+            text(&history)
+        ),
+    );
+    assert_eq!(
+        get_str(&reopened, "url").as_deref(),
+        Some("https://brandregistry.amazon.com/cu/case-dashboard/view-case?caseID=1234567890")
+    );
+}

@@ -162,12 +162,12 @@ test('"Copy report" on the mismatched page gives the Seller Support text with th
   await popup.close();
 });
 
-test('"Reopen case" copies a message citing the case ID and opens Seller Central\'s case log for amazon.co.jp', async () => {
+test('"Reopen case" copies a message citing the case ID and opens the case\'s own page in Seller Central (amazon.co.jp)', async () => {
   const popup = await openPopup(tab.tabId);
   await popup.locator('#reopen-case').waitFor();
   await interceptClipboard(popup);
-  // A stand-in page at the case log URL (the harness answers other Amazon URLs with a 404).
-  const LOBBY = 'https://sellercentral.amazon.co.jp/cu/case-lobby';
+  // A stand-in page at the case's own URL (the harness answers other Amazon URLs with a 404).
+  const LOBBY = `https://sellercentral.amazon.co.jp/cu/case-dashboard/view-case?caseID=${CASE_ID}`;
   ext.serve({ [LOBBY]: '<!doctype html><title>Case log</title>' });
   const opened = ext.context.waitForEvent('page');
   await popup.locator('#reopen-case').click();
