@@ -10,10 +10,11 @@
 // = the listing the tab's last report is about):
 //   ui-bg-history {key|tabId, lang}                 → {key, lines, history}
 //   ui-bg-cases-get {key|tabId}                     → {key, cases, active (case ID | null), report}
-//   ui-bg-case-add {key|tabId, id, opened, lang}    → {key, case, cases} (the tab's report attached)
-//   ui-bg-case-update {key|tabId, id, status?, notes?, attach?: tabId} → {key, case, cases}
+//   ui-bg-case-add {key|tabId, id, opened, brand_registry?, lang} → {key, case, cases} (the tab's report attached)
+//   ui-bg-case-update {key|tabId, id, status?, notes?, brand_registry?, attach?: tabId} → {key, case, cases}
 //   ui-bg-case-report-text {key|tabId, id?, lang}   → {text} (the case's report, ID cited)
-//   ui-bg-case-reopen {key|tabId, id?, lang}        → {text, url} (status becomes reopened)
+//   ui-bg-case-reopen {key|tabId, id?, lang}        → {text, url} (status becomes reopened; url = the
+//                                                     case's own page, Seller Central or Brand Registry)
 import { api } from '../lib/platform.js';
 import {
   core, session, keyOf, loadListings, loadSettings, tabState, listingFor, failure, reportLanguage, serialiser,
@@ -165,7 +166,7 @@ export const casesHandlers = {
     return { key: target.key, cases, active: activeCase(cases)?.id ?? null, report: live ?? null };
   },
 
-  async 'ui-bg-case-add'({ key, tabId, id, opened, lang }) {
+  async 'ui-bg-case-add'({ key, tabId, id, opened, brand_registry: brandRegistry, lang }) {
     const target = await resolve({ key, tabId });
     const marketplace = target.listing.marketplace;
     const l = await language(lang);
@@ -179,6 +180,7 @@ export const casesHandlers = {
         opened: String(opened || new Date(now).toISOString().slice(0, 10)),
         now_ms: now,
         lang: l,
+        brand_registry: brandRegistry === true,
       });
       const existing = cases.findIndex((x) => x.id === c.id);
       if (existing >= 0) {
@@ -186,7 +188,7 @@ export const casesHandlers = {
       }
       // Opened from a page: what the page shows now is the case's first evidence.
       const report = target.state?.report;
-      if (report && (report.status === 'mismatch' || report.status === 'match')) {
+      if (report && ['mismatch', 'match', 'gone'].includes(report.status)) {
         c = await core('case_update', { case: c, evidence: report, now_ms: now });
       }
       cases.push(c);
@@ -195,7 +197,7 @@ export const casesHandlers = {
     });
   },
 
-  async 'ui-bg-case-update'({ key, tabId, id, status, notes, attach }) {
+  async 'ui-bg-case-update'({ key, tabId, id, status, notes, brand_registry: brandRegistry, attach }) {
     const target = await resolve({ key, tabId });
     let evidence = null;
     if (attach !== undefined && attach !== null) {
@@ -215,6 +217,7 @@ export const casesHandlers = {
       const args = { case: cases[i], now_ms: Date.now() };
       if (status) args.status = status;
       if (typeof notes === 'string') args.notes = notes;
+      if (typeof brandRegistry === 'boolean') args.brand_registry = brandRegistry;
       if (evidence) args.evidence = evidence;
       cases[i] = trimEvidence(await core('case_update', args));
       await api.storage.local.set({ [casesKey(target.key)]: cases });

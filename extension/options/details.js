@@ -289,12 +289,12 @@ function renderCase(entry, c, isActive, canReport, statusEl, body, reload) {
 
 function renderAddForm(entry, statusEl, reload) {
   const ids = { form: 'details-case-form', id: 'details-case-id', opened: 'details-case-opened', button: 'details-case-add', hint: 'details-case-hint' };
-  const form = caseAddForm(ids, async ({ id, opened, input }) => {
+  const form = caseAddForm(ids, async ({ id, opened, brand_registry, input }) => {
     say(statusEl, '');
     const button = form.querySelector('button');
     button.disabled = true;
     try {
-      const res = await send({ type: 'ui-bg-case-add', key: entry.key, id, opened, lang: currentLanguage() });
+      const res = await send({ type: 'ui-bg-case-add', key: entry.key, id, opened, brand_registry, lang: currentLanguage() });
       await reload();
       say(statusEl, t(res.existed ? 'caseExists' : 'caseAdded', [res.case.id]));
     } catch (err) {

@@ -131,7 +131,7 @@ function shotErrorText(err) {
 
 /** Loads the tracked listing's history and case log, then redraws that part. */
 async function refreshExtras() {
-  if (!state.listing || !state.report || !['match', 'mismatch'].includes(state.report.status)) {
+  if (!state.listing || !state.report || !['match', 'mismatch', 'gone'].includes(state.report.status)) {
     extras = null;
     renderExtras();
     return;
@@ -241,8 +241,8 @@ function renderCase() {
     );
   } else {
     const ids = { form: 'case-form', id: 'case-id-input', opened: 'case-opened', button: 'case-add', hint: 'case-add-hint' };
-    const form = caseAddForm(ids, ({ id, opened }) => {
-      caseAction({ type: 'ui-bg-case-add', id, opened }, (res) => {
+    const form = caseAddForm(ids, ({ id, opened, brand_registry }) => {
+      caseAction({ type: 'ui-bg-case-add', id, opened, brand_registry }, (res) => {
         showNotice(t(res.existed ? 'caseExists' : 'caseAdded', [res.case.id]), 'success');
         const summary = document.getElementById('case-summary');
         if (summary) summary.focus();

@@ -17,6 +17,9 @@ const FIELD_KEYS = {
   seller: 'fieldSeller',
   offers: 'fieldOffers',
   note: 'fieldNote',
+  'family.parent': 'fieldFamilyParent',
+  'family.members': 'fieldFamilyMembers',
+  availability: 'fieldAvailability',
 };
 
 const DIMENSION_KEYS = {
@@ -56,6 +59,60 @@ export function fieldLabel(field) {
 /** "critical" -> "重大" / "Critical". */
 export function severityLabel(severity) {
   return SEVERITY_KEYS[severity] ? t(SEVERITY_KEYS[severity]) : String(severity);
+}
+
+// ---- family, availability and a page that is gone
+
+/** Family members (`[{asin, dimensions}]`): the expected side lists those the page no longer
+ *  shows, the actual side those the listing did not have. */
+function renderMembers(value, side) {
+  if (!Array.isArray(value) || value.length === 0) return missing();
+  return h('div', { class: 'value-members' },
+    h('p', { class: 'value-sub', text: t(side === 'expected' ? 'familyMembersRemoved' : 'familyMembersAdded') }),
+    h('ul', { class: 'value-list' }, value.map((m) => {
+      const dims = Object.entries(m?.dimensions ?? {}).map(([k, v]) => `${dimensionLabel(k)}: ${v}`).join(', ');
+      return h('li', { attrs: { 'data-asin': String(m?.asin ?? '') } },
+        h('span', { class: 'value-text', text: String(m?.asin ?? '') }),
+        dims ? h('span', { class: 'value-sub', text: ` (${dims})` }) : null);
+    })));
+}
+
+function renderAvailability(value) {
+  if (value === 'in_stock') return h('span', { class: 'value-text', text: t('availabilityInStock') });
+  if (value === 'unavailable') return h('span', { class: 'value-text', text: t('availabilityUnavailable') });
+  return renderPlain(value);
+}
+
+/** Why a page counts as gone (the core's gone reasons, one copy of the words). */
+export function goneReasonText(gone) {
+  if (gone?.reason === 'redirected') return t('goneRedirected').replace('{asin}', String(gone.redirected_to ?? '?'));
+  if (gone?.reason === 'no_longer_available') return t('goneNoLongerAvailable');
+  return t('goneNotFound');
+}
+
+/** A gone report: why, when first seen (a single sighting may be a glitch), when last seen
+ *  working, and the listing's last known good values. Text nodes only. */
+export function renderGone(report, listing) {
+  const g = report.gone ?? {};
+  const box = h('div', { class: 'gone', attrs: { 'data-gone-reason': String(g.reason ?? '') } },
+    h('p', { class: 'gone-reason', text: goneReasonText(g) }),
+    h('p', { class: 'gone-first-seen', text: t('goneFirstSeen', [formatTime(g.first_seen ?? report.checked_at)]) }),
+    h('p', { class: 'gone-last-seen', text: g.last_seen ? t('goneLastSeen', [formatTime(g.last_seen)]) : t('goneLastSeenNever') }),
+    h('p', { class: `gone-confirmed${g.confirmed ? ' confirmed' : ''}`, text: t(g.confirmed ? 'goneConfirmedHint' : 'goneUnconfirmedHint') }));
+  if (listing) {
+    const rows = [];
+    if (listing.title) rows.push(['title', h('span', { class: 'value-text', text: listing.title })]);
+    if (listing.brand) rows.push(['brand', h('span', { class: 'value-text', text: listing.brand })]);
+    if (Array.isArray(listing.images) && listing.images[0]) rows.push(['images.main', thumbnail(String(listing.images[0]), { mark: 'main' })]);
+    if (listing.family?.parent) rows.push(['family.parent', h('span', { class: 'value-text', text: listing.family.parent })]);
+    if (listing.seller?.name) rows.push(['seller', renderSeller(listing.seller)]);
+    if (rows.length) {
+      box.appendChild(h('h3', { class: 'gone-last-known', text: t('goneLastKnown') }));
+      box.appendChild(h('dl', { class: 'value-map gone-values' },
+        rows.map(([field, node]) => [h('dt', { text: fieldLabel(field) }), h('dd', { attrs: { 'data-field': field } }, node)])));
+    }
+  }
+  return box;
 }
 
 /** An RFC 3339 time in the UI language, or the input as is. */
@@ -135,6 +192,8 @@ export function renderSide(mismatch, side) {
     return value ? thumbnail(String(value), { mark: 'main' }) : missing();
   }
   if (field === 'images.gallery') return renderImages(value, other);
+  if (field === 'family.members') return renderMembers(value, side);
+  if (field === 'availability') return renderAvailability(value);
   if (value === null || value === undefined) return missing();
   if (field === 'seller') {
     if (Array.isArray(mismatch.diff) && value && typeof value === 'object') {
@@ -246,7 +305,7 @@ export function renderMismatch(mismatch, actions = null) {
   return item;
 }
 
-const STATUS_ICONS = { match: '✓', mismatch: '!', untracked: '+', not_product: '–', unreadable: '?', none: '…' };
+const STATUS_ICONS = { match: '✓', mismatch: '!', untracked: '+', not_product: '–', unreadable: '?', gone: '×', none: '…' };
 
 /** Headline and hint for a report status. */
 export function statusText(report) {
@@ -264,6 +323,8 @@ export function statusText(report) {
       return [t('statusNotProduct'), t('statusNotProductHint')];
     case 'unreadable':
       return [t('statusUnreadable'), t('statusUnreadableHint')];
+    case 'gone':
+      return [t('statusGone'), t('statusGoneHint')];
     default:
       return [t('statusNoReport'), t('statusNoReportHint')];
   }
@@ -307,7 +368,8 @@ export function renderReport(report, listing = null, opts = {}) {
   const meta = renderMeta(report);
   if (meta) root.appendChild(meta);
   const title = report && report.page && report.page.title;
-  if (title && report.status !== 'mismatch') root.appendChild(h('p', { class: 'page-title', text: title }));
+  if (title && !['mismatch', 'gone'].includes(report.status)) root.appendChild(h('p', { class: 'page-title', text: title }));
+  if (report && report.status === 'gone') root.appendChild(renderGone(report, listing));
   if (report && report.status === 'mismatch' && Array.isArray(report.mismatches)) {
     root.appendChild(
       h(
