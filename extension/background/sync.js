@@ -562,7 +562,10 @@ listingsBeforeSaveHooks.push(async (old, next, { fromSync }) => {
     || Object.keys(bin).length !== Object.keys(binStored ?? {}).length;
   for (const k of Object.keys(deleted)) {
     if (Object.hasOwn(next, k)) {
-      delete deleted[k]; // saved again
+      // Saved again (an import, a restore): a new action, newer than the deletion, so it wins
+      // over the tombstone in every browser (an older updated_at would be deleted again).
+      if (!(Date.parse(next[k].updated_at) > deleted[k])) next[k] = { ...next[k], updated_at: new Date(now).toISOString() };
+      delete deleted[k];
       changed = true;
     }
   }

@@ -46,6 +46,12 @@
 //!   Histories are never synced: one listing's history alone can outgrow the
 //!   whole quota.
 //!
+//! * `d0`, `d1`, … — deletions ([`SyncOptions::tombstones`], see
+//!   [`crate::store::merge`]): `<marketplace index>/<ASIN>|<deleted_at, base36
+//!   ms>` strings, newest first within
+//!   [`TOMBSTONE_BUDGET_BYTES`], placed before the full records (a missing
+//!   tombstone would bring a deleted listing back).
+//!
 //! [`decode`] reads the items back: full records exactly as they were, the
 //! rest as fingerprints. A missing or corrupt chunk turns that one listing
 //! into a fingerprint and records a problem; nothing else is lost.
