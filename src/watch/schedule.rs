@@ -37,6 +37,13 @@
 //!   its end (a clean run).
 //! * Counts per run: checked, changed, failed; [`ScheduleState::last_run`]
 //!   and [`ScheduleState::next_run_at`] are there for the options page.
+//! * At scale ([`pace`]): a run takes at most the listings it can check in
+//!   90 % of the interval at the configured pause ([`mean_gap_ms`]); when
+//!   that is fewer than all of them, runs start one interval apart (start to
+//!   start, never before the previous one ended) and each takes the next
+//!   slice in [`order_keys`] order: listings with a recent change or an open
+//!   case first (at most a quarter of the run), then the oldest last check
+//!   ([`ScheduleState::last_checked`]), so none is starved.
 
 use serde::{Deserialize, Serialize};
 
@@ -233,6 +240,10 @@ pub struct Run {
     /// while scheduled re-checks are off.
     #[serde(default)]
     pub manual: bool,
+    /// Takes only a slice of the watched listings ([`pace`]): the next run
+    /// starts one interval after this one started.
+    #[serde(default)]
+    pub partial: bool,
 }
 
 impl Run {
@@ -250,6 +261,7 @@ impl Run {
             stops: 0,
             skipped: 0,
             manual,
+            partial: false,
         }
     }
 }
@@ -310,6 +322,15 @@ pub struct ScheduleState {
     pub last_run: Option<RunSummary>,
     /// State of the jitter generator.
     pub rng: u64,
+    /// When each listing was last re-checked (unix ms; a failed fetch counts,
+    /// so a failing listing takes its turn like the others). Only keys still
+    /// watched are kept.
+    #[serde(default)]
+    pub last_checked: std::collections::BTreeMap<String, i64>,
+    /// When the last fetch's result came (unix ms): a new run's first fetch
+    /// also waits the pause after it.
+    #[serde(default)]
+    pub last_result_at: Option<i64>,
 }
 
 impl ScheduleState {
@@ -323,6 +344,8 @@ impl ScheduleState {
             next_run_at: None,
             last_run: None,
             rng: seed & JS_SAFE,
+            last_checked: std::collections::BTreeMap::new(),
+            last_result_at: None,
         }
     }
 
@@ -443,7 +466,13 @@ pub fn start_now(state: &mut ScheduleState, keys: &[String], now_ms: i64) {
             run.not_before = run.not_before.min(now_ms);
         }
         None => {
-            state.run = Some(Run::new(keys, now_ms, true));
+            let mut run = Run::new(keys, now_ms, true);
+            if let Some(at) = state.last_result_at {
+                run.not_before = run
+                    .not_before
+                    .max(at + state.config.delay_ms.max(MIN_DELAY_MS));
+            }
+            state.run = Some(run);
         }
     }
 }
@@ -472,7 +501,19 @@ pub fn next_action(state: &mut ScheduleState, keys: &[String], now_ms: i64) -> A
                 return Action::Wait { until: at };
             }
         }
-        state.run = Some(Run::new(keys, now_ms, false));
+        // At scale a run takes a slice: as many as fit in the interval ([`pace`]).
+        let batch = pace(keys.len(), &state.config).batch;
+        let mut run = Run::new(&keys[..batch.min(keys.len())], now_ms, false);
+        run.partial = batch < keys.len();
+        // Never closer to the previous fetch than the pause, even when runs follow at once.
+        if let Some(at) = state.last_result_at {
+            run.not_before = run
+                .not_before
+                .max(at + state.config.delay_ms.max(MIN_DELAY_MS));
+        }
+        state.run = Some(run);
+        let watched: std::collections::BTreeSet<&String> = keys.iter().collect();
+        state.last_checked.retain(|k, _| watched.contains(k));
     }
     let Some(run) = state.run.as_mut() else {
         return Action::Done;
@@ -495,12 +536,15 @@ pub fn next_action(state: &mut ScheduleState, keys: &[String], now_ms: i64) -> A
         None => {
             // Clean end of the run.
             let s = summary(run, now_ms, RunEnd::Completed);
+            let slice_started = run.partial.then_some(run.started_at);
             state.run = None;
             state.backoff_level = 0;
             state.last_run = Some(s);
             match interval {
                 Some(interval) => {
-                    let at = now_ms + interval;
+                    // A slice: one interval after it started (start to start), never before now.
+                    let at =
+                        slice_started.map_or(now_ms + interval, |s| (s + interval).max(now_ms));
                     state.next_run_at = Some(at);
                     Action::Wait { until: at }
                 }
@@ -561,6 +605,10 @@ pub fn on_result(
         });
     }
     let gap = state.gap();
+    state.last_result_at = Some(now_ms);
+    if matches!(outcome, Outcome::Checked { .. } | Outcome::Failed) {
+        state.last_checked.insert(key.to_string(), now_ms);
+    }
     let Some(run) = state.run.as_mut() else {
         return Err(ResultError::NoRun);
     };
@@ -595,6 +643,107 @@ pub fn on_result(
         state.last_run = Some(s);
     }
     Ok(())
+}
+
+// ---------------------------------------------------------------- pacing at scale
+
+/// What a fetch is assumed to take on top of the pause, for planning only.
+pub const FETCH_ALLOWANCE_MS: i64 = 3_000;
+/// The share of the interval a run may take (the rest absorbs slow pages).
+pub const RUN_SHARE_PERCENT: i64 = 90;
+/// At most this share of a run goes to listings with a recent change or an
+/// open case ahead of the oldest last checks.
+pub const URGENT_SHARE_PERCENT: usize = 25;
+
+/// How the re-checks are paced for a number of listings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pace {
+    /// Listings one run takes.
+    pub batch: usize,
+    /// About how often each listing is checked (ms), `None` while off.
+    pub every_ms: Option<i64>,
+    /// About how long one run takes (ms).
+    pub run_ms: i64,
+}
+
+/// The average time from one fetch to the next: the pause, half the
+/// jitter and [`FETCH_ALLOWANCE_MS`].
+pub fn mean_gap_ms(config: &ScheduleConfig) -> i64 {
+    config.delay_ms.max(MIN_DELAY_MS) + config.jitter_ms.max(0) / 2 + FETCH_ALLOWANCE_MS
+}
+
+/// The pace for `n` watched listings (see the module docs): all of them in
+/// one run when they fit in [`RUN_SHARE_PERCENT`] of the interval (each is
+/// then checked about every interval + run), else a slice per interval
+/// (each checked about every ⌈n / slice⌉ intervals).
+pub fn pace(n: usize, config: &ScheduleConfig) -> Pace {
+    let gap = mean_gap_ms(config);
+    let Some(interval) = config.interval.millis() else {
+        return Pace {
+            batch: n,
+            every_ms: None,
+            run_ms: n as i64 * gap,
+        };
+    };
+    let fits = usize::try_from((interval * RUN_SHARE_PERCENT / 100) / gap)
+        .unwrap_or(usize::MAX)
+        .max(1);
+    if n <= fits {
+        let run_ms = n as i64 * gap;
+        return Pace {
+            batch: n,
+            every_ms: Some(interval + run_ms),
+            run_ms,
+        };
+    }
+    let runs = n.div_ceil(fits) as i64;
+    Pace {
+        batch: fits,
+        every_ms: Some(runs * interval),
+        run_ms: fits as i64 * gap,
+    }
+}
+
+/// The watched `keys` in the order a new run takes them: first the `urgent`
+/// ones (a recent change or an open case), at most
+/// [`URGENT_SHARE_PERCENT`] of a run, those checked longest ago first; then
+/// every other key by oldest last check (never checked first), ties in the
+/// given order. Pass the result to [`next_action`] as its `keys`.
+pub fn order_keys(state: &ScheduleState, keys: &[String], urgent: &[String]) -> Vec<String> {
+    let batch = pace(keys.len(), &state.config).batch;
+    let urgent: std::collections::BTreeSet<&str> = urgent.iter().map(String::as_str).collect();
+    let last = |k: &String| state.last_checked.get(k).copied().unwrap_or(i64::MIN);
+    let mut idx: Vec<usize> = (0..keys.len()).collect();
+    idx.sort_by(|&a, &b| last(&keys[a]).cmp(&last(&keys[b])).then(a.cmp(&b)));
+    let quota = (batch * URGENT_SHARE_PERCENT / 100).max(1);
+    let mut first = Vec::new();
+    let mut rest = Vec::new();
+    for i in idx {
+        if first.len() < quota && urgent.contains(keys[i].as_str()) {
+            first.push(keys[i].clone());
+        } else {
+            rest.push(keys[i].clone());
+        }
+    }
+    first.extend(rest);
+    first
+}
+
+/// The watched `keys` not re-checked within twice the interval at `now_ms`
+/// (never re-checked counts), in the given order; none while re-checks are off.
+pub fn stale_keys(state: &ScheduleState, keys: &[String], now_ms: i64) -> Vec<String> {
+    let Some(interval) = state.config.interval.millis() else {
+        return Vec::new();
+    };
+    keys.iter()
+        .filter(|k| {
+            state
+                .last_checked
+                .get(*k)
+                .is_none_or(|&at| now_ms - at > 2 * interval)
+        })
+        .cloned()
+        .collect()
 }
 
 #[cfg(test)]
