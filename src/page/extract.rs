@@ -11,7 +11,7 @@ use super::images::{self, MAX_IMAGES};
 use super::kind::{self, PageKind};
 use super::selectors as sel;
 use super::text::{self, clean};
-use super::{family, Availability, ProductPage, Seller};
+use super::{buybox, family, ProductPage, Seller};
 use lol_html::html_content::{Element, TextChunk, TextType};
 use lol_html::{end_tag, ElementContentHandlers, HtmlRewriter, MemorySettings, Selector, Settings};
 use std::borrow::Cow;
@@ -302,11 +302,6 @@ struct State {
 
     /// An add-to-cart / buy-now / 1-Click button was seen.
     buy_box_button: bool,
-    /// `div#outOfStock` was seen.
-    out_of_stock: bool,
-    /// `span#buybox-see-all-buying-choices` was seen.
-    see_all_buying_choices: bool,
-    availability: Capture,
 }
 
 impl State {
@@ -325,7 +320,6 @@ impl State {
             &mut self.tabular_seller,
             &mut self.merchant_info,
             &mut self.olp_link,
-            &mut self.availability,
         ] {
             if c.active {
                 c.finish();
@@ -708,24 +702,6 @@ fn run_rewriter(html: &str, st: &Shared, opts: &PassOptions) {
             sel::MERCHANT_INFO,
             text_capture(st, |s| &mut s.merchant_info, false, MAX_TEXT)
         ),
-        // Buy Box and availability
-        el!(sel::AVAILABILITY, capture(|s| &mut s.availability)),
-        tx!(
-            sel::AVAILABILITY,
-            text_capture(st, |s| &mut s.availability, false, MAX_TEXT)
-        ),
-        el!(
-            sel::OUT_OF_STOCK,
-            with_state!(st, |s, _el| {
-                s.out_of_stock = true;
-            })
-        ),
-        el!(
-            sel::SEE_ALL_BUYING_CHOICES,
-            with_state!(st, |s, _el| {
-                s.see_all_buying_choices = true;
-            })
-        ),
         // Offers
         el!(sel::OLP_LINK_WIDGET, capture(|s| &mut s.olp_link)),
         tx!(
@@ -1102,34 +1078,13 @@ fn build(html: &str, url: Option<&str>, s: State, gallery: Option<Vec<String>>) 
         .value()
         .and_then(|t| text::offer_count_from_text(&t));
 
-    let availability_text = s.availability.value();
-    let says = |list: &[&str]| {
-        availability_text.as_deref().is_some_and(|t| {
-            let t = t.to_lowercase();
-            list.iter().any(|w| t.contains(w))
-        })
-    };
-    // "This item is no longer available" / この商品は現在お取り扱いできません: the listing is gone.
-    let kind = if says(sel::NO_LONGER_AVAILABLE_TEXTS) {
+    // Buy Box and availability: the buttons came from the pass; the rest is looked up
+    // only on pages without them (see buybox.rs).
+    let bb = buybox::read(html, s.buy_box_button);
+    let kind = if bb.gone {
         PageKind::NotFound
     } else {
         PageKind::Product
-    };
-    let no_buy_box = s.out_of_stock
-        || s.see_all_buying_choices
-        || kind == PageKind::NotFound
-        || says(sel::UNAVAILABLE_TEXTS);
-    let buy_box = if no_buy_box {
-        Some(false)
-    } else if s.buy_box_button {
-        Some(true)
-    } else {
-        None
-    };
-    let availability = match buy_box {
-        Some(true) => Availability::InStock,
-        Some(false) => Availability::Unavailable,
-        None => Availability::Unknown,
     };
     let family = family::read_family(html, &asin, !variations.is_empty());
 
@@ -1147,8 +1102,8 @@ fn build(html: &str, url: Option<&str>, s: State, gallery: Option<Vec<String>>) 
         seller,
         offer_count,
         family,
-        availability,
-        buy_box,
+        availability: bb.availability,
+        buy_box: bb.buy_box,
     }
 }
 

@@ -274,12 +274,12 @@ fn family_in_script(html: &str, script: (usize, usize), own_asin: &str) -> Scrip
             .collect();
         members.push(FamilyMember { asin, dimensions });
     }
-    // The page's own ASIN belongs to its family even where the data left it out
-    // (`currentAsin` confirms the script is about this page).
-    let current = string_in(html, script, KEY_CURRENT);
-    if current.as_deref().map_or(true, |c| c == own_asin)
-        && !members.iter().any(|m| m.asin == own_asin)
-    {
+    // Twister data about another ASIN (`currentAsin`) is not this page's family.
+    if string_in(html, script, KEY_CURRENT).is_some_and(|c| c != own_asin) {
+        return ScriptFamily::Empty;
+    }
+    // The page's own ASIN belongs to its family even where the data left it out.
+    if !members.iter().any(|m| m.asin == own_asin) {
         members.push(FamilyMember {
             asin: own_asin.to_string(),
             dimensions: BTreeMap::new(),
@@ -646,6 +646,14 @@ mod tests {
         let cut =
             "<script>\"dimensions\":[\"color_name\"],\"dimensionValuesDisplayData\":{\"B00000000";
         assert_eq!(read_family(cut, "B000000001", true), None);
+    }
+
+    #[test]
+    fn another_asins_twister_is_not_this_pages_family() {
+        let html = script(
+            r#""currentAsin":"B000000009","dimensions":["color_name"],"dimensionValuesDisplayData":{"B000000009":["Red"]}"#,
+        );
+        assert_eq!(read_family(&html, "B000000001", false), None);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+mod buybox;
 pub mod extract;
 pub mod family;
 pub mod images;

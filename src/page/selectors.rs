@@ -170,18 +170,20 @@ pub const BUY_BOX_INPUT_IDS: &[&str] =
     &["add-to-cart-button", "buy-now-button", "one-click-button"];
 /// The 2008 layout's cart button, by `input` name (amazon.co.jp/book-ruby-esoteric-4839927847-2008).
 pub const BUY_BOX_INPUT_NAME: &str = "submit.add-to-cart";
-/// Availability line: "In Stock." (amazon.com/chair-cover-B01LW7X0JJ-2018), "Auf Lager."
-/// (amazon.de/chair-cover-B01LW7X0JJ-2019), "Currently unavailable." (amazon.co.uk/palarn-women-top-B07CL39Z8Q-2019).
-pub const AVAILABILITY: &str = "div#availability";
+/// The availability line, found by `memmem` on pages without a Buy Box button (its text is
+/// read up to the div's end): "Currently unavailable." (amazon.co.uk/palarn-women-top-B07CL39Z8Q-2019),
+/// "Derzeit nicht verfügbar." (amazon.de/watch-vintage-quartz-B01GAWQSFW-2019).
+pub const AVAILABILITY_MARKER: &str = "id=\"availability\"";
 /// The out-of-stock Buy Box: amazon.com/watch-vintage-quartz-B01GAWQSFW-2018,
-/// amazon.de/watch-vintage-quartz-B01GAWQSFW-2019 ("Derzeit nicht verfügbar."),
-/// amazon.fr/watch-vintage-quartz-B01GAWQSFW-2019 ("Actuellement indisponible.").
-pub const OUT_OF_STOCK: &str = "div#outOfStock";
-/// No Buy Box, only "See All Buying Options" (amazon.com/dvd-the-cars-musikladen-B00004YS4O-2019,
-/// amazon.de/…: "Alle Angebote", amazon.fr/…: "Voir toutes les offres").
-pub const SEE_ALL_BUYING_CHOICES: &str = "span#buybox-see-all-buying-choices";
+/// amazon.de/watch-vintage-quartz-B01GAWQSFW-2019, amazon.fr/watch-vintage-quartz-B01GAWQSFW-2019
+/// (`div#outOfStock`, found by `memmem` on pages without a Buy Box button).
+pub const OUT_OF_STOCK_MARKER: &str = "id=\"outOfStock\"";
+/// No Buy Box, only "See All Buying Options" (`span#buybox-see-all-buying-choices`:
+/// amazon.com/dvd-the-cars-musikladen-B00004YS4O-2019, amazon.de/…: "Alle Angebote",
+/// amazon.fr/…: "Voir toutes les offres").
+pub const SEE_ALL_BUYING_CHOICES_MARKER: &str = "id=\"buybox-see-all-buying-choices\"";
 /// Availability wordings that mean "no Buy Box", per language (checked in the text of
-/// [`AVAILABILITY`] and [`OUT_OF_STOCK`], case-insensitively for the Latin ones).
+/// the availability line, lower-cased).
 /// 現在在庫切れです as in the synthetic tests/pages/jp-unavailable.html.
 pub const UNAVAILABLE_TEXTS: &[&str] = &[
     "currently unavailable",
@@ -295,9 +297,6 @@ pub const ALL: &[&str] = &[
     OLP_LINK_WIDGET,
     CANONICAL,
     OG_URL,
-    AVAILABILITY,
-    OUT_OF_STOCK,
-    SEE_ALL_BUYING_CHOICES,
 ];
 
 #[cfg(test)]
