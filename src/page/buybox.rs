@@ -65,9 +65,7 @@ fn availability_text(html: &str) -> Option<String> {
     for at in
         memmem::find_iter(bytes, sel::AVAILABILITY_MARKER.as_bytes()).take(MAX_AVAILABILITY_BLOCKS)
     {
-        let Some(tag_end) = memchr::memchr(b'>', &bytes[at..]).map(|e| at + e + 1) else {
-            return None;
-        };
+        let tag_end = memchr::memchr(b'>', &bytes[at..]).map(|e| at + e + 1)?;
         let mut end = (tag_end + MAX_AVAILABILITY_HTML).min(bytes.len());
         while !html.is_char_boundary(end) {
             end -= 1;
