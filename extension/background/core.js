@@ -157,7 +157,7 @@ export function indexListings(map) {
     if (!byKey.has(key)) byKey.set(key, l);
     if (!byAsin.has(asin)) byAsin.set(asin, l);
   }
-  return { byKey, byAsin, size: byKey.size };
+  return { map, byKey, byAsin, size: byKey.size };
 }
 
 /**
@@ -178,6 +178,18 @@ export function listingIndex() {
     p.catch(() => { if (indexReady === p) indexReady = null; });
   }
   return indexReady;
+}
+
+/**
+ * The stored listing a report is about, as `listingFor` picks it, from the in-memory index (no
+ * storage read, whatever the catalogue's size). Shared with the index: read it, never change it.
+ */
+export async function storedListingFor(report) {
+  if (!report || !report.asin) return null;
+  const index = await listingIndex();
+  const exact = report.marketplace && index.map[`${report.marketplace}/${report.asin}`];
+  if (exact) return exact;
+  return findListing(index, report.marketplace || null, report.asin);
 }
 
 /** The settings, read once per change (the page check's badge needs them). */

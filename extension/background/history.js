@@ -5,7 +5,7 @@
 // Storage: storage.local `history:<marketplace/ASIN>` = History (one item per listing, so a
 // check rewrites one small item, never every listing's history).
 import { api } from '../lib/platform.js';
-import { core, keyOf, loadListings, saveListings, listingFor, serialiser } from './core.js';
+import { core, keyOf, loadListings, saveListings, serialiser, storedListingFor } from './core.js';
 import { pageCheckedHooks, reportHooks } from './checks.js';
 
 /** The storage key of a listing's history. */
@@ -67,8 +67,7 @@ export function recordGone(key, report, source) {
  */
 export async function learnFromPage(report) {
   if (!report || report.page?.kind !== 'product' || !['match', 'mismatch'].includes(report.status)) return [];
-  const map = await loadListings();
-  const listing = listingFor(map, report);
+  const listing = await storedListingFor(report); // in memory: no storage read per page
   if (!listing || (listing.family_known === true && listing.availability && listing.availability !== 'unknown')) return [];
   const res = await core('learn', { listing, page: report.page, now_ms: Date.now() });
   if (!res.fields?.length) return [];
@@ -115,8 +114,7 @@ export async function timeline(key, lang) {
 // The badge check of a saved listing's product page is an observation of that listing.
 pageCheckedHooks.push(async (report) => {
   if (!report || report.page?.kind !== 'product') return;
-  const map = await loadListings();
-  const listing = listingFor(map, report);
+  const listing = await storedListingFor(report); // in memory: no storage read per page
   if (!listing) return;
   await recordPage(keyOf(listing), report.page, 'badge');
 });
@@ -125,8 +123,7 @@ pageCheckedHooks.push(async (report) => {
 // tab's report says since when (the popup shows it).
 reportHooks.push(async (report) => {
   if (report?.status !== 'gone') return undefined;
-  const map = await loadListings();
-  const listing = listingFor(map, report);
+  const listing = await storedListingFor(report);
   if (!listing) return undefined;
   return (await recordGone(keyOf(listing), report, 'badge')).report;
 });
