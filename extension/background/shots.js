@@ -12,7 +12,7 @@
 //
 // Messages (extension pages only):
 //   ui-bg-capture {tabId}              → {key, shot (no image), count, dropped}
-//   ui-bg-shots-get {key|tabId}        → {key, shots (with images), names (file names), budget}
+//   ui-bg-shots-get {key|tabId, images?} → {key, shots (with images unless images: false), names (file names), budget}
 //   ui-bg-shot-delete {key, id}        → {key, count}
 import { api, captureVisibleTab, makeCanvas, canvasToJpeg } from '../lib/platform.js';
 import { core, serialiser, failure } from './core.js';
@@ -146,10 +146,11 @@ export const shotsHandlers = {
     });
   },
 
-  async 'ui-bg-shots-get'({ key, tabId }) {
+  async 'ui-bg-shots-get'({ key, tabId, images = true }) {
     const target = await resolveListing({ key, tabId });
-    const shots = await loadShots(target.key);
-    const names = await core('shot_file_names', { shots: shots.map(shotInfo) });
+    const stored = await loadShots(target.key);
+    const shots = images === false ? stored.map(shotInfo) : stored;
+    const names = await core('shot_file_names', { shots: stored.map(shotInfo) });
     const budget = await core('shots_budget', {});
     return { key: target.key, shots, names, budget };
   },

@@ -6,7 +6,7 @@ import { t, currentLanguage } from '../ui/i18n.js';
 import { h, replaceChildren } from '../ui/dom.js';
 import { send as sendTyped } from '../lib/messages.js';
 import { api } from '../lib/platform.js';
-import { formatTime } from '../ui/render.js';
+import { formatTime, fieldLabel } from '../ui/render.js';
 import { caseStatusPicker, caseStatusLabel, caseAddForm } from '../ui/cases.js';
 
 const send = ({ type, ...payload }) => sendTyped(type, payload);
@@ -137,7 +137,7 @@ function renderShots(entry, { shots, names, budget }, statusEl, reload) {
     const i = shots.indexOf(s);
     const url = shotUrl(s.jpeg);
     const when = formatTime(s.at);
-    const what = (s.fields || []).join(', ') || s.status;
+    const what = (s.fields || []).map(fieldLabel).join(', ') || s.status;
     return h(
       'li',
       { class: 'shot', attrs: { 'data-shot-id': s.id } },

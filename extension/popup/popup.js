@@ -107,6 +107,10 @@ function captureButton() {
       const res = await send({ type: 'ui-bg-capture', tabId });
       showNotice(t('shotSaved', [formatTime(res.shot.at), String(res.count)]), 'success');
       button.dataset.saved = res.shot.id;
+      if (extras) {
+        extras.shots = res.count;
+        renderExtras();
+      }
     } catch (err) {
       showNotice(shotErrorText(err), 'error');
     } finally {
@@ -137,11 +141,12 @@ async function refreshExtras() {
     return;
   }
   try {
-    const [hist, cases] = await Promise.all([
+    const [hist, cases, shots] = await Promise.all([
       send({ type: 'ui-bg-history', tabId, lang: currentLanguage() }),
       send({ type: 'ui-bg-cases-get', tabId }),
+      send({ type: 'ui-bg-shots-get', tabId, images: false }),
     ]);
-    extras = { key: hist.key, lines: hist.lines || [], cases: cases.cases || [], active: cases.active };
+    extras = { key: hist.key, lines: hist.lines || [], cases: cases.cases || [], active: cases.active, shots: shots.shots.length };
   } catch (err) {
     extras = null;
     showError(err);
@@ -258,6 +263,7 @@ function renderCase() {
     section.append(form);
   }
   if (closed) section.append(h('p', { class: 'hint', id: 'case-closed-count', text: t('caseClosedCount', [String(closed)]) }));
+  if (extras.shots) section.append(h('p', { class: 'hint', id: 'shot-count', text: t('shotCount', [String(extras.shots)]) }));
   return section;
 }
 

@@ -107,6 +107,8 @@ test('on a hijacked page the popup offers the capture; it stores a stamped JPEG 
   await popup.locator('#notice[data-kind]:not([hidden])').waitFor({ timeout: 20000 });
   assert.equal(await popup.locator('#notice').getAttribute('data-kind'), 'success', await popup.locator('#notice').textContent());
   assert.match(await popup.locator('#notice').textContent(), /^Screenshot saved \(.+\)\. Screenshots kept for this listing: 1\.$/);
+  // The case part of the popup counts it.
+  assert.equal(await popup.locator('#shot-count').textContent(), 'Screenshots: 1');
   await popup.close();
 
   const shots = await storedShots();
