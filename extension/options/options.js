@@ -26,7 +26,20 @@ const WATCH_FLAGS = [
   ['description', 'watchDescription', 'fieldDescription'],
   ['seller', 'watchSeller', 'fieldSeller'],
   ['offers', 'watchOffers', 'fieldOffers'],
+  ['family_parent', 'watchFamilyParent', 'fieldFamilyParent'],
+  ['family_members', 'watchFamilyMembers', 'fieldFamilyMembers'],
+  ['availability', 'watchAvailability', 'fieldAvailability'],
 ];
+
+/** Flags a listing stored before they existed lacks: on, as the core's `Watch` default. */
+const WATCH_DEFAULT_ON = ['family_parent', 'family_members', 'availability'];
+
+/** A listing's watch flags, the missing newer ones at their default. */
+function watchOf(l) {
+  const w = { ...(l?.watch || {}) };
+  for (const f of WATCH_DEFAULT_ON) if (w[f] === undefined) w[f] = true;
+  return w;
+}
 
 /** Every Amazon marketplace (as `page::kind::MARKETPLACES`), for the report import. */
 const MARKETPLACES = [
@@ -100,7 +113,7 @@ function applyFilter(resetPage = true) {
 }
 
 function watchedNames(l) {
-  const w = l.watch || {};
+  const w = watchOf(l);
   return WATCH_FLAGS.filter(([flag]) => w[flag]).map(([, , key]) => t(key));
 }
 
@@ -274,7 +287,7 @@ function openEditor(entry) {
     replaceChildren(preview, lines(imagesField[1].value).filter(isImageId).slice(0, 12).map((id) => thumbnail(id, { size: 75, caption: false })));
   });
 
-  const watch = l.watch || {};
+  const watch = watchOf(l);
   const versions = h('fieldset', { class: 'versions', id: 'edit-versions' }, h('legend', { text: t('versionsHeading') }));
   const form = h(
     'form',
@@ -431,7 +444,7 @@ function readEditor(form, original) {
       if (at <= 0) throw new Error(t('editBadVariation', [String(i + 1)]));
       variations[line.slice(0, at).trim()] = line.slice(at + 1).trim();
     });
-  const watch = { ...(original.watch || {}) };
+  const watch = watchOf(original);
   for (const box of form.querySelectorAll('input[type="checkbox"][data-flag]')) watch[box.dataset.flag] = box.checked;
   const listing = {
     ...original,
