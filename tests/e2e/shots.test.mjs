@@ -239,3 +239,17 @@ test('the export carries screenshots only when asked; a malformed record in an i
     await other.close();
   }
 });
+
+test('"Delete" in the History & cases dialog removes the screenshot', async () => {
+  const page = await ext.context.newPage();
+  await page.goto(`chrome-extension://${ext.extensionId}/options/options.html#details=${encodeURIComponent(KEY)}`);
+  const item = page.locator(`#details-shots li.shot[data-shot-id="${shot.id}"]`);
+  await item.locator('button.shot-delete').click();
+  await page.locator('#shots-none').waitFor();
+  assert.equal(await page.locator('#details-notice').textContent(), 'Screenshot deleted.');
+  assert.deepEqual(await storedShots(), []);
+  // The case texts no longer mention screenshots.
+  const report = await ext.send({ type: 'ui-bg-case-report-text', key: KEY, lang: 'en' });
+  assert.ok(!report.text.includes('screenshots'), report.text);
+  await page.close();
+});
