@@ -186,7 +186,10 @@ fn an_old_listing_is_not_flagged_for_what_it_never_knew() {
     old.availability = Availability::Unknown;
     let mut p = page();
     p.availability = Availability::Unavailable;
-    assert_eq!(check(&[old.clone()], &p, T1).status, Status::Match);
+    assert_eq!(
+        check(std::slice::from_ref(&old), &p, T1).status,
+        Status::Match
+    );
     // Learned from the page, then compared.
     let mut learned = old.clone();
     assert_eq!(
@@ -217,19 +220,19 @@ fn gone_needs_a_saved_listing_under_the_requested_url() {
     assert!(r.mismatches.is_empty());
     // Without the URL, or under another ASIN's URL: unreadable as before.
     assert_eq!(
-        check(&[l.clone()], &not_found(), T1).status,
+        check(std::slice::from_ref(&l), &not_found(), T1).status,
         Status::Unreadable
     );
     let other = "https://www.amazon.co.jp/dp/B0NOTSAVED";
     assert_eq!(
-        check_request(&[l.clone()], &not_found(), Some(other), T1).status,
+        check_request(std::slice::from_ref(&l), &not_found(), Some(other), T1).status,
         Status::Unreadable
     );
     // Captcha and 503 under the listing's URL: never gone.
     for kind in [PageKind::Captcha, PageKind::Error] {
         let p = ProductPage::empty(kind);
         assert_eq!(
-            check_request(&[l.clone()], &p, Some(URL), T1).status,
+            check_request(std::slice::from_ref(&l), &p, Some(URL), T1).status,
             Status::Unreadable
         );
     }
@@ -237,7 +240,7 @@ fn gone_needs_a_saved_listing_under_the_requested_url() {
     let mut moved = page();
     moved.asin = Some("B0ELSEWHER".into());
     moved.family = None;
-    let r = check_request(&[l.clone()], &moved, Some(URL), T1);
+    let r = check_request(std::slice::from_ref(&l), &moved, Some(URL), T1);
     assert_eq!(r.status, Status::Gone);
     let g = r.gone.unwrap();
     assert_eq!(g.reason, GoneReason::Redirected);
@@ -246,14 +249,14 @@ fn gone_needs_a_saved_listing_under_the_requested_url() {
     let mut sibling = page();
     sibling.asin = Some("B0MINE0002".into());
     assert_eq!(
-        check_request(&[l.clone()], &sibling, Some(URL), T1).status,
+        check_request(std::slice::from_ref(&l), &sibling, Some(URL), T1).status,
         Status::Untracked
     );
     // "No longer available": read as not_found with its own ASIN, also without a URL.
     let mut nla = not_found();
     nla.asin = Some("B0MINE0001".into());
     for url in [Some(URL), None] {
-        let r = check_request(&[l.clone()], &nla, url, T1);
+        let r = check_request(std::slice::from_ref(&l), &nla, url, T1);
         assert_eq!(r.status, Status::Gone);
         assert_eq!(r.gone.unwrap().reason, GoneReason::NoLongerAvailable);
     }
@@ -272,7 +275,7 @@ fn gone_in_history_notification_schedule_and_case_text() {
     let mut notify = NotifyState::new();
 
     // First sighting (a re-check): one change, one notification, counted as changed.
-    let mut r = check_request(&[l.clone()], &not_found(), Some(URL), T1);
+    let mut r = check_request(std::slice::from_ref(&l), &not_found(), Some(URL), T1);
     let change = h
         .record_gone(&r, Source::Recheck, T1)
         .expect("first sighting is a change");
@@ -316,7 +319,7 @@ fn gone_in_history_notification_schedule_and_case_text() {
     assert!(text.contains("81lde+541vL"), "last known image: {text}");
 
     // The next run: no new change, no second notification, confirmed.
-    let mut r2 = check_request(&[l.clone()], &not_found(), Some(URL), T2);
+    let mut r2 = check_request(std::slice::from_ref(&l), &not_found(), Some(URL), T2);
     assert!(h.record_gone(&r2, Source::Recheck, T2).is_none());
     h.annotate(&mut r2);
     assert!(r2.gone.as_ref().unwrap().confirmed);
@@ -352,7 +355,7 @@ fn gone_in_history_notification_schedule_and_case_text() {
     );
     // A later vanishing notifies again.
     assert!(notify
-        .should_notify(&check(&[l.clone()], &page(), T3), None, "en")
+        .should_notify(&check(std::slice::from_ref(&l), &page(), T3), None, "en")
         .is_none());
     let mut r4 = check_request(&[l], &not_found(), Some(URL), T3);
     h.record_gone(&r4, Source::Badge, T3)
@@ -375,7 +378,7 @@ fn family_buy_box_and_availability_notify_and_read_plainly() {
     });
     p.availability = Availability::Unavailable;
     h.record_page(&p, Source::Recheck, T1).expect("a change");
-    let r = check(&[l.clone()], &p, T1);
+    let r = check(std::slice::from_ref(&l), &p, T1);
     assert_eq!(r.status, Status::Mismatch);
     let n = notify.should_notify(&r, None, "ja").expect("notified");
     assert!(
