@@ -666,3 +666,65 @@ fn gone_learn_and_case_page() {
         Some("https://brandregistry.amazon.com/cu/case-dashboard/view-case?caseID=1234567890")
     );
 }
+
+// ---- screenshots as evidence (watch::shots) ----
+
+#[wasm_bindgen_test]
+fn shot_commands_make_check_budget_and_name_a_capture() {
+    let report = r#"{"status": "mismatch", "mismatches": [{"field": "images.main", "expected": "61A", "actual": "71B", "severity": "critical"}]}"#;
+    let made = call(
+        "shot_new",
+        &format!(
+            r#"{{"marketplace": "amazon.co.jp", "asin": "B0WASMTEST", "url": {}, "report": {report}, "case_id": null, "now_ms": 1796379600000}}"#,
+            json_str(URL)
+        ),
+    );
+    let shot = Reflect::get(&made, &"shot".into()).unwrap();
+    assert_eq!(
+        get_str(&shot, "at").as_deref(),
+        Some("2026-12-04T10:20:00Z")
+    );
+    let stamp = text(&Reflect::get(&made, &"stamp".into()).unwrap());
+    assert!(
+        stamp.contains("ASIN B0WASMTEST | differs: main image"),
+        "{stamp}"
+    );
+    // The background adds the picture: here the first bytes of a JPEG (FF D8 FF E0 00 10).
+    Reflect::set(
+        &shot,
+        &"jpeg".into(),
+        &"data:image/jpeg;base64,/9j/4AAQ".into(),
+    )
+    .unwrap();
+    Reflect::set(&shot, &"bytes".into(), &6.into()).unwrap();
+    Reflect::set(&shot, &"width".into(), &1280.into()).unwrap();
+    Reflect::set(&shot, &"height".into(), &960.into()).unwrap();
+    let shot_json = text(&shot);
+    let added = call(
+        "shots_add",
+        &format!(r#"{{"shots": [], "shot": {shot_json}, "cases": []}}"#),
+    );
+    assert!(text(&added).contains(r#""dropped":[]"#), "{}", text(&added));
+    let names = call("shot_file_names", &format!(r#"{{"shots": [{shot_json}]}}"#));
+    assert_eq!(
+        text(&names),
+        r#"["B0WASMTEST-2026-12-04T10-20Z-main-image.jpg"]"#
+    );
+    let budget = call("shots_budget", "{}");
+    assert_eq!(
+        text(&budget),
+        r#"{"max_bytes":8388608,"max_shot_bytes":3145728,"max_shots":30}"#
+    );
+    // Not a JPEG: refused, with the core's reason in the details.
+    let png = shot_json.replace("/9j/4AAQ", "iVBORw0K");
+    let err = try_call(
+        "shots_add",
+        &format!(r#"{{"shots": [], "shot": {png}, "cases": []}}"#),
+    )
+    .unwrap_err();
+    let details = text(&Reflect::get(&err, &"details".into()).unwrap());
+    assert!(
+        details.contains(r#""kind":"malformed""#) && details.contains(r#""field":"jpeg""#),
+        "{details}"
+    );
+}
