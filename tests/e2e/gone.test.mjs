@@ -189,3 +189,21 @@ test('the tab showing the 404 page under the listing URL: red badge, the popup s
   await popup.close();
   await tab.page.close();
 });
+
+test('in Japanese: the popup and the case text say the page is gone', async () => {
+  const { settings } = await send({ type: 'ui-bg-settings-get' });
+  await send({ type: 'ui-bg-settings-set', settings: { ...settings, language: 'ja' } });
+  const tab = await h.open(DEMO_URL);
+  await h.waitForBadge(tab.tabId, (b) => b.text === '×');
+  const popup = await h.openPopup(tab.tabId);
+  const st = popup.locator('#status[data-status="gone"]');
+  await st.waitFor();
+  assert.match(await st.innerText(), /この出品の商品ページはもう存在しません/);
+  assert.match(await popup.locator('.gone-reason').innerText(), /ページが見つかりません/);
+  assert.match(await popup.locator('.gone-first-seen').innerText(), /初めて確認した日時/);
+  const { text } = await send({ type: 'ui-bg-report-text', tabId: tab.tabId, lang: 'ja' });
+  assert.match(text, /このASINの商品詳細ページが存在しません/);
+  assert.match(text, /削除されたものと考えられます/);
+  await popup.close();
+  await tab.page.close();
+});
