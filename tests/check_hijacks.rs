@@ -148,8 +148,14 @@ fn availability_flipped_is_availability_only() {
     );
     let h = h
         .replace("id=\"buy-now-button\"", "id=\"buy-now-button-gone\"")
-        .replace("name=\"submit.add-to-cart\"", "name=\"submit.add-to-cart-gone\"");
-    assert!(h.contains("Currently unavailable."), "the block said In Stock.");
+        .replace(
+            "name=\"submit.add-to-cart\"",
+            "name=\"submit.add-to-cart-gone\"",
+        );
+    assert!(
+        h.contains("Currently unavailable."),
+        "the block said In Stock."
+    );
     assert_eq!(
         flagged(&f, &l, &h),
         (
