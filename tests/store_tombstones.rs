@@ -54,7 +54,7 @@ fn a_deletion_newer_than_the_edit_in_the_other_browser_wins_and_the_edit_is_kept
     let r = merge_with_tombstones(
         &[edited.clone(), other.clone()],
         &[],
-        &[other.clone()],
+        std::slice::from_ref(&other),
         &[],
         &[tomb(KEY, "2026-11-01T11:00:00Z")],
         now,
@@ -76,7 +76,7 @@ fn an_edit_newer_than_the_deletion_wins_and_the_tombstone_goes() {
     let r = merge_with_tombstones(
         &[],
         &[tomb(KEY, "2026-11-01T10:00:00Z")],
-        &[edited.clone()],
+        std::slice::from_ref(&edited),
         &[],
         &[],
         now,
@@ -93,7 +93,7 @@ fn an_edit_newer_than_the_deletion_wins_and_the_tombstone_goes() {
 
     // In B (the editor): A's older tombstone does not delete the newer edit.
     let r = merge_with_tombstones(
-        &[edited.clone()],
+        std::slice::from_ref(&edited),
         &[],
         &[],
         &[],
@@ -169,7 +169,7 @@ fn tombstones_merge_newest_per_key_and_expire_after_90_days() {
     let r = merge_with_tombstones(
         &[],
         &[tomb(KEY, "2026-07-02T00:00:00Z")],
-        &[old.clone()],
+        std::slice::from_ref(&old),
         &[],
         &[],
         now,
@@ -190,7 +190,7 @@ fn tombstones_travel_through_the_sync_items() {
         now_ms: Some(ms("2026-11-02T00:00:00Z")),
         ..SyncOptions::default()
     };
-    let plan = encode_with(&[kept.clone()], &Settings::default(), &options);
+    let plan = encode_with(std::slice::from_ref(&kept), &Settings::default(), &options);
     assert_eq!(plan.stats.tombstones_synced, 2);
     assert_eq!(plan.stats.tombstones_local_only, 0);
     assert!(plan.items.contains_key("d0"), "{:?}", plan.items.keys());

@@ -15,6 +15,7 @@ import { onPage, recheckTab, recheckAllTabs, requireTab, changeListing, clearTab
 import { scheduleSyncPush, syncHandlers, exportDeletions, applyImportedDeletions } from './sync.js';
 import { recordPage } from './history.js';
 import { watchHandlers } from './watch.js';
+import { catalogHandlers } from './catalog.js';
 import {
   casesHandlers, caseReportText, activeCase, loadCases, exportExtras, applyImport, changedListings,
 } from './cases.js';
@@ -196,7 +197,7 @@ function toError(e) {
 }
 
 // Every ui-bg-* message: this file's, and those of the feature modules.
-const uiHandlers = { ...ownHandlers, ...syncHandlers, ...casesHandlers, ...watchHandlers, ...shotsHandlers };
+const uiHandlers = { ...ownHandlers, ...syncHandlers, ...casesHandlers, ...watchHandlers, ...shotsHandlers, ...catalogHandlers };
 
 async function dispatch(msg, sender) {
   if (!msg || typeof msg.type !== 'string') throw failure('a message needs a type', { kind: 'request' });

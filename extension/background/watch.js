@@ -17,6 +17,7 @@ import { api, isFirefox } from '../lib/platform.js';
 import { core, loadListings, loadSettings, reportLanguage } from './core.js';
 import { refineReport } from './images.js';
 import { recordPage, recordGone, learnFromPage } from './history.js';
+import { recordCheck } from './catalog.js';
 
 /** The one alarm: the next scheduled run, the end of a back-off, or a safety net mid-run. */
 export const ALARM = 'cg-recheck';
@@ -44,6 +45,38 @@ const sleep = (ms) => new Promise((r) => { setTimeout(r, ms); });
 async function loadState() {
   const got = await local.get(STATE_KEY);
   return got[STATE_KEY] ?? null;
+}
+
+/** How long a change found by a re-check makes its listing go first in the next runs. */
+const RECENT_MS = 24 * 3_600_000;
+const RECENT_KEY = 'watch:recent';
+
+/**
+ * Listings a new run takes first (at most a quarter of it, the core decides): a change found
+ * in the last 24 h (`watch:recent`) or an open case (`cases:<key>` open, answered or reopened).
+ * Read once per run, not per fetch.
+ */
+async function urgentKeys(keys) {
+  const now = Date.now();
+  const caseKeys = keys.map((k) => `cases:${k}`);
+  const got = await local.get([RECENT_KEY, ...caseKeys]);
+  const out = new Set();
+  for (const [k, at] of Object.entries(got[RECENT_KEY] ?? {})) if (now - at < RECENT_MS) out.add(k);
+  for (const k of keys) {
+    const log = got[`cases:${k}`];
+    if (Array.isArray(log) && log.some((c) => c && c.status !== 'closed')) out.add(k);
+  }
+  return [...out];
+}
+
+/** A re-check found a change: the listing goes first for the next 24 h. */
+async function noteRecent(key) {
+  const now = Date.now();
+  const got = await local.get(RECENT_KEY);
+  const next = {};
+  for (const [k, at] of Object.entries(got[RECENT_KEY] ?? {})) if (now - at < RECENT_MS) next[k] = at;
+  next[key] = now;
+  await local.set({ [RECENT_KEY]: next });
 }
 
 /** The keys of the listings that watch at least one field (a new run checks these, in order). */
@@ -110,7 +143,7 @@ async function checkOne(key, url, settings) {
     bytes = new Uint8Array(await res.arrayBuffer());
     if (res.url) finalUrl = res.url;
   } catch {
-    return { page_kind: null, changed: false };
+    return { page_kind: null, changed: false, report: null };
   }
   // Listings are read now, not when the run started: a listing edited mid-run is checked
   // as it is now. Nothing here writes them.
@@ -121,7 +154,7 @@ async function checkOne(key, url, settings) {
       url: finalUrl, requested_url: url, bytes, listings: Object.values(map), now_ms: Date.now(),
     });
   } catch {
-    return { page_kind: null, changed: false }; // unreadable bytes: this listing failed, the run goes on
+    return { page_kind: null, changed: false, report: null }; // unreadable bytes: this listing failed, the run goes on
   }
   const kind = report.page?.kind ?? null;
   let changed = false;
@@ -134,7 +167,7 @@ async function checkOne(key, url, settings) {
     try {
       await maybeNotify(report, map[key] ?? null, settings);
     } catch { /* best effort */ }
-    return { page_kind: kind, changed, gone: true };
+    return { page_kind: kind, changed, gone: true, report };
   }
   // A sibling shown instead (its family lists this ASIN; any other ASIN is `gone` above) is not
   // this listing's page: counted as checked, but nothing of it goes into this listing's history.
@@ -149,8 +182,10 @@ async function checkOne(key, url, settings) {
     try {
       await maybeNotify(report, map[key] ?? null, settings);
     } catch { /* best effort */ }
+    return { page_kind: kind, changed, report };
   }
-  return { page_kind: kind, changed };
+  // Not this listing's page (a sibling, a captcha, an error page): its last check stays.
+  return { page_kind: kind, changed, report: undefined };
 }
 
 async function maybeNotify(report, listing, settings) {
@@ -234,13 +269,16 @@ async function loop() {
     const [stored, settings, map] = await Promise.all([loadState(), loadSettings(), loadListings()]);
     const startNow = startNowPending;
     startNowPending = false;
+    const keys = watchedKeys(map);
     const { state, action } = await core('schedule_next', {
       state: stored,
       settings,
-      keys: watchedKeys(map),
+      keys,
       now_ms: Date.now(),
       seed: Math.floor(Math.random() * 2 ** 52),
       start_now: startNow,
+      // Only a new run orders the keys (recent change, open case, oldest last check).
+      urgent: stored?.run ? [] : await urgentKeys(keys),
     });
     // Stored after every step (unchanged states are not rewritten: every worker start asks).
     if (JSON.stringify(state) !== JSON.stringify(stored)) await local.set({ [STATE_KEY]: state });
@@ -274,7 +312,9 @@ async function loop() {
     }
     await holdLease(Date.now() + FETCH_TIMEOUT_MS);
     await setAlarm(Date.now() + FETCH_TIMEOUT_MS + LEASE_SLACK_MS + 1000);
-    const { page_kind: pageKind, changed, gone = false } = await checkOne(action.key, action.url, settings);
+    const { page_kind: pageKind, changed, gone = false, report } = await checkOne(action.key, action.url, settings);
+    // The listing's last check (catalogue at a glance): null = could not be fetched or read.
+    if (report !== undefined) await recordCheck(action.key, report, 'recheck').catch(() => {});
     const res = await core('schedule_result', {
       state: (await loadState()) ?? state,
       key: action.key,
@@ -284,6 +324,7 @@ async function loop() {
       now_ms: Date.now(),
     });
     await local.set({ [STATE_KEY]: res.state });
+    if (changed) await noteRecent(action.key);
   }
 }
 
@@ -293,7 +334,14 @@ async function loop() {
 export async function status() {
   const [state, settings, map] = await Promise.all([loadState(), loadSettings(), loadListings()]);
   const run = state?.run ?? null;
+  // At scale: how often each listing is checked, and which were not within 2 x the interval.
+  const { pace, stale, stale_count: staleCount } = await core('schedule_pace', {
+    state, settings, keys: watchedKeys(map), now_ms: Date.now(),
+  });
   return {
+    pace,
+    stale,
+    stale_count: staleCount,
     interval: settings.recheck_interval_hours,
     notifications: settings.notifications,
     delay_seconds: settings.request_delay_seconds,

@@ -61,7 +61,73 @@ const state = {
   settings: {},
   selected: new Set(), // keys ticked for a bulk action (kept across pages and searches)
   elsewhere: new Map(), // key -> {fields}: changed in another browser, full record not synced
+  // Catalogue at a glance (background catalog.js): each listing's last check and the summary.
+  checks: {}, // key -> {status: match|mismatch|gone|unreadable|not_checked, stale, at, source, differences}
+  summary: null,
+  status: 'all', // the status filter: all | problems | mismatch | gone | unreadable | stale
 };
+
+// ---------------------------------------------------------------- catalogue at a glance
+
+/** Problems first: differs, gone, unreadable, not checked recently, then the rest. */
+function problemRank(c) {
+  if (!c) return 3;
+  if (c.status === 'mismatch') return 0;
+  if (c.status === 'gone') return 1;
+  if (c.status === 'unreadable') return 2;
+  if (c.stale || c.status === 'not_checked') return 3;
+  return 4;
+}
+
+function statusMatches(c, filter) {
+  if (filter === 'all') return true;
+  if (filter === 'problems') return problemRank(c) < 4;
+  if (filter === 'stale') return Boolean(c?.stale);
+  return c?.status === filter;
+}
+
+/** "800 listings: 3 differ, 1 gone, 12 not checked in 24 h". */
+function renderSummary() {
+  const box = $('catalog-summary');
+  const s = state.summary;
+  if (!box) return;
+  box.hidden = !s || !s.total;
+  if (!s) return;
+  box.textContent = t('catalogSummary', [String(s.total), String(s.differ), String(s.gone), String(s.stale), String(s.stale_hours)]);
+  box.dataset.total = String(s.total);
+  box.dataset.differ = String(s.differ);
+  box.dataset.gone = String(s.gone);
+  box.dataset.stale = String(s.stale);
+}
+
+/** A row's last check: status, when, from where. */
+function lastCheckCell(key) {
+  const c = state.checks[key];
+  if (!c || c.status === 'not_checked') return h('td', { class: 'cell-check', attrs: { 'data-status': 'not_checked' } }, t('checkNotChecked'));
+  const what = {
+    match: () => t('checkMatch'),
+    mismatch: () => t('checkDiffers', [String(c.differences || 0)]),
+    gone: () => t('checkGone'),
+    unreadable: () => t('checkUnreadable'),
+  }[c.status]?.() ?? c.status;
+  const from = { viewed: 'sourceViewed', recheck: 'sourceRecheck', baseline: 'sourceBaseline' }[c.source];
+  return h('td', { class: 'cell-check', attrs: { 'data-status': c.status, 'data-stale': c.stale ? 'true' : 'false' } },
+    h('span', { class: 'check-status', text: what }),
+    h('br'),
+    h('span', { class: 'check-when', text: `${formatTime(new Date(c.at).toISOString())}${from ? ` · ${t(from)}` : ''}` }),
+    c.stale ? h('span', { class: 'check-stale', text: ` ${t('checkStale', [String(state.summary?.stale_hours ?? 24)])}` }) : null);
+}
+
+async function loadCatalog() {
+  try {
+    const { summary, checks } = await send({ type: 'ui-bg-catalog-status' });
+    state.summary = summary;
+    state.checks = checks || {};
+  } catch {
+    state.summary = null;
+    state.checks = {};
+  }
+}
 
 function errorText(err) {
   const base = err && err.message ? err.message : String(err);
@@ -93,8 +159,13 @@ async function loadListings() {
   const list = Array.isArray(raw) ? raw : Object.values(raw);
   state.listings = list
     .filter((l) => l && typeof l === 'object' && l.asin)
-    .map((l) => ({ key: keyOf(l), listing: l, haystack: fold([l.asin, l.sku || '', l.title || ''].join('\n')) }))
-    .sort((a, b) => String(b.listing.updated_at || '').localeCompare(String(a.listing.updated_at || '')) || a.key.localeCompare(b.key));
+    .map((l) => ({ key: keyOf(l), listing: l, haystack: fold([l.asin, l.sku || '', l.title || ''].join('\n')) }));
+  // Problems first (what is wrong right now), then the most recently changed.
+  await loadCatalog();
+  const rank = new Map(state.listings.map((e) => [e.key, problemRank(state.checks[e.key])]));
+  state.listings.sort((a, b) => rank.get(a.key) - rank.get(b.key)
+    || String(b.listing.updated_at || '').localeCompare(String(a.listing.updated_at || '')) || a.key.localeCompare(b.key));
+  renderSummary();
   const keys = new Set(state.listings.map((e) => e.key));
   for (const k of state.selected) if (!keys.has(k)) state.selected.delete(k);
   applyFilter(false);
@@ -103,8 +174,9 @@ async function loadListings() {
 function applyFilter(resetPage = true) {
   const q = fold(state.query).trim();
   const terms = q.split(/\s+/).filter(Boolean);
-  state.filtered = terms.length
-    ? state.listings.filter((e) => terms.every((term) => e.haystack.includes(term)))
+  const filter = state.status;
+  state.filtered = terms.length || filter !== 'all'
+    ? state.listings.filter((e) => terms.every((term) => e.haystack.includes(term)) && statusMatches(state.checks[e.key], filter))
     : state.listings;
   if (resetPage) state.page = 0;
   const pages = Math.max(1, Math.ceil(state.filtered.length / PAGE_SIZE));
@@ -146,6 +218,7 @@ function renderRow(entry) {
     h('td', { class: 'cell-title', text: l.title || '' }),
     h('td', { class: 'cell-watched', title: watched.join(', ') }, t('watchedCount', [String(watched.length), String(WATCH_FLAGS.length)]), h('br'), watched.join(currentLanguage() === 'ja' ? '・' : ', ')),
     h('td', { class: 'cell-updated' }, formatTime(l.updated_at), elsewhereNote(entry.key)),
+    lastCheckCell(entry.key),
     h(
       'td',
       { class: 'cell-actions' },
@@ -926,6 +999,15 @@ async function main() {
   $('language').value = ['auto', 'ja', 'en'].includes(language) ? language : 'auto';
   $('badge-on-match').checked = state.settings.badge_on_match !== false;
   $('sync-enabled').checked = state.settings.sync_enabled !== false;
+
+  // The status filter; the popup links here as options.html#status=problems.
+  const fromHash = /(?:^|[#&])status=(all|problems|mismatch|gone|unreadable|stale)(?:&|$)/.exec(location.hash);
+  if (fromHash) state.status = fromHash[1];
+  $('status-filter').value = state.status;
+  $('status-filter').addEventListener('change', () => {
+    state.status = $('status-filter').value;
+    applyFilter();
+  });
 
   let timer = null;
   $('search').addEventListener('input', () => {

@@ -60,6 +60,26 @@ function counts(run) {
   );
 }
 
+/** "Each listing is checked about every X hours" (at this many listings and this pause). */
+function pace(s) {
+  const p = s.pace;
+  if (!p || !p.every_ms || !s.watched) return null;
+  const hours = Math.max(1, Math.round(p.every_ms / 3_600_000));
+  return h('p', { id: 'recheck-pace', class: 'hint', attrs: { 'data-hours': String(hours), 'data-batch': String(p.batch) } },
+    t('recheckPace', [num(hours)]),
+    p.batch < s.watched ? ` ${t('recheckPaceSlices', [num(p.batch)])}` : '');
+}
+
+/** The listings not re-checked within twice the interval (the first 200 named). */
+function stale(s) {
+  if (!s.stale_count || !s.interval) return null;
+  const keys = s.stale ?? [];
+  return h('details', { id: 'recheck-stale', attrs: { 'data-count': String(s.stale_count) } },
+    h('summary', { text: t('recheckStale', [num(s.stale_count), num(2 * s.interval)]) }),
+    h('ul', { class: 'recheck-stale-list' }, keys.map((k) => h('li', { text: k }))),
+    s.stale_count > keys.length ? h('p', { class: 'hint', text: t('recheckStaleMore', [num(s.stale_count - keys.length)]) }) : null);
+}
+
 function render(s) {
   const box = $('recheck-status');
   const now = Date.now();
@@ -120,6 +140,8 @@ function render(s) {
     last,
     next ? h('p', { id: 'recheck-next', class: 'hint', text: next }) : null,
     h('p', { id: 'recheck-watched', class: 'hint', text: t('recheckWatched', [num(s.watched)]) }),
+    pace(s),
+    stale(s),
   );
   $('recheck-now').disabled = Boolean(s.run && s.running && !paused);
 }

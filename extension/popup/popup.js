@@ -309,6 +309,22 @@ function showFallback(text) {
   area.select();
 }
 
+/**
+ * Not on a product page: the catalogue at a glance ("800 listings: 3 differ, …") with a link to
+ * the options table filtered to the problems.
+ */
+async function renderGlance() {
+  const box = document.getElementById('catalog-glance');
+  if (!box) return;
+  try {
+    const { summary: s } = await send({ type: 'ui-bg-catalog-status' });
+    if (!s || !s.total) return;
+    replaceChildren(box,
+      h('p', { id: 'catalog-summary', text: t('catalogSummary', [String(s.total), String(s.differ), String(s.gone), String(s.stale), String(s.stale_hours)]) }),
+      h('a', { id: 'catalog-link', href: '../options/options.html#status=problems', target: '_blank', text: t('popupCatalogLink') }));
+  } catch { /* the popup stands without it */ }
+}
+
 function render() {
   const { report, listing } = state;
   const view = renderReport(report, listing, { actions: fieldActions });
@@ -353,8 +369,11 @@ function render() {
   if (listing && report && ['mismatch', 'gone'].includes(report.status)) actions.appendChild(captureButton());
   if (actions.childElementCount) view.insertBefore(actions, view.querySelector('.mismatches'));
   view.appendChild(h('div', { id: 'extras' }));
+  const glance = !report || report.status === 'not_product';
+  if (glance) view.appendChild(h('div', { id: 'catalog-glance', class: 'catalog-glance' }));
   replaceChildren(app, view);
   renderExtras();
+  if (glance) renderGlance();
   setBusy(false);
 }
 

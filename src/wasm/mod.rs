@@ -358,6 +358,26 @@ pub enum Command {
         /// Start a run now, whatever the schedule says.
         #[serde(default)]
         start_now: bool,
+        /// Keys with a recent change or an open case: a new run takes them first
+        /// (`watch::schedule::order_keys`, at most a quarter of the run).
+        #[serde(default)]
+        urgent: Vec<String>,
+    },
+    /// `{state|null, settings, keys, now_ms}` → `{pace: {batch, every_ms, run_ms}, stale:
+    /// [key] (at most 200), stale_count}`: how often each watched listing is re-checked at
+    /// this size and pause (`watch::schedule::pace`) and which were not re-checked within
+    /// twice the interval (`stale_keys`; none while re-checks are off).
+    SchedulePace {
+        /// The stored schedule state, or `null`.
+        #[serde(default)]
+        state: Option<schedule::ScheduleState>,
+        /// The settings (any stored version).
+        #[serde(default)]
+        settings: Value,
+        /// The keys (`marketplace/ASIN`) of the watched listings.
+        keys: Vec<String>,
+        /// `Date.now()`.
+        now_ms: f64,
     },
     /// `{state, key, page_kind, changed, now_ms}` → `{state}`: the result of fetching
     /// `key` (`page_kind` `null` when the fetch itself failed).
@@ -943,6 +963,7 @@ fn run(command: Command) -> Result<JsValue, JsValue> {
             now_ms,
             seed,
             start_now,
+            urgent,
         } => {
             let now = now_ms as i64;
             let config = schedule::ScheduleConfig::from_settings(&settings::migrate(s));
@@ -952,11 +973,33 @@ fn run(command: Command) -> Result<JsValue, JsValue> {
                 st.set_interval(config.interval, now);
             }
             st.config = config;
+            // A new run takes recent changes and open cases first, then the oldest last check.
+            let keys = if st.run.is_none() {
+                schedule::order_keys(&st, &keys, &urgent)
+            } else {
+                keys
+            };
             if start_now {
                 schedule::start_now(&mut st, &keys, now);
             }
             let action = schedule::next_action(&mut st, &keys, now);
             to_js(&serde_json::json!({ "state": st, "action": action }))
+        }
+        Command::SchedulePace {
+            state,
+            settings: s,
+            keys,
+            now_ms,
+        } => {
+            let config = schedule::ScheduleConfig::from_settings(&settings::migrate(s));
+            let mut st = state.unwrap_or_else(|| schedule::ScheduleState::new(config.clone(), 0));
+            st.config = config;
+            let stale = schedule::stale_keys(&st, &keys, now_ms as i64);
+            to_js(&serde_json::json!({
+                "pace": schedule::pace(keys.len(), &st.config),
+                "stale_count": stale.len(),
+                "stale": stale.iter().take(200).collect::<Vec<_>>(),
+            }))
         }
         Command::ScheduleResult {
             mut state,

@@ -740,7 +740,7 @@ pub fn stale_keys(state: &ScheduleState, keys: &[String], now_ms: i64) -> Vec<St
             state
                 .last_checked
                 .get(*k)
-                .is_none_or(|&at| now_ms - at > 2 * interval)
+                .map_or(true, |&at| now_ms - at > 2 * interval)
         })
         .cloned()
         .collect()

@@ -1,0 +1,66 @@
+// The catalogue at a glance: each listing's last check (when, from where, what it found), kept
+// beside its change history in storage.local as `check:<marketplace/ASIN>` =
+// {at (ms), source: viewed|recheck|baseline, status: match|mismatch|gone|unreadable, differences}.
+// A page check writes one small item (O(1), whatever the size of the catalogue); the summary
+// ("800 listings: 3 differ, 1 gone, 12 not checked in 24 h") reads them all only when the
+// options page or the popup asks.
+import { api } from '../lib/platform.js';
+import { loadListings, loadSettings } from './core.js';
+import { pageCheckedHooks } from './checks.js';
+
+export const checkKey = (key) => `check:${key}`;
+const STATUSES = new Set(['match', 'mismatch', 'gone', 'unreadable']);
+
+/**
+ * Records a check of listing `key`: `report` (null when the page could not be fetched or read:
+ * unreadable), `source` viewed | recheck | baseline.
+ */
+export async function recordCheck(key, report, source) {
+  const status = report ? report.status : 'unreadable';
+  if (!STATUSES.has(status)) return;
+  const differences = status === 'mismatch' ? (report.mismatches ?? []).length : 0;
+  await api.storage.local.set({ [checkKey(key)]: { at: Date.now(), source, status, differences } });
+}
+
+/** A listing's state as shown: its last check, or `not_checked` when none or older than `staleMs`. */
+function stateOf(check, now, staleMs) {
+  if (!check || !Number.isFinite(check.at)) return { status: 'not_checked', stale: true, at: null, source: null, differences: 0 };
+  return { ...check, stale: now - check.at > staleMs };
+}
+
+/**
+ * Every listing's last check and the summary: total, differ, gone, unreadable, stale (not
+ * checked within twice the re-check interval; 24 h while re-checks are off), stale_hours.
+ */
+export async function catalogStatus() {
+  const [map, settings] = await Promise.all([loadListings(), loadSettings()]);
+  const keys = Object.keys(map);
+  const got = keys.length ? await api.storage.local.get(keys.map(checkKey)) : {};
+  const hours = settings.recheck_interval_hours ? 2 * settings.recheck_interval_hours : 24;
+  const staleMs = hours * 3_600_000;
+  const now = Date.now();
+  const checks = {};
+  const summary = { total: keys.length, differ: 0, gone: 0, unreadable: 0, stale: 0, stale_hours: hours };
+  for (const k of keys) {
+    const s = stateOf(got[checkKey(k)], now, staleMs);
+    checks[k] = s;
+    if (s.status === 'mismatch') summary.differ += 1;
+    else if (s.status === 'gone') summary.gone += 1;
+    else if (s.status === 'unreadable') summary.unreadable += 1;
+    if (s.stale) summary.stale += 1;
+  }
+  return { summary, checks };
+}
+
+// A saved listing's page viewed in a tab: its last check, source "viewed".
+pageCheckedHooks.push(async (report) => {
+  if (!report || !STATUSES.has(report.status) || report.status === 'unreadable' || !report.asin || !report.marketplace) return;
+  await recordCheck(`${report.marketplace}/${report.asin}`, report, 'viewed');
+});
+
+/** The options page's and the popup's catalogue message. */
+export const catalogHandlers = {
+  async 'ui-bg-catalog-status'() {
+    return catalogStatus();
+  },
+};
