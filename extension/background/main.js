@@ -16,6 +16,7 @@ import { scheduleSyncPush, syncHandlers, exportDeletions, applyImportedDeletions
 import { recordPage } from './history.js';
 import { watchHandlers } from './watch.js';
 import { catalogHandlers } from './catalog.js';
+import { baselineHandlers, startBaseline, saveFamily } from './baseline.js';
 import {
   casesHandlers, caseReportText, activeCase, loadCases, exportExtras, applyImport, changedListings,
 } from './cases.js';
@@ -64,6 +65,20 @@ const ownHandlers = {
     const settings = await loadSettings();
     const report = await recheckTab(tabId, state, map, settings);
     return { report, listing };
+  },
+
+  /**
+   * "Save all N variations": this page is saved at once (unless it is already), its family's
+   * other members are saved from their own pages in the background, at the re-check pace.
+   */
+  async 'ui-bg-save-family'({ tabId }) {
+    const state = await requireTab(tabId);
+    const page = state.page;
+    if (!page?.family || !(page.family.members?.length > 1)) throw failure('this page has no variation family', { kind: 'request' });
+    const map = await loadListings();
+    const saved = map[`${page.marketplace}/${page.asin}`] ? null : await ownHandlers['ui-bg-save-page']({ tabId });
+    const family = await saveFamily(page);
+    return { ...(saved ?? {}), family };
   },
 
   'ui-bg-accept-field'({ tabId, field }) {
@@ -171,6 +186,8 @@ const ownHandlers = {
     await saveListings(next);
     await applyImport({ keys: Object.keys(next), changed: changedListings(before, next) });
     await recheckAllTabs();
+    // The partial listings are completed from their pages in the background (paced, resumable).
+    await startBaseline().catch(() => {});
     return { count: merged.total };
   },
 
@@ -197,7 +214,7 @@ function toError(e) {
 }
 
 // Every ui-bg-* message: this file's, and those of the feature modules.
-const uiHandlers = { ...ownHandlers, ...syncHandlers, ...casesHandlers, ...watchHandlers, ...shotsHandlers, ...catalogHandlers };
+const uiHandlers = { ...ownHandlers, ...syncHandlers, ...casesHandlers, ...watchHandlers, ...shotsHandlers, ...catalogHandlers, ...baselineHandlers };
 
 async function dispatch(msg, sender) {
   if (!msg || typeof msg.type !== 'string') throw failure('a message needs a type', { kind: 'request' });

@@ -18,6 +18,7 @@ import { core, loadListings, loadSettings, reportLanguage } from './core.js';
 import { refineReport } from './images.js';
 import { recordPage, recordGone, learnFromPage } from './history.js';
 import { recordCheck } from './catalog.js';
+import { baselineBusy } from './baseline.js';
 
 /** The one alarm: the next scheduled run, the end of a back-off, or a safety net mid-run. */
 export const ALARM = 'cg-recheck';
@@ -264,6 +265,11 @@ async function loop() {
       // Another worker instance is busy (or was stopped mid-step): the alarm comes back after
       // its lease; a "check all now" asked meanwhile stays pending until then.
       await setAlarm(heldUntil + 1000);
+      return 'blocked';
+    }
+    if (await baselineBusy()) {
+      // Partial listings are being completed from their pages: one fetch stream to Amazon.
+      await setAlarm(Date.now() + 60_000);
       return 'blocked';
     }
     const [stored, settings, map] = await Promise.all([loadState(), loadSettings(), loadListings()]);

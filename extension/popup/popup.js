@@ -309,6 +309,41 @@ function showFallback(text) {
   area.select();
 }
 
+/** "Save all N variations": this page now, its siblings in the background (progress below). */
+async function saveFamily() {
+  setBusy(true);
+  showNotice('');
+  try {
+    const res = await send({ type: 'ui-bg-save-family', tabId });
+    if (res.listing) state = { ...state, report: res.report ?? state.report, listing: res.listing, partial: false };
+    render();
+    const f = res.family;
+    showNotice(`${t('familyQueued', [String(f.queued), String(f.already)])}${f.truncated ? ` ${t('familyTruncated', [String(f.members)])}` : ''}`, 'success');
+    familyProgress();
+  } catch (err) {
+    setBusy(false);
+    showError(err);
+  }
+}
+
+let familyTimer = 0;
+/** The background run saving the siblings: "n of m variations saved", while the popup is open. */
+async function familyProgress() {
+  clearTimeout(familyTimer);
+  const box = document.getElementById('family-progress');
+  if (!box) return;
+  try {
+    const { status } = await send({ type: 'ui-bg-baseline-status' });
+    const j = status.job;
+    if (!j || !j.family) return;
+    box.textContent = t('familyProgress', [String(j.saved), String(j.total)]);
+    box.dataset.saved = String(j.saved);
+    box.dataset.total = String(j.total);
+    box.dataset.done = j.finished_at ? 'true' : 'false';
+    if (!j.finished_at && !j.stopped) familyTimer = setTimeout(familyProgress, 2000);
+  } catch { /* the popup stands without it */ }
+}
+
 /**
  * Not on a product page: the catalogue at a glance ("800 listings: 3 differ, …") with a link to
  * the options table filtered to the problems.
@@ -367,6 +402,18 @@ function render() {
     actions.appendChild(copy);
   }
   if (listing && report && ['mismatch', 'gone'].includes(report.status)) actions.appendChild(captureButton());
+  const members = report?.page?.family?.members?.length ?? 0;
+  if (members > 1) {
+    actions.appendChild(h('button', {
+      type: 'button',
+      id: 'save-family',
+      class: 'btn',
+      text: t('actionSaveFamily', [String(members)]),
+      title: report.page.family.truncated ? t('familyTruncated', [String(members)]) : t('actionSaveFamilyHint'),
+      on: { click: () => saveFamily() },
+    }));
+    actions.appendChild(h('p', { id: 'family-progress', class: 'hint', attrs: { 'aria-live': 'polite' } }));
+  }
   if (actions.childElementCount) view.insertBefore(actions, view.querySelector('.mismatches'));
   view.appendChild(h('div', { id: 'extras' }));
   const glance = !report || report.status === 'not_product';
@@ -374,6 +421,7 @@ function render() {
   replaceChildren(app, view);
   renderExtras();
   if (glance) renderGlance();
+  if (document.getElementById('family-progress')) familyProgress();
   setBusy(false);
 }
 
