@@ -24,6 +24,10 @@ import { launch, fixturesDir, ROOT, sleep } from '../tests/e2e/harness.mjs';
 import { initSync, invoke } from '../extension/pkg/catalog_guard.js';
 
 const quick = process.argv.includes('--quick');
+// --only=warm,memory,cold,run_at,first runs only those parts (sizes always).
+const onlyArg = process.argv.find((a) => a.startsWith('--only='));
+const only = onlyArg ? new Set(onlyArg.slice(7).split(',')) : null;
+const want = (part) => !only || only.has(part);
 const dir = fixturesDir();
 const rows = fs.readFileSync(path.join(dir, 'SOURCES.tsv'), 'utf8').trim().split('\n');
 const head = rows.shift().split('\t');
@@ -116,6 +120,9 @@ async function workerHeap(h) {
   };
   await call('HeapProfiler.collectGarbage');
   const r = await call('Runtime.getHeapUsage');
+  // Detach: an attached session keeps the worker from being stopped (the cold runs stop it).
+  await cdp.send('Target.detachFromTarget', { sessionId: h._heapSession }).catch(() => {});
+  h._heapTarget = null;
   return r?.usedSize ?? null;
 }
 
@@ -204,7 +211,7 @@ const tab = await h.context.newPage();
 serveAll(h);
 report.warm = {};
 try {
-  const tiers = quick ? [1, 1000] : [1, 1000, 10000];
+  const tiers = !want('warm') ? [] : quick ? [1, 1000] : [1, 1000, 10000];
   for (const tier of tiers) {
     const both = await warmTier(h, tab, tier);
     for (const checkPath of ['hot', 'full']) {
@@ -223,7 +230,7 @@ try {
       console.log(`  largest page ${big.file} (${(big.bytes / 1e6).toFixed(2)} M chars): total ${f1(big.total)} ms, wasm ${f1(big.wasm)} ms`);
     }
   }
-  console.log('\nwarm totals, same run (median / p90 ms):');
+  if (want('warm')) console.log('\nwarm totals, same run (median / p90 ms):');
   for (const [k, rs] of Object.entries(report.warm)) {
     const s = stats(rs.map((r) => r.total));
     console.log(`  ${k.padEnd(12)} ${f1(s.median)} / ${f1(s.p90)}`);
@@ -232,7 +239,7 @@ try {
   await (await h.worker()).evaluate(() => { globalThis.cgBench.path = 'hot'; });
 
   // ---------------------------------------------------------------- memory plateau
-  const N = quick ? 60 : 500;
+  const N = !want('memory') ? 0 : quick ? 60 : 500;
   const w = await h.worker();
   const mem = [];
   for (let i = 0; i < N; i++) {
@@ -243,7 +250,7 @@ try {
     }
   }
   report.memory = mem;
-  console.log(`\nmemory, ${N} page checks in one worker (1,000 stored listings), after every ${quick ? 10 : 50}:`);
+  if (N) console.log(`\nmemory, ${N} page checks in one worker (1,000 stored listings), after every ${quick ? 10 : 50}:`);
   for (const m of mem) {
     const wasmMem = Object.entries(m.wasm).map(([k, v]) => `${path.basename(k)} ${(v / 1048576).toFixed(1)} MiB`).join(', ');
     console.log(`  ${String(m.checks).padStart(4)}: ${wasmMem}; JS heap after GC ${m.heap === null ? 'n/a' : `${(m.heap / 1048576).toFixed(1)} MiB`}`);
@@ -251,7 +258,7 @@ try {
 
   // ---------------------------------------------------------------- cold
   const cold = [];
-  for (const p of quick ? pages.slice(0, 3) : pages) {
+  for (const p of !want('cold') ? [] : quick ? pages.slice(0, 3) : pages) {
     await tab.goto('about:blank');
     await h.stopWorker();
     const t0 = Date.now();
@@ -281,21 +288,23 @@ try {
     });
   }
   report.cold = cold;
-  console.log(`\ncold: worker stopped, then navigation -> badge set (${cold.length} pages)`);
-  console.log(line('  total', cold.map((c) => c.total)));
-  console.log(line('  worker start (navigation -> worker origin)', cold.map((c) => c.worker_start)));
-  console.log(line('  modules evaluated', cold.map((c) => c.module)));
-  console.log(line('  hot wasm fetch', cold.map((c) => c.fetch)));
-  console.log(line('  hot wasm compile', cold.map((c) => c.compile)));
-  console.log(line('  hot wasm instantiate', cold.map((c) => c.instantiate)));
-  console.log(line('  wasm ready -> content-script start', cold.map((c) => c.content_script)));
-  console.log(line('  check (prepare + wasm + publish)', cold.map((c) => c.check)));
+  if (cold.length) {
+    console.log(`\ncold: worker stopped, then navigation -> badge set (${cold.length} pages)`);
+    console.log(line('  total', cold.map((c) => c.total)));
+    console.log(line('  worker start (navigation -> worker origin)', cold.map((c) => c.worker_start)));
+    console.log(line('  modules evaluated', cold.map((c) => c.module)));
+    console.log(line('  hot wasm fetch', cold.map((c) => c.fetch)));
+    console.log(line('  hot wasm compile', cold.map((c) => c.compile)));
+    console.log(line('  hot wasm instantiate', cold.map((c) => c.instantiate)));
+    console.log(line('  wasm ready -> content-script start', cold.map((c) => c.content_script)));
+    console.log(line('  check (prepare + wasm + publish)', cold.map((c) => c.check)));
+  }
 } finally {
   await h.close();
 }
 
 // ---------------------------------------------------------------- document_end vs document_idle
-{
+if (want('run_at')) {
   const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-bench-end-'));
   fs.cpSync(path.join(ROOT, 'dist/chrome'), copy, { recursive: true });
   const mf = JSON.parse(fs.readFileSync(path.join(copy, 'manifest.json'), 'utf8'));
@@ -329,7 +338,7 @@ try {
 }
 
 // ---------------------------------------------------------------- first run, empty code cache
-{
+if (want('first')) {
   const first = [];
   for (let i = 0; i < (quick ? 2 : 5); i++) {
     const p = pages[i % pages.length];
