@@ -309,7 +309,7 @@ fn colour_of(lab: Lab, share: f64) -> Colour {
 
 /// Bin means (sRGB 0..255). An empty bin (a product area narrower than [`THUMB`] pixels)
 /// takes its left or upper neighbour.
-fn bin_means(bins: &[[u64; 4]]) -> Vec<[f64; 3]> {
+fn bin_means(bins: &[[u32; 4]]) -> Vec<[f64; 3]> {
     let mut mean = vec![[0.0f64; 3]; THUMB * THUMB];
     for i in 0..THUMB * THUMB {
         let c = bins[i];
@@ -382,6 +382,7 @@ pub fn signature(width: u32, height: u32, rgba: &[u8]) -> Result<Signature, SigE
     };
     let (bw, bh) = (x1 - x0, y1 - y0);
 
+    // u32 sums: a bin holds at most ~MAX_PIXELS / THUMB² · 2 pixels (≈ 100 k), × 255 ≪ 2³².
     // One pass over the product area into THUMB × THUMB bins: all pixels, and product pixels
     // (not background) separately; and the inner 90 % (5 % off each side) into its own bins.
     let bin_x: Vec<usize> = (0..bw).map(|x| x * THUMB / bw).collect();
@@ -396,39 +397,38 @@ pub fn signature(width: u32, height: u32, rgba: &[u8]) -> Result<Signature, SigE
             }
         })
         .collect();
-    let mut all = vec![[0u64; 4]; THUMB * THUMB];
-    let mut prod = vec![[0u64; 4]; THUMB * THUMB];
-    let mut inner = vec![[0u64; 4]; THUMB * THUMB];
+    let mut all = vec![[0u32; 4]; THUMB * THUMB];
+    let mut prod = vec![[0u32; 4]; THUMB * THUMB];
+    let mut inner = vec![[0u32; 4]; THUMB * THUMB];
     let mut background_px: u64 = 0;
+    // Background pixels are counted, product pixels summed (no background: every pixel).
+    let bg_ref = bg.unwrap_or([0, 0, 0]);
+    let has_bg = bg.is_some();
     for y in y0..y1 {
         let row = (y - y0) * THUMB / bh * THUMB;
         let inner_row = (y - y0)
             .checked_sub(iy0)
             .filter(|&r| r < ih)
             .map(|r| r * THUMB / ih * THUMB);
-        let base = y * w;
-        for ((x, &bx), &ibx) in (x0..x1).zip(&bin_x).zip(&inner_x) {
-            let p = px(rgba, (base + x) * 4);
-            let cell = &mut all[row + bx];
-            cell[0] += u64::from(p[0]);
-            cell[1] += u64::from(p[1]);
-            cell[2] += u64::from(p[2]);
-            cell[3] += 1;
+        let line = &rgba[(y * w + x0) * 4..(y * w + x1) * 4];
+        let add = |c: &mut [u32; 4], p: [u8; 3]| {
+            c[0] += u32::from(p[0]);
+            c[1] += u32::from(p[1]);
+            c[2] += u32::from(p[2]);
+            c[3] += 1;
+        };
+        for ((q, &bx), &ibx) in line.chunks_exact(4).zip(&bin_x).zip(&inner_x) {
+            let p = px(q, 0);
+            add(&mut all[row + bx], p);
             if let (Some(ir), true) = (inner_row, ibx != usize::MAX) {
-                let c = &mut inner[ir + ibx];
-                c[0] += u64::from(p[0]);
-                c[1] += u64::from(p[1]);
-                c[2] += u64::from(p[2]);
-                c[3] += 1;
+                add(&mut inner[ir + ibx], p);
             }
-            if bg.is_some_and(|bg| near(p, bg)) {
-                background_px += 1;
-            } else {
-                let c = &mut prod[row + bx];
-                c[0] += u64::from(p[0]);
-                c[1] += u64::from(p[1]);
-                c[2] += u64::from(p[2]);
-                c[3] += 1;
+            if has_bg {
+                if near(p, bg_ref) {
+                    background_px += 1;
+                } else {
+                    add(&mut prod[row + bx], p);
+                }
             }
         }
     }
@@ -450,7 +450,7 @@ pub fn signature(width: u32, height: u32, rgba: &[u8]) -> Result<Signature, SigE
                 for bx in gx * per..(gx + 1) * per {
                     let c = all[by * THUMB + bx];
                     for k in 0..4 {
-                        s[k] += c[k];
+                        s[k] += u64::from(c[k]);
                     }
                 }
             }
@@ -470,8 +470,9 @@ pub fn signature(width: u32, height: u32, rgba: &[u8]) -> Result<Signature, SigE
 
     // Dominant colours of the product pixels (all pixels when there is hardly any product:
     // a white product on white).
-    let product_px: u64 = prod.iter().map(|c| c[3]).sum();
-    let source = if product_px * 50 >= (bw * bh) as u64 {
+    // Without a white background every pixel is product: `prod` was left empty, `all` has them.
+    let product_px: u64 = prod.iter().map(|c| u64::from(c[3])).sum();
+    let source = if has_bg && product_px * 50 >= (bw * bh) as u64 {
         &prod
     } else {
         &all
