@@ -14,6 +14,7 @@ const MAIN = '61gtkPQtgrL';
 const REUPLOAD = '71ReUpLoad1L';
 const RED = '71RedHorse1L';
 const MISSING = '71NotThere1L';
+const HUE = '71HueShift1L';
 const imageUrl = (id) => `https://m.media-amazon.com/images/I/${id}._SL500_.jpg`;
 
 const PHOTOS = process.env.CG_IMAGES ?? join(fixturesDir(), '..', 'images');
@@ -57,8 +58,17 @@ async function makePictures() {
     };
     const saved = await draw(null).convertToBlob({ type: 'image/png' });
     const reencoded = await draw(null).convertToBlob({ type: 'image/jpeg', quality: 0.7 });
-    const red = await draw([200, 20, 30]).convertToBlob({ type: 'image/jpeg', quality: 0.85 });
-    return { saved: await b64of(saved), reencoded: await b64of(reencoded), red: await b64of(red) };
+    const redCanvas = draw([200, 20, 30]);
+    const red = await redCanvas.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
+    // The red picture with its hue rotated (the white background stays white).
+    const hue = new OffscreenCanvas(redCanvas.width, redCanvas.height);
+    const hctx = hue.getContext('2d');
+    hctx.filter = 'hue-rotate(220deg)';
+    hctx.drawImage(redCanvas, 0, 0);
+    const shifted = await hue.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
+    return {
+      saved: await b64of(saved), reencoded: await b64of(reencoded), red: await b64of(red), hue: await b64of(shifted),
+    };
   }, horse);
   await page.close();
   return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, Buffer.from(v, 'base64')]));
@@ -67,7 +77,7 @@ async function makePictures() {
 before(async () => {
   ext = await launch();
   pictures = await makePictures();
-  ext.serve({ [imageUrl(MAIN)]: pictures.saved, [imageUrl(REUPLOAD)]: pictures.reencoded, [imageUrl(RED)]: pictures.red }, 'image/jpeg');
+  ext.serve({ [imageUrl(MAIN)]: pictures.saved, [imageUrl(REUPLOAD)]: pictures.reencoded, [imageUrl(RED)]: pictures.red, [imageUrl(HUE)]: pictures.hue }, 'image/jpeg');
   await ext.context.route(`${imageUrl(MISSING)}*`, (route) => route.fulfill({ status: 404, contentType: 'text/plain', body: '' }));
 });
 
@@ -159,6 +169,33 @@ test('main image on a host answering 404: the ID-based mismatch stays, verdict u
   const stats = await (await ext.worker()).evaluate(() => globalThis.cgImages);
   assert.ok(stats.maxInFlight <= 2, JSON.stringify(stats));
   await tab.close();
+});
+
+test('accept the red picture, then a hue-shifted copy of it: "Colour changed: red → …"', async () => {
+  const { tab, tabId } = await openProduct(withMain(RED));
+  await refined(tabId);
+  const popup = await ext.openPopup(tabId);
+  await popup.locator('.mismatch[data-field="images.main"] [data-action="accept"]').click();
+  await popup.locator('#status[data-status="match"]').waitFor();
+  await popup.close();
+  await tab.close();
+
+  const fetchesBefore = (await (await ext.worker()).evaluate(() => globalThis.cgImages)).fetches;
+  const again = await openProduct(withMain(RED));
+  const state = await ext.tabState(again.tabId);
+  assert.equal(state.report.status, 'match');
+  const fetchesAfter = (await (await ext.worker()).evaluate(() => globalThis.cgImages)).fetches;
+  assert.equal(fetchesAfter, fetchesBefore, 'nothing is fetched when the image IDs did not change');
+  await again.tab.close();
+
+  const shifted = await openProduct(withMain(HUE));
+  const m = await refined(shifted.tabId);
+  assert.equal(m.verdict, 'recoloured', JSON.stringify(m));
+  assert.equal(m.colours.saved[0].name_en, 'red');
+  assert.notEqual(m.colours.page[0].name_en, 'red');
+  const p = await popupVerdict(shifted.tabId);
+  assert.equal(p.line, `Colour changed: red → ${m.colours.page[0].name_en}`);
+  await shifted.tab.close();
 });
 
 test('timing of a 500×500 signature in the service worker (reported, not asserted)', async (t) => {
