@@ -76,6 +76,11 @@ export const pageCheckedHooks = [];
 // Per-tab sequence numbers: a slower, older check never overwrites a newer one.
 export const tabSeq = new Map();
 
+// Read the listings and settings while the worker starts, beside the hot module's compile:
+// a stopped worker is woken by the tab's navigation well before the content script sends.
+listingIndex().catch(() => {});
+cachedSettings().catch(() => {});
+
 /** The earlier page check (full module, every listing), kept for `make bench-wasm`'s comparison. */
 async function checkFull(url, html) {
   const [map, settings] = await Promise.all([loadListings(), loadSettings()]);
