@@ -462,12 +462,26 @@ async function main() {
     const res = await send({ type: 'ui-bg-tab-state', tabId });
     state = { report: res.report || null, listing: res.listing || null, partial: res.partial === true };
     render();
+    followImageVerdicts();
     await refreshExtras();
   } catch (err) {
     state = { report: null, listing: null, partial: false };
     render();
     showError(err);
   }
+}
+
+// Image content: the background refines an image-ID mismatch after the badge is set
+// (background/images.js); show the verdict when it lands while the popup is open.
+function followImageVerdicts() {
+  api.storage.onChanged.addListener((changes, area) => {
+    const next = area === 'session' ? changes[`tab:${tabId}`]?.newValue?.report : null;
+    if (!next || !state?.report || next.checked_at !== state.report.checked_at) return;
+    const had = (state.report.mismatches ?? []).some((m) => m.verdict);
+    if (had || !(next.mismatches ?? []).some((m) => m.verdict)) return;
+    state = { ...state, report: next };
+    render();
+  });
 }
 
 main();

@@ -15,6 +15,7 @@ const REUPLOAD = '71ReUpLoad1L';
 const RED = '71RedHorse1L';
 const MISSING = '71NotThere1L';
 const HUE = '71HueShift1L';
+const SLOW = '71SlowCopy1L';
 const imageUrl = (id) => `https://m.media-amazon.com/images/I/${id}._SL500_.jpg`;
 
 const PHOTOS = process.env.CG_IMAGES ?? join(fixturesDir(), '..', 'images');
@@ -78,6 +79,11 @@ before(async () => {
   ext = await launch();
   pictures = await makePictures();
   ext.serve({ [imageUrl(MAIN)]: pictures.saved, [imageUrl(REUPLOAD)]: pictures.reencoded, [imageUrl(RED)]: pictures.red, [imageUrl(HUE)]: pictures.hue }, 'image/jpeg');
+  // The re-encoded copy again, answered after 3 s: the popup is open before the verdict lands.
+  await ext.context.route(`${imageUrl(SLOW)}*`, async (route) => {
+    await new Promise((r) => setTimeout(r, 3000));
+    await route.fulfill({ status: 200, contentType: 'image/jpeg', body: pictures.reencoded });
+  });
   await ext.context.route(`${imageUrl(MISSING)}*`, (route) => route.fulfill({ status: 404, contentType: 'text/plain', body: '' }));
 });
 
@@ -140,6 +146,18 @@ test('main image ID swapped to a re-encoded copy: "same picture", severity info'
   assert.equal(p.verdict, 'same');
   assert.equal(p.severity, 'info');
   assert.match(p.line, /Same picture/);
+  await tab.close();
+});
+
+test('a popup opened before the pictures are compared shows the verdict when it lands', async () => {
+  const { tab, tabId } = await openProduct(withMain(SLOW));
+  const popup = await ext.openPopup(tabId);
+  const item = popup.locator('li.mismatch[data-field="images.main"]');
+  await item.waitFor();
+  assert.equal(await item.getAttribute('data-severity'), 'critical', 'first the ID-based result');
+  await item.locator('.image-verdict[data-verdict="same"]').waitFor({ timeout: 15000 });
+  assert.equal(await item.getAttribute('data-severity'), 'info');
+  await popup.close();
   await tab.close();
 });
 
