@@ -17,6 +17,7 @@ import { recordPage } from './history.js';
 import { watchHandlers } from './watch.js';
 import { catalogHandlers } from './catalog.js';
 import { baselineHandlers, startBaseline, saveFamily } from './baseline.js';
+import { transferHandlers, offer, uploaded, dropUpload } from './transfer.js';
 import {
   casesHandlers, caseReportText, activeCase, loadCases, exportExtras, applyImport, changedListings,
 } from './cases.js';
@@ -145,17 +146,22 @@ const ownHandlers = {
     const shots = withShots === true ? await exportShots(Object.keys(map)) : null;
     const deleted = await exportDeletions(); // deletions travel in the file too
     const { text } = await core('export_listings', { listings: Object.values(map), settings: settings ?? null, history, cases, shots, deleted });
-    return { text, filename: `catalog-guard-listings-${today()}.json` };
+    // A file larger than one message goes in parts (`parts: {id, count}`, ui-bg-part-get).
+    return { ...offer(text), filename: `catalog-guard-listings-${today()}.json` };
   },
 
-  async 'ui-bg-import-preview'({ text }) {
+  async 'ui-bg-import-preview'({ text: sent, upload }) {
+    // A file larger than one message arrives in parts first (ui-bg-part-put) and is named here.
+    const text = typeof upload === 'string' ? uploaded(upload) : sent;
     if (typeof text !== 'string') throw failure('text (the file contents) is required', { kind: 'request' });
     const map = await loadListings();
     const preview = await core('import_preview', { existing: Object.values(map), text });
     return { preview };
   },
 
-  async 'ui-bg-import-apply'({ text, mode }) {
+  async 'ui-bg-import-apply'({ text: sent, upload, mode }) {
+    const text = typeof upload === 'string' ? uploaded(upload) : sent;
+    if (typeof upload === 'string') dropUpload(upload);
     if (typeof text !== 'string') throw failure('text (the file contents) is required', { kind: 'request' });
     const map = await loadListings();
     // Throws (and nothing is written) when the file is malformed or the mode unknown.
@@ -214,7 +220,7 @@ function toError(e) {
 }
 
 // Every ui-bg-* message: this file's, and those of the feature modules.
-const uiHandlers = { ...ownHandlers, ...syncHandlers, ...casesHandlers, ...watchHandlers, ...shotsHandlers, ...catalogHandlers, ...baselineHandlers };
+const uiHandlers = { ...ownHandlers, ...syncHandlers, ...casesHandlers, ...watchHandlers, ...shotsHandlers, ...catalogHandlers, ...baselineHandlers, ...transferHandlers };
 
 async function dispatch(msg, sender) {
   if (!msg || typeof msg.type !== 'string') throw failure('a message needs a type', { kind: 'request' });
