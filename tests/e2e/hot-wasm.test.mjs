@@ -96,3 +96,35 @@ test('hot settings_read answers what the full module answers', () => {
     assert.deepEqual(JSON.parse(settingsRead(JSON.stringify(stored))), invoke({ type: 'settings_read', args: { stored } }), JSON.stringify(stored));
   }
 });
+
+test('the background picks the listing the core would check against (ASIN and marketplace case, no marketplace, several marketplaces)', async () => {
+  // core.js needs only these of the extension API when imported.
+  globalThis.chrome = { storage: { onChanged: { addListener() {} }, session: {}, local: {} }, runtime: { getURL: (p) => p } };
+  const { indexListings, findListing } = await import('../../extension/background/core.js');
+  const p = pages().find((x) => x.file === 'amazon.co.jp/nintendo-switch-neon-B07WXL5YPW-2022.html');
+  const { page } = full(p.url, p.html, []);
+  assert.equal(page.kind, 'product', p.file);
+  const saved = invoke({ type: 'save', args: { page, now_ms: NOW } });
+  const variant = (marketplace, asin, title) => ({ ...structuredClone(saved), marketplace, asin, title });
+  const elsewhere = variant('amazon.com', saved.asin, 'the amazon.com listing');
+  const here = variant(saved.marketplace.toUpperCase(), saved.asin.toLowerCase(), 'this marketplace, other case');
+  const cases = [
+    ['other marketplace only', [elsewhere], page],
+    ['other marketplace first, then this one in other case', [elsewhere, here], page],
+    ['this one first', [here, elsewhere], page],
+    ['page without marketplace: the first with the ASIN', [elsewhere, here], { ...page, marketplace: null }],
+    ['page without marketplace, other order', [here, elsewhere], { ...page, marketplace: null }],
+  ];
+  for (const [name, listings, pg] of cases) {
+    const map = Object.fromEntries(listings.map((l, i) => [`k${i}`, l]));
+    const want = invoke({ type: 'check', args: { listings, page: pg, now_ms: NOW } });
+    const found = findListing(indexListings(map), pg.marketplace, pg.asin);
+    if (want.status === 'untracked') {
+      assert.equal(found, null, name);
+    } else {
+      assert.ok(found, name);
+      const again = invoke({ type: 'check', args: { listings: [found], page: pg, now_ms: NOW } });
+      assert.deepEqual(again, want, name);
+    }
+  }
+});
