@@ -88,6 +88,35 @@ fn bare_lol_html(html: &str) -> usize {
     n.get()
 }
 
+/// A product page whose twister data script lists `n` members (two dimensions), in the
+/// real pages' layout (`twister-js-init-dpx-data`).
+fn generated_family_page(n: usize) -> String {
+    let mut display = String::new();
+    let mut to_asin = String::new();
+    for i in 0..n {
+        if i > 0 {
+            display.push(',');
+            to_asin.push(',');
+        }
+        display.push_str(&format!(
+            "\"B{i:09}\":[\"Size {}\",\"Colour {}\"]",
+            i / 50,
+            i % 50
+        ));
+        to_asin.push_str(&format!("\"{}_{}\":\"B{i:09}\"", i / 50, i % 50));
+    }
+    format!(
+        "<html><body><input type=\"hidden\" id=\"ASIN\" value=\"B000000007\">\
+         <span id=\"productTitle\">Generated</span>\
+         <script>P.register('twister-js-init-dpx-data', function() {{ var dataToReturn = {{\
+         \"currentAsin\" : \"B000000007\", \"parentAsin\" : \"B0PARENT00\",\
+         \"dimensionToAsinMap\" : {{{to_asin}}},\
+         \"dimensions\" : [\"size_name\",\"color_name\"],\
+         \"dimensionValuesDisplayData\" : {{{display}}},\
+         }}; return dataToReturn; }});</script></body></html>"
+    )
+}
+
 fn bench(c: &mut Criterion) {
     let pages = pages();
     let total: usize = pages.iter().map(|p| p.html.len()).sum();
@@ -143,6 +172,37 @@ fn bench(c: &mut Criterion) {
             }
         });
     }
+
+    // A generated page whose twister lists 5,000 members (more than
+    // page::family::MAX_FAMILY_MEMBERS): reading it must stay bounded.
+    let big_family = generated_family_page(5_000);
+    if let Some(n) = std::env::var("CG_BENCH_MIN")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+    {
+        let best = (0..n.max(1))
+            .map(|_| {
+                let t = std::time::Instant::now();
+                black_box(extract(black_box(&big_family), None));
+                t.elapsed()
+            })
+            .min()
+            .unwrap_or_default();
+        eprintln!(
+            "min of {n}: family of 5,000 members ({:.0} KB page): {:.2} ms",
+            big_family.len() as f64 / 1e3,
+            best.as_secs_f64() * 1e3
+        );
+    }
+    let mut fam = c.benchmark_group("family");
+    fam.throughput(Throughput::Bytes(big_family.len() as u64))
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(2));
+    fam.bench_function("extract, generated page with a 5,000-member family", |b| {
+        b.iter(|| black_box(extract(black_box(&big_family), None)))
+    });
+    fam.finish();
 
     let mut g = c.benchmark_group("fixtures");
     g.throughput(Throughput::Bytes(total as u64))
