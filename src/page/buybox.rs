@@ -3,9 +3,9 @@
 //! A Buy Box button (add to cart, buy now, 1-Click; seen by the lol_html pass through the
 //! `input` selector it already has) means `in_stock`. Only a page without one is searched
 //! further, with `memmem`, for `#outOfStock`, "See All Buying Options" and the text of
-//! `#availability`: three extra `div`/`span` selectors in the pass cost every page about 13%
-//! of the extraction time (BENCHMARKS.md), while most product pages have a button and
-//! never need the search.
+//! `#availability`: three extra `div`/`span` selectors in the pass made the extraction of
+//! every page about 1.16× slower in one run (BENCHMARKS.md), while most product pages have
+//! a button and never need the search.
 
 use super::selectors as sel;
 use super::text::clean;
