@@ -17,7 +17,10 @@ fuzz_target!(|data: &[u8]| {
         if let Some(family) = &page.family {
             assert!(family.members.len() <= MAX_FAMILY_MEMBERS);
             assert!(family.members.windows(2).all(|w| w[0].asin < w[1].asin));
-            assert!(family.members.iter().any(|m| Some(&m.asin) == page.asin.as_ref()));
+            assert!(family
+                .members
+                .iter()
+                .any(|m| Some(&m.asin) == page.asin.as_ref()));
         }
         // Availability and the Buy Box say the same thing.
         assert_eq!(
