@@ -51,6 +51,9 @@ const MAX_TWISTER_JSON: usize = 4 << 20;
 const MAX_DIMENSIONS: usize = 8;
 /// How far back from a key the enclosing `<script` is looked for.
 const MAX_SCRIPT_LOOKBACK: usize = 4 << 20;
+/// At most this many twister keys are looked at (a real page has three in its data script
+/// and a few empty ones elsewhere); each costs a look back for its `<script`.
+const MAX_KEY_HITS: usize = 64;
 /// At most this many swatches are read in the fallback.
 const MAX_SWATCHES: usize = 500;
 
@@ -207,7 +210,7 @@ fn twister_keys(html: &str) -> impl Iterator<Item = (usize, &'static str)> + '_ 
 fn from_script(html: &str, own_asin: &str) -> Twister {
     let bytes = html.as_bytes();
     let mut skip_until = 0;
-    for (key_end, _key) in twister_keys(html) {
+    for (key_end, _key) in twister_keys(html).take(MAX_KEY_HITS) {
         if key_end < skip_until {
             continue;
         }
@@ -661,6 +664,16 @@ mod tests {
         let html = r#"<p>"dimensionValuesDisplayData":{"B000000002":["Red"]}</p>
             <script>{"dimensionValuesDisplayData":{},"dimensions":[]}</script>"#;
         assert_eq!(read_family(html, "B000000001", false), None);
+    }
+
+    #[test]
+    fn many_keys_outside_scripts_are_not_each_looked_at() {
+        let html = format!(
+            "<script>x</script>{}<script>\"dimensions\":[\"color_name\"],\"dimensionValuesDisplayData\":{{\"B000000002\":[\"Red\"]}}</script>",
+            "<p>\"dimensionToAsinMap\":{}</p>".repeat(20_000)
+        );
+        // Only the first keys are looked at, so the real data after them is not reached.
+        assert_eq!(read_family(&html, "B000000001", false), None);
     }
 
     #[test]

@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 const MAX_ID_LEN: usize = 64;
 /// At most this many gallery images are kept from one page.
 pub(crate) const MAX_IMAGES: usize = 200;
+/// At most this many `'colorImages'` occurrences are looked at.
+const MAX_COLOR_IMAGES_HITS: usize = 64;
 /// The `colorImages` array is parsed only if it fits in this many bytes.
 const MAX_COLOR_IMAGES_JSON: usize = 4 << 20;
 
@@ -135,7 +137,14 @@ pub(crate) fn color_images_initial(html: &str) -> Option<Vec<String>> {
     let bytes = html.as_bytes();
     let mut from = 0;
     let finder = memmem::Finder::new(b"'colorImages'");
+    // Each hit looks back for its `<script` (up to 1 MB): a page of thousands of
+    // `'colorImages'` outside scripts must not cost thousands of such looks.
+    let mut hits = 0;
     while let Some(rel) = finder.find(&bytes[from..]) {
+        hits += 1;
+        if hits > MAX_COLOR_IMAGES_HITS {
+            return None;
+        }
         let at = from + rel;
         from = at + 1;
         if !inside_script(bytes, at) {
