@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch, fixturesDir } from './harness.mjs';
+import { launch, fixturesDir, TINY_PNG } from './harness.mjs';
 
 const FIXTURE = join(fixturesDir(), 'amazon.co.jp', 'nintendo-switch-neon-B07WXL5YPW-2022.html');
 const URL_ = 'https://www.amazon.co.jp/-/en/dp/B07WXL5YPW/ref=sr_1_4?crid=1Z7CFQT3NL4OJ&keywords=switch&qid=1643976764&sprefix=swit%2Caps%2C233&sr=8-4&th=1';
@@ -16,6 +16,8 @@ const RED = '71RedHorse1L';
 const MISSING = '71NotThere1L';
 const HUE = '71HueShift1L';
 const SLOW = '71SlowCopy1L';
+const NOT_IMAGE = '71NotAnImg1L';
+const ONE_PIXEL = '71OnePixel1L';
 const imageUrl = (id) => `https://m.media-amazon.com/images/I/${id}._SL500_.jpg`;
 
 const PHOTOS = process.env.CG_IMAGES ?? join(fixturesDir(), '..', 'images');
@@ -84,6 +86,9 @@ before(async () => {
     await new Promise((r) => setTimeout(r, 3000));
     await route.fulfill({ status: 200, contentType: 'image/jpeg', body: pictures.reencoded });
   });
+  // Bad input from the image host: HTML served as image/jpeg, and a 1×1 picture.
+  ext.serve({ [imageUrl(NOT_IMAGE)]: Buffer.from('<!doctype html><p>not a picture</p>') }, 'image/jpeg');
+  ext.serve({ [imageUrl(ONE_PIXEL)]: TINY_PNG }, 'image/png');
   await ext.context.route(`${imageUrl(MISSING)}*`, (route) => route.fulfill({ status: 404, contentType: 'text/plain', body: '' }));
 });
 
@@ -187,6 +192,18 @@ test('main image on a host answering 404: the ID-based mismatch stays, verdict u
   const stats = await (await ext.worker()).evaluate(() => globalThis.cgImages);
   assert.ok(stats.maxInFlight <= 2, JSON.stringify(stats));
   await tab.close();
+});
+
+test('a non-image served as image/jpeg, or a 1×1 picture: verdict unknown, the ID mismatch stays critical', async () => {
+  for (const id of [NOT_IMAGE, ONE_PIXEL]) {
+    const { tab, tabId } = await openProduct(withMain(id));
+    const m = await refined(tabId);
+    assert.equal(m.verdict, 'unknown', `${id}: ${JSON.stringify(m)}`);
+    assert.equal(m.severity, 'critical');
+    const p = await popupVerdict(tabId);
+    assert.match(p.line, /could not be compared/);
+    await tab.close();
+  }
 });
 
 test('accept the red picture, then a hue-shifted copy of it: "Colour changed: red → …"', async () => {
