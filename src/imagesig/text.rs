@@ -136,4 +136,30 @@ mod tests {
         // A mismatch without a verdict has no sentence from here.
         assert_eq!(verdict_sentence(&before.mismatches[1], words("en")), None);
     }
+
+    #[test]
+    fn the_notification_says_colour_changed_and_a_reupload_does_not_notify() {
+        use crate::watch::notify::NotifyState;
+        let mut r = report();
+        r.mismatches.retain(|m| m.field == "images.main");
+        let mut recoloured = r.clone();
+        let c = compare(&square([15, 15, 15]), &square([200, 20, 30])).unwrap();
+        refine(&mut recoloured, "images.main", Some(&c));
+        for (lang, words) in [
+            ("en", "Colour changed: black → red"),
+            ("ja", "色が変わりました: 黒 → 赤"),
+        ] {
+            let n = NotifyState::default()
+                .should_notify(&recoloured, Some("Tumbler"), lang)
+                .expect("a recolouring notifies");
+            assert!(n.body.contains(words), "{lang}: {}", n.body);
+        }
+        let s = square([15, 15, 15]);
+        let mut same = r.clone();
+        refine(&mut same, "images.main", Some(&compare(&s, &s).unwrap()));
+        assert_eq!(
+            NotifyState::default().should_notify(&same, None, "en"),
+            None
+        );
+    }
 }
