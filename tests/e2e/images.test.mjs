@@ -233,6 +233,28 @@ test('accept the red picture, then a hue-shifted copy of it: "Colour changed: re
   await shifted.tab.close();
 });
 
+test('in Japanese: 「色が変わりました: 赤 → 黒」 in the popup and in the Seller Support report', async () => {
+  const options = await ext.context.newPage();
+  await options.goto(`chrome-extension://${ext.extensionId}/options/options.html`);
+  await options.locator('body[data-ready="true"]').waitFor();
+  await options.locator('#language').selectOption('ja');
+  await options.locator('#listings-heading', { hasText: '登録商品' }).waitFor();
+  await options.close();
+
+  // The saved main picture is the red one now (accepted above); the page shows the black one.
+  const { tab, tabId } = await openProduct(withMain(MAIN));
+  const m = await refined(tabId);
+  assert.equal(m.verdict, 'recoloured', JSON.stringify(m));
+  const p = await popupVerdict(tabId);
+  assert.equal(p.line, '色が変わりました: 赤 → 黒');
+  assert.match(p.saved, /赤/);
+  assert.match(p.page, /黒/);
+  const res = await ext.send({ type: 'ui-bg-report-text', tabId, lang: 'ja' });
+  assert.ok(res.ok, JSON.stringify(res));
+  assert.match(res.text, /色が変わりました: 赤 → 黒/);
+  await tab.close();
+});
+
 test('timing of a 500×500 signature in the service worker (reported, not asserted)', async (t) => {
   const ms = await (await ext.worker()).evaluate(() => globalThis.cgImages.benchSignature(500, 500, 30));
   assert.equal(ms.length, 30);
