@@ -494,7 +494,11 @@ fn write_mismatches(
     new: &BTreeSet<(String, String)>,
     w: &Words,
 ) {
-    if let Some(g) = report.gone.as_ref().filter(|_| report.status == Status::Gone) {
+    if let Some(g) = report
+        .gone
+        .as_ref()
+        .filter(|_| report.status == Status::Gone)
+    {
         write_gone(s, g, &report.checked_at, history, w);
         return;
     }
