@@ -50,7 +50,14 @@ function listing(i) {
     description: jaText(1200),
     seller: { id: `A${String(i).padStart(12, '0')}`, name: jaText(8) },
     offer_count: null,
-    watch: { title: true, brand: true, main_image: true, gallery: true, variations: true, breadcrumb: true, bullets: true, description: true, seller: true, offers: false },
+    // The current listing shape (format version 2): a stored listing round-trips field for field.
+    family: null,
+    family_known: false,
+    availability: 'unknown',
+    watch: {
+      title: true, brand: true, main_image: true, gallery: true, variations: true, breadcrumb: true, bullets: true,
+      description: true, seller: true, offers: false, family_parent: true, family_members: true, availability: true,
+    },
     saved_at: '2026-01-01T00:00:00Z',
     updated_at: new Date(Date.UTC(2026, 5, 1) + i * 60_000).toISOString(),
     note: '',
