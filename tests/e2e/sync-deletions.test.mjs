@@ -5,7 +5,8 @@
 // deleted copy is kept as an earlier version. An older synced copy never brings a deletion back.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, sleep } from './harness.mjs';
+import { sleep } from './harness.mjs';
+import { freshProfile, localListings, syncItems, deliver, until } from './profiles.mjs';
 
 const opened = [];
 let a;
@@ -34,42 +35,7 @@ const keyOf = (l) => `${l.marketplace}/${l.asin}`;
 const ONE = listing(1, '2026-06-01T00:00:00.000Z');
 const TWO = listing(2, '2026-06-01T00:01:00.000Z');
 
-async function fresh() {
-  const e = await launch();
-  opened.push(e);
-  await (await e.worker()).evaluate(() => chrome.storage.local.set({ settings: { language: 'en' } }));
-  return e;
-}
-
-async function localListings(e) {
-  const p = await e.extensionPage();
-  return p.evaluate(async () => (await chrome.storage.local.get('listings')).listings || {});
-}
-
-async function syncItems(e) {
-  const p = await e.extensionPage();
-  return p.evaluate(() => chrome.storage.sync.get(null));
-}
-
-/** Puts `items` into e's storage.sync as Chrome sync would deliver them (replacing what was there). */
-async function deliver(e, items) {
-  const p = await e.extensionPage();
-  await p.evaluate(async (all) => {
-    await chrome.storage.sync.clear();
-    await chrome.storage.sync.set(all);
-  }, items);
-}
-
-async function until(what, fn, timeout = 20000) {
-  const end = Date.now() + timeout;
-  let last;
-  for (;;) {
-    last = await fn();
-    if (last) return last;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
+const fresh = () => freshProfile(opened);
 
 async function push(e) {
   const res = await e.send({ type: 'ui-bg-sync-now' });

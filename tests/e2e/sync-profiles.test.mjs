@@ -5,7 +5,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { launch, fixture, sleep } from './harness.mjs';
+import { fixture, sleep } from './harness.mjs';
+import { freshProfile, localListings, syncItems, deliver, until } from './profiles.mjs';
 
 const SWITCH = 'amazon.co.jp/nintendo-switch-neon-B07WXL5YPW-2022.html';
 const SWITCH_URL = 'https://www.amazon.co.jp/-/en/dp/B07WXL5YPW';
@@ -75,42 +76,7 @@ async function openOptions(e) {
   return page;
 }
 
-async function fresh() {
-  const e = await launch();
-  opened.push(e);
-  await (await e.worker()).evaluate(() => chrome.storage.local.set({ settings: { language: 'en' } }));
-  return e;
-}
-
-async function localListings(e) {
-  const p = await e.extensionPage();
-  return p.evaluate(async () => (await chrome.storage.local.get('listings')).listings || {});
-}
-
-async function syncItems(e) {
-  const p = await e.extensionPage();
-  return p.evaluate(() => chrome.storage.sync.get(null));
-}
-
-/** Puts `items` into e's storage.sync as Chrome sync would deliver them (replacing what was there). */
-async function deliver(e, items) {
-  const p = await e.extensionPage();
-  await p.evaluate(async (all) => {
-    await chrome.storage.sync.clear();
-    await chrome.storage.sync.set(all);
-  }, items);
-}
-
-async function until(what, fn, timeout = 20000) {
-  const end = Date.now() + timeout;
-  let last;
-  for (;;) {
-    last = await fn();
-    if (last) return last;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
+const fresh = () => freshProfile(opened);
 
 /** Saves the Switch page in `e` from the page itself (as the popup's Save does); returns the tab. */
 async function saveSwitch(e) {
