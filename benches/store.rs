@@ -63,6 +63,7 @@ fn listings(n: usize) -> Vec<Listing> {
             saved_at: "2026-01-01T00:00:00Z".into(),
             updated_at: catalog_guard::time::rfc3339(1_790_000_000_000 + i as i64 * 1000),
             note: String::new(),
+            image_signatures: Default::default(),
         })
         .collect()
 }

@@ -281,6 +281,20 @@ fn validate(file: &ListingsFile) -> Result<(), ListingError> {
                 l.key()
             )));
         }
+        for (id, sig) in &l.image_signatures {
+            if id.trim().is_empty() {
+                return Err(err(format!(
+                    "\"image_signatures\" has an empty image ID ({})",
+                    l.key()
+                )));
+            }
+            if let Err(e) = crate::imagesig::Signature::from_compact(sig) {
+                return Err(err(format!(
+                    "\"image_signatures\" of image {id} ({}): {e}",
+                    l.key()
+                )));
+            }
+        }
     }
     Ok(())
 }
@@ -349,6 +363,7 @@ fn migrate_v0(file: V0File) -> ListingsFile {
                 updated_at: o.saved_at.clone(),
                 saved_at: o.saved_at,
                 note: o.note,
+                image_signatures: BTreeMap::new(),
             }
         })
         .collect();
@@ -469,6 +484,12 @@ pub struct Listing {
     /// The seller's own note.
     #[serde(default)]
     pub note: String,
+    /// What the saved images show: image ID → signature in its compact text form
+    /// ([`crate::imagesig::Signature::to_compact`]), for the main image and the gallery. Filled
+    /// in by the extension on save, or later from the saved image URLs. Only IDs in `images`
+    /// are kept (see [`Listing::prune_image_signatures`]); every one is checked on import.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub image_signatures: BTreeMap<String, String>,
 }
 
 impl Listing {
@@ -503,6 +524,7 @@ impl Listing {
             saved_at: now.to_string(),
             updated_at: now.to_string(),
             note: String::new(),
+            image_signatures: BTreeMap::new(),
         })
     }
 
@@ -574,8 +596,22 @@ impl Listing {
                 }
             }
         }
+        self.prune_image_signatures();
         self.updated_at = now.to_string();
         Ok(())
+    }
+
+    /// The signature of image `id`, when the listing holds a readable one.
+    pub fn image_signature(&self, id: &str) -> Option<crate::imagesig::Signature> {
+        let text = self.image_signatures.get(id)?;
+        crate::imagesig::Signature::from_compact(text).ok()
+    }
+
+    /// Drops the signatures of images the listing no longer shows (after accepting a new main
+    /// image or gallery, the old picture's signature must not be compared against).
+    pub fn prune_image_signatures(&mut self) {
+        let images = &self.images;
+        self.image_signatures.retain(|id, _| images.contains(id));
     }
 
     /// The fields this listing has no expected value for but `page` shows (a partial
@@ -865,6 +901,29 @@ mod tests {
             e.to_string(),
             "listing 2: amazon.co.jp/B07WXL5YPW appears twice (also listing 1)"
         );
+    }
+
+    #[test]
+    fn accepting_a_new_main_image_drops_its_old_signature() {
+        let mut l = listing();
+        let old_main = l.images[0].clone();
+        let sig = crate::imagesig::signature(64, 48, &crate::imagesig::test_pattern(64, 48))
+            .unwrap()
+            .to_compact();
+        l.image_signatures.insert(old_main.clone(), sig.clone());
+        l.image_signatures.insert("51abc".into(), sig.clone());
+        assert!(l.image_signature(&old_main).is_some());
+        let mut p = page();
+        p.images[0] = "71new".into();
+        l.accept("title", &p, "t").unwrap();
+        assert_eq!(l.image_signatures.len(), 2);
+        l.accept("images.main", &p, "t").unwrap();
+        assert!(l.image_signature(&old_main).is_none());
+        assert!(l.image_signature("71new").is_none());
+        assert_eq!(l.image_signatures.keys().collect::<Vec<_>>(), ["51abc"]);
+        // An unreadable signature reads as none (the import refuses it earlier).
+        l.image_signatures.insert("51abc".into(), "1|zz".into());
+        assert!(l.image_signature("51abc").is_none());
     }
 
     #[test]

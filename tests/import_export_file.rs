@@ -27,6 +27,7 @@ fn listing(asin: &str, updated_at: &str, title: &str) -> Listing {
         saved_at: "2026-01-01T00:00:00Z".into(),
         updated_at: updated_at.into(),
         note: "メモ".into(),
+        image_signatures: BTreeMap::new(),
     }
 }
 
@@ -259,5 +260,98 @@ fn mangled_files_never_panic_and_never_change_inputs() {
         }
         let _ = preview(&before, &text);
         assert_eq!(before, existing());
+    }
+}
+
+/// A listing with signatures for its images (computed from a generated picture and a plain
+/// swatch, as the extension does on save).
+fn listing_with_signatures() -> Listing {
+    use catalog_guard::imagesig::{signature, test_pattern};
+    let mut l = listing("B000000009", "2026-11-01T00:00:00Z", "signed");
+    l.images = vec!["81lde+541vL".into(), "71abcDEF12L".into()];
+    let swatch: Vec<u8> = [20u8, 30, 120, 255].repeat(64 * 64);
+    l.image_signatures = BTreeMap::from([
+        (
+            "81lde+541vL".to_string(),
+            signature(120, 90, &test_pattern(120, 90))
+                .unwrap()
+                .to_compact(),
+        ),
+        (
+            "71abcDEF12L".to_string(),
+            signature(64, 64, &swatch).unwrap().to_compact(),
+        ),
+    ]);
+    l
+}
+
+#[test]
+fn image_signatures_round_trip_through_the_export_file() {
+    let with = listing_with_signatures();
+    let text = export(std::slice::from_ref(&with), None, &ExportExtras::default());
+    assert!(text.contains("\"image_signatures\""));
+    let back = parse(&text).unwrap();
+    assert_eq!(back.listings, vec![with.clone()]);
+    // The signatures read back compare `same` with the ones computed.
+    use catalog_guard::imagesig::{compare, signature, test_pattern, Verdict};
+    let computed = signature(120, 90, &test_pattern(120, 90)).unwrap();
+    let sig = back.listings[0].image_signature("81lde+541vL").unwrap();
+    assert_eq!(sig, computed);
+    assert_eq!(compare(&sig, &computed).unwrap().verdict, Verdict::Same);
+    // Small: a couple of hundred bytes per image, not the 560 of the JSON form.
+    let one = &back.listings[0].image_signatures["81lde+541vL"];
+    assert!(one.len() < 260, "{} bytes: {one}", one.len());
+    // A listing without signatures writes no member at all (older readers, smaller files).
+    let plain = export(&existing(), None, &ExportExtras::default());
+    assert!(!plain.contains("image_signatures"));
+    // Applying the file keeps them.
+    let applied = apply(&[], &text, "merge", "2026-12-01T00:00:00Z").unwrap();
+    assert_eq!(applied[0].image_signatures, with.image_signatures);
+}
+
+#[test]
+fn malformed_image_signatures_are_refused_clearly() {
+    let good = export(&[listing_with_signatures()], None, &ExportExtras::default());
+    let value: serde_json::Value = serde_json::from_str(&good).unwrap();
+    let mangle = |path: &str, v: serde_json::Value| {
+        let mut value = value.clone();
+        *value.pointer_mut(path).unwrap() = v;
+        serde_json::to_string_pretty(&value).unwrap()
+    };
+    let key = "/listings/0/image_signatures/81lde+541vL";
+    let sig = value.pointer(key).unwrap().as_str().unwrap().to_string();
+    let parts: Vec<&str> = sig.split('|').collect();
+    let with = |i: usize, v: &str| {
+        let mut p = parts.clone();
+        p[i] = v;
+        mangle(key, json!(p.join("|")))
+    };
+    let cases: Vec<(String, &[&str])> = vec![
+        (
+            with(1, "zz"),
+            &[
+                "listing 1",
+                "image 81lde+541vL",
+                "malformed image signature",
+                "hash",
+            ],
+        ),
+        (with(3, "00ff"), &["listing 1", "image 81lde+541vL", "grid"]),
+        (with(0, "99"), &["listing 1", "version 99"]),
+        (with(4, "-1"), &["listing 1", "aspect"]),
+        (with(6, "1,2,3"), &["listing 1", "colour"]),
+        (
+            mangle(key, json!("not a signature")),
+            &["listing 1", "7 parts"],
+        ),
+        (mangle(key, json!(42)), &["listing 1", "image_signatures"]),
+    ];
+    for (text, needles) in cases {
+        let err = parse(&text).unwrap_err();
+        for n in needles {
+            assert!(err.message.contains(n), "{n:?} not in {:?}", err.message);
+        }
+        assert_eq!(err.listing, Some(1), "{}", err.message);
+        assert!(preview(&[], &text).is_err());
     }
 }

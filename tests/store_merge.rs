@@ -29,6 +29,7 @@ fn listing(asin: &str, updated_at: &str, title: &str) -> Listing {
         saved_at: "2026-01-01T00:00:00Z".into(),
         updated_at: updated_at.into(),
         note: String::new(),
+        image_signatures: BTreeMap::new(),
     }
 }
 

@@ -145,9 +145,19 @@ fn image_id(rng: &mut Rng) -> String {
     s
 }
 
-/// `n` listings, deterministic; listing `i` was updated `i` minutes after a base time.
+/// `n` listings, deterministic; listing `i` was updated `i` minutes after a base time. Each
+/// holds a signature for every image, as a listing saved by the extension does.
 fn listings(n: usize) -> Vec<Listing> {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let sigs: Vec<String> = (0..7u32)
+        .map(|k| {
+            let (w, h) = (60 + 7 * k, 90 - 5 * k);
+            let pattern = catalog_guard::imagesig::test_pattern(w, h);
+            catalog_guard::imagesig::signature(w, h, &pattern)
+                .unwrap()
+                .to_compact()
+        })
+        .collect();
     (0..n)
         .map(|i| {
             let ja = i % 2 == 0;
@@ -183,7 +193,12 @@ fn listings(n: usize) -> Vec<Listing> {
                 } else {
                     String::new()
                 },
+                image_signatures: BTreeMap::new(),
             }
+        })
+        .map(|mut l| {
+            l.image_signatures = l.images.iter().cloned().zip(sigs.iter().cloned()).collect();
+            l
         })
         .collect()
 }

@@ -229,6 +229,7 @@ pub fn parse_report(
             saved_at: now.to_string(),
             updated_at: now.to_string(),
             note: String::new(),
+            image_signatures: Default::default(),
         });
     }
     if columns.is_none() {
