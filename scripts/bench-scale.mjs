@@ -5,7 +5,8 @@
 // and the sync encode. One run; prints JSON. Usage: node scripts/bench-scale.mjs [N]
 import { launch } from '../tests/e2e/harness.mjs';
 
-const N = Number(process.argv[2] ?? 10_000);
+const N = Number(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 10_000);
+const RENDER_ONLY = process.argv.includes('--render-only');
 const KANA = 'あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよらりるれろわをん';
 let seed = 7;
 const rnd = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
@@ -57,6 +58,18 @@ try {
   }, [N, Array.from({ length: 200 }, (_, i) => listing(i))]);
   out.storage_local_bytes = await page.evaluate(() => chrome.storage.local.getBytesInUse(null));
 
+  // What each message the options page sends at load costs (round trip from an extension page).
+  out.options_messages_ms = await page.evaluate(async () => {
+    const times = {};
+    for (const type of ['ui-bg-settings-get', 'ui-bg-listings-summary', 'ui-bg-listings-summary', 'ui-bg-catalog-status', 'ui-bg-sync-status', 'ui-bg-recheck-status', 'ui-bg-baseline-status', 'ui-bg-recently-deleted']) {
+      const t0 = performance.now();
+      await chrome.runtime.sendMessage({ type });
+      const ms = Math.round(performance.now() - t0);
+      times[type] = times[type] === undefined ? ms : [].concat(times[type], ms);
+    }
+    return times;
+  });
+
   // Options page: first render (navigation -> table rendered and ready).
   const renders = [];
   for (let r = 0; r < 3; r++) {
@@ -97,7 +110,7 @@ try {
 
   // Export and import (merge into the same listings) through the background, timed in an
   // extension page (the file is too large to hand to the test process).
-  Object.assign(out, await page.evaluate(async () => {
+  if (!RENDER_ONLY) Object.assign(out, await page.evaluate(async () => {
     const call = async (msg) => {
       const r = await chrome.runtime.sendMessage(msg);
       if (!r?.ok) throw new Error(JSON.stringify(r?.error));
@@ -122,7 +135,7 @@ try {
   }));
 
   // The sync encode of all listings (what a push computes), in the extension's wasm.
-  out.sync_encode_ms = await page.evaluate(async () => {
+  if (!RENDER_ONLY) out.sync_encode_ms = await page.evaluate(async () => {
     const m = await import(chrome.runtime.getURL('pkg/catalog_guard.js'));
     const { listings } = await chrome.storage.local.get('listings');
     const all = Object.values(listings);

@@ -16,7 +16,7 @@
 //                      a run was under way (they start a run of their own when it ends)
 //   baseline:review    {key: ms}: completed from their pages, waiting for "Looks right"
 import { api } from '../lib/platform.js';
-import { core, loadListings, saveListings, loadSettings, failure } from './core.js';
+import { core, loadListings, saveListings, loadSettings, failure, listingIndex } from './core.js';
 import { recordCheck } from './catalog.js';
 
 const local = api.storage.local;
@@ -224,7 +224,8 @@ export async function startBaseline() {
 
 /** What the options page shows. */
 export async function baselineStatus() {
-  const [{ job, state }, settings, map, got] = await Promise.all([loadJob(), loadSettings(), loadListings(), local.get(REVIEW_KEY)]);
+  // The worker's in-memory listings (read only; no storage read of every listing per status).
+  const [{ job, state }, settings, map, got] = await Promise.all([loadJob(), loadSettings(), listingIndex().then((i) => i.map), local.get(REVIEW_KEY)]);
   const run = state?.run ?? null;
   const position = run ? Math.min(run.position, run.keys.length) : (job?.finished_at ? job.total : 0);
   const gap = Math.max(5, Number(settings.request_delay_seconds) || 5) * 1000 + 2500 + FETCH_ALLOWANCE_MS;

@@ -5,7 +5,7 @@
 // ("800 listings: 3 differ, 1 gone, 12 not checked in 24 h") reads them all only when the
 // options page or the popup asks.
 import { api } from '../lib/platform.js';
-import { loadListings, loadSettings } from './core.js';
+import { loadSettings, failure, listingIndex } from './core.js';
 import { pageCheckedHooks } from './checks.js';
 
 export const checkKey = (key) => `check:${key}`;
@@ -32,8 +32,8 @@ function stateOf(check, now, staleMs) {
  * Every listing's last check and the summary: total, differ, gone, unreadable, stale (not
  * checked within twice the re-check interval; 24 h while re-checks are off), stale_hours.
  */
-export async function catalogStatus() {
-  const [map, settings] = await Promise.all([loadListings(), loadSettings()]);
+export async function catalogStatus(given = null) {
+  const [map, settings] = await Promise.all([given ?? listingIndex().then((i) => i.map), loadSettings()]);
   const keys = Object.keys(map);
   const got = keys.length ? await api.storage.local.get(keys.map(checkKey)) : {};
   const hours = settings.recheck_interval_hours ? 2 * settings.recheck_interval_hours : 24;
@@ -58,9 +58,42 @@ pageCheckedHooks.push(async (report) => {
   await recordCheck(`${report.marketplace}/${report.asin}`, report, 'viewed');
 });
 
+/**
+ * What the options table shows of one listing (a few hundred bytes, not the full record with its
+ * bullets and description): the full listing is fetched per row when it is opened
+ * (`ui-bg-listing-get`).
+ */
+function summaryRow(l) {
+  return {
+    asin: l.asin,
+    marketplace: l.marketplace,
+    sku: l.sku ?? null,
+    title: l.title ?? '',
+    images: Array.isArray(l.images) && l.images.length ? [l.images[0]] : [],
+    watch: l.watch ?? null,
+    updated_at: l.updated_at ?? null,
+  };
+}
+
 /** The options page's and the popup's catalogue message. */
 export const catalogHandlers = {
   async 'ui-bg-catalog-status'() {
     return catalogStatus();
+  },
+
+  /** The options table in one message: a summary row per listing, the last checks and the summary line. */
+  async 'ui-bg-listings-summary'() {
+    // The worker's in-memory listings (core.js; read from storage once per change), read only.
+    const { map } = await listingIndex();
+    const { summary, checks } = await catalogStatus(map);
+    const rows = Object.keys(map).sort().map((k) => summaryRow(map[k])).filter((r) => r.asin);
+    return { rows, summary, checks };
+  },
+
+  /** One full listing by key (`marketplace/ASIN`); null when it is not saved. */
+  async 'ui-bg-listing-get'({ key }) {
+    if (typeof key !== 'string') throw failure('key ("marketplace/ASIN") is required', { kind: 'request' });
+    const { map } = await listingIndex();
+    return { listing: Object.hasOwn(map, key) ? map[key] : null };
   },
 };

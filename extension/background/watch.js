@@ -14,7 +14,7 @@
 // has promised to be busy: the end of the gap it waits out, or of the fetch it makes; a
 // lease past its `until` belongs to a stopped worker).
 import { api, isFirefox } from '../lib/platform.js';
-import { core, loadListings, loadSettings, reportLanguage } from './core.js';
+import { core, loadListings, loadSettings, reportLanguage, listingIndex } from './core.js';
 import { refineReport } from './images.js';
 import { recordPage, recordGone, learnFromPage } from './history.js';
 import { recordCheck } from './catalog.js';
@@ -338,7 +338,8 @@ async function loop() {
 
 /** What the options page shows. */
 export async function status() {
-  const [state, settings, map] = await Promise.all([loadState(), loadSettings(), loadListings()]);
+  // The worker's in-memory listings (read only; no storage read of every listing per status).
+  const [state, settings, map] = await Promise.all([loadState(), loadSettings(), listingIndex().then((i) => i.map)]);
   const run = state?.run ?? null;
   // At scale: how often each listing is checked, and which were not within 2 x the interval.
   const { pace, stale, stale_count: staleCount } = await core('schedule_pace', {

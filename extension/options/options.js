@@ -78,19 +78,6 @@ function lastCheckCell(key) {
     c.stale ? h('span', { class: 'check-stale', text: ` ${t('checkStale', [String(state.summary?.stale_hours ?? 24)])}` }) : null);
 }
 
-async function loadCatalog() {
-  try {
-    const { summary, checks } = await send({ type: 'ui-bg-catalog-status' });
-    state.summary = summary;
-    state.checks = checks || {};
-  } catch {
-    state.summary = null;
-    state.checks = {};
-  }
-}
-
-
-
 /** NFKC + lower case, so full-width "Ｂ０１" finds "B01". */
 function fold(s) {
   return String(s ?? '').normalize('NFKC').toLowerCase();
@@ -102,15 +89,20 @@ function keyOf(l) {
 
 // ---------------------------------------------------------------- listings
 
+/**
+ * The table's rows in one message (`ui-bg-listings-summary`): per listing only what a row shows
+ * (key, ASIN, SKU, title, first image, watch flags, updated_at), with the last checks and the
+ * summary line. `entry.listing` is that summary; `fullEntry` fetches the full listing when a row
+ * is opened.
+ */
 async function loadListings() {
-  const res = await send({ type: 'ui-bg-listings-get' });
-  const raw = res.listings || [];
-  const list = Array.isArray(raw) ? raw : Object.values(raw);
-  state.listings = list
+  const { rows, summary, checks } = await send({ type: 'ui-bg-listings-summary' });
+  state.summary = summary ?? null;
+  state.checks = checks || {};
+  state.listings = (rows || [])
     .filter((l) => l && typeof l === 'object' && l.asin)
     .map((l) => ({ key: keyOf(l), listing: l, haystack: fold([l.asin, l.sku || '', l.title || ''].join('\n')) }));
   // Problems first (what is wrong right now), then the most recently changed.
-  await loadCatalog();
   const rank = new Map(state.listings.map((e) => [e.key, problemRank(state.checks[e.key])]));
   state.listings.sort((a, b) => rank.get(a.key) - rank.get(b.key)
     || String(b.listing.updated_at || '').localeCompare(String(a.listing.updated_at || '')) || a.key.localeCompare(b.key));
@@ -118,6 +110,22 @@ async function loadListings() {
   const keys = new Set(state.listings.map((e) => e.key));
   for (const k of state.selected) if (!keys.has(k)) state.selected.delete(k);
   applyFilter(false);
+}
+
+/** `entry` with its full listing (the table holds only a summary of each). */
+async function fullEntry(entry) {
+  const { listing } = await send({ type: 'ui-bg-listing-get', key: entry.key });
+  if (!listing) throw new Error(entry.key);
+  return { ...entry, listing };
+}
+
+/** Opens `open(entry)` with the full listing; says why when it cannot be read. */
+async function openFull(entry, open) {
+  try {
+    open(await fullEntry(entry));
+  } catch (err) {
+    notify(t('errorPrefix', [errorText(err)]), 'error');
+  }
 }
 
 function applyFilter(resetPage = true) {
@@ -176,7 +184,7 @@ function renderRow(entry) {
         class: 'btn btn-small action-edit',
         text: t('actionEdit'),
         attrs: { 'aria-label': `${t('actionEdit')} ${entry.key}` },
-        on: { click: () => openEditor(entry) },
+        on: { click: () => openFull(entry, openEditor) },
       }),
       h('button', {
         type: 'button',
@@ -258,8 +266,11 @@ async function bulkWatch(on) {
     for (const key of state.selected) {
       const l = byKey.get(key);
       if (!l || Boolean((l.watch || {})[flag]) === on) continue;
-      const listing = { ...l, watch: { ...(l.watch || {}), [flag]: on }, updated_at: new Date().toISOString() };
       try {
+        // The table holds a summary of each listing: write over the full one.
+        const { listing: stored } = await send({ type: 'ui-bg-listing-get', key });
+        if (!stored) continue;
+        const listing = { ...stored, watch: { ...(stored.watch || {}), [flag]: on }, updated_at: new Date().toISOString() };
         await send({ type: 'ui-bg-listing-put', listing });
         changed += 1;
       } catch (err) {
@@ -379,13 +390,15 @@ async function main() {
     applyFilter();
   });
 
-  let timer = null;
+  // Filter on the next frame (typing faster than frames coalesces into one filter).
+  let frame = 0;
   $('search').addEventListener('input', () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
+    if (frame) return;
+    frame = requestAnimationFrame(() => {
+      frame = 0;
       state.query = $('search').value;
       applyFilter();
-    }, 80);
+    });
   });
   $('page-prev').addEventListener('click', () => {
     state.page = Math.max(0, state.page - 1);
