@@ -252,3 +252,46 @@ fn a_case_entered_on_one_browser_reaches_the_other_through_sync() {
     assert_eq!(out.cases[&l.key()][0].id, "1234567890");
     assert!(merge_sync(&[l], &remote).updated.is_empty());
 }
+
+#[test]
+fn versions_differing_only_in_image_signatures_unite_without_a_conflict() {
+    use catalog_guard::imagesig::{signature, test_pattern};
+    let sig = |w: u32| signature(w, 60, &test_pattern(w, 60)).unwrap().to_compact();
+    let at = "2026-11-01T00:00:00Z";
+    // This browser signed the main image, the other the gallery image, both after the save.
+    let mut local = listing("B000000001", at, "same");
+    local.image_signatures.insert("81lde+541vL".into(), sig(80));
+    let mut remote = listing("B000000001", at, "same");
+    remote
+        .image_signatures
+        .insert("71abcDEF12L".into(), sig(90));
+    remote.image_signatures.insert("gone-image".into(), sig(70));
+    let r = merge(
+        std::slice::from_ref(&local),
+        std::slice::from_ref(&remote),
+        &[],
+    );
+    assert!(r.conflicts.is_empty(), "{:?}", r.conflicts);
+    assert_eq!(r.updated, vec!["amazon.co.jp/B000000001".to_string()]);
+    let m = &r.listings[0];
+    assert_eq!(m.updated_at, at, "filling signatures is not an edit");
+    assert_eq!(
+        m.image_signatures.keys().collect::<Vec<_>>(),
+        ["71abcDEF12L", "81lde+541vL"],
+        "united, and only for images the listing shows"
+    );
+    // The other browser merging ours back reaches the same listing: no ping-pong.
+    let back = merge(std::slice::from_ref(&remote), &r.listings, &[]);
+    assert!(back.conflicts.is_empty());
+    assert_eq!(back.listings, r.listings);
+    let again = merge(&r.listings, &back.listings, &[]);
+    assert!(again.updated.is_empty() && again.conflicts.is_empty());
+    // A version that has signatures only locally stays as it is.
+    let plain = listing("B000000001", at, "same");
+    let r = merge(std::slice::from_ref(&local), &[plain], &[]);
+    assert!(r.updated.is_empty() && r.conflicts.is_empty());
+    assert_eq!(r.listings, vec![local.clone()]);
+    // A real edit at the same time is still a conflict.
+    let other = listing("B000000001", at, "edited");
+    assert_eq!(merge(&[local], &[other], &[]).conflicts.len(), 1);
+}

@@ -1,7 +1,9 @@
 //! Merging listings that come from another browser (through sync or a file).
 //!
 //! Per listing key (`marketplace/ASIN`), the version with the newer
-//! `updated_at` wins. The losing version is never dropped silently: it is
+//! `updated_at` wins. Two versions that differ only in their image signatures (derived data,
+//! filled in without a new `updated_at`) are not a conflict: their signatures are united.
+//! The losing version is never dropped silently: it is
 //! returned in [`MergeResult::conflicts`] with the winner and the reason, for
 //! the history. A remote listing known only by its [`Fingerprint`] never
 //! overwrites local data: when it is newer than the local listing, the local
@@ -211,6 +213,15 @@ pub fn compare_updated(a: &str, b: &str) -> Ordering {
     }
 }
 
+/// Do `a` and `b` differ at most in their image signatures?
+fn same_but_signatures(a: &Listing, b: &Listing) -> bool {
+    let strip = |l: &Listing| Listing {
+        image_signatures: BTreeMap::new(),
+        ..l.clone()
+    };
+    strip(a) == strip(b)
+}
+
 /// Merges `remote` (another browser's full listings and fingerprints) into
 /// `local`. Pure: the inputs are not changed.
 pub fn merge(
@@ -238,6 +249,21 @@ pub fn merge(
                 updated.push(key);
             }
             Some(l) if l == r => {}
+            Some(l) if same_but_signatures(l, r) => {
+                // Signatures are derived from the image IDs: one side's are as good as the
+                // other's. Take the union, without a conflict and without a new `updated_at`.
+                let mut both = l.clone();
+                for (id, sig) in &r.image_signatures {
+                    both.image_signatures
+                        .entry(id.clone())
+                        .or_insert_with(|| sig.clone());
+                }
+                both.prune_image_signatures();
+                if &both != l {
+                    merged.insert(key.clone(), both);
+                    updated.push(key);
+                }
+            }
             Some(l) => {
                 let (kept_from, reason) = match compare_updated(&r.updated_at, &l.updated_at) {
                     Ordering::Greater => (
