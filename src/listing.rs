@@ -607,6 +607,23 @@ impl Listing {
         crate::imagesig::Signature::from_compact(text).ok()
     }
 
+    /// Adds the signatures of images the listing shows and has none for yet (others are
+    /// ignored), in compact form; `updated_at` stays (see ARCHITECTURE.md: filling in
+    /// signatures is not an edit). Returns whether anything was added.
+    pub fn add_image_signatures(
+        &mut self,
+        signatures: &BTreeMap<String, crate::imagesig::Signature>,
+    ) -> bool {
+        let mut added = false;
+        for (id, sig) in signatures {
+            if self.images.contains(id) && !self.image_signatures.contains_key(id) {
+                self.image_signatures.insert(id.clone(), sig.to_compact());
+                added = true;
+            }
+        }
+        added
+    }
+
     /// Drops the signatures of images the listing no longer shows (after accepting a new main
     /// image or gallery, the old picture's signature must not be compared against).
     pub fn prune_image_signatures(&mut self) {
@@ -921,6 +938,19 @@ mod tests {
         assert!(l.image_signature(&old_main).is_none());
         assert!(l.image_signature("71new").is_none());
         assert_eq!(l.image_signatures.keys().collect::<Vec<_>>(), ["51abc"]);
+        // Adding keeps what is there, skips images the listing does not show, and is no edit.
+        let full = crate::imagesig::Signature::from_compact(&sig).unwrap();
+        let all = BTreeMap::from([
+            ("71new".to_string(), full.clone()),
+            ("51abc".to_string(), full.clone()),
+            ("elsewhere".to_string(), full.clone()),
+        ]);
+        let before = l.updated_at.clone();
+        assert!(l.add_image_signatures(&all));
+        assert_eq!(l.image_signatures.len(), 2);
+        assert_eq!(l.image_signature("71new"), Some(full));
+        assert!(!l.add_image_signatures(&all));
+        assert_eq!(l.updated_at, before);
         // An unreadable signature reads as none (the import refuses it earlier).
         l.image_signatures.insert("51abc".into(), "1|zz".into());
         assert!(l.image_signature("51abc").is_none());

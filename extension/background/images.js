@@ -9,13 +9,20 @@
 // - Signatures are kept by image ID in storage.local `imagesigs` ({id: Signature}, at most
 //   MAX_SIGS, oldest dropped first); a fetch is made at most once per image ID per worker life
 //   (failures are retried on a later check), never more than MAX_IN_FLIGHT at once.
-// - On save, the saved listing's main and gallery images are signed; listings saved earlier
-//   are signed lazily, when a mismatch first needs their saved image.
+// - On save, the saved listing's main and gallery images are signed and the signatures written
+//   into the listing (`image_signatures`, compact form, so they travel in the export file and
+//   the synced record); listings saved earlier get theirs lazily, when a mismatch first needs
+//   their saved image. Writing them does not move `updated_at` (the core's merge unites
+//   signatures, ARCHITECTURE.md), and a listing changed meanwhile is left for a later pass.
+// - A comparison takes the saved image's signature from the listing first, else from
+//   `imagesigs`, else fetches it.
 // - refineImages() runs after the badge is set, and only for a report with an `images.main`
 //   mismatch (the image ID changed): nothing is fetched for pages whose image IDs did not
 //   change. A failed fetch or decode gives the verdict `unknown` and keeps the ID-based result.
 import { api } from '../lib/platform.js';
-import { core, session, tabKey, tabState, loadListings, listingsSavedHooks } from './core.js';
+import {
+  core, session, tabKey, tabState, loadListings, saveListings, listingsSavedHooks, storedListingFor, keyOf,
+} from './core.js';
 
 const IMAGE_ID = /^[A-Za-z0-9+\-_%.]+$/;
 const MAX_IN_FLIGHT = 2;
@@ -25,7 +32,9 @@ const MAX_SIGS = 5000;
 const JUST_SAVED_MS = 120_000;
 
 /** Counters for the e2e tests and debugging. */
-export const imageStats = { fetches: 0, failures: 0, inFlight: 0, maxInFlight: 0, refined: 0, signMs: [] };
+export const imageStats = {
+  fetches: 0, failures: 0, inFlight: 0, maxInFlight: 0, refined: 0, signMs: [], fromListing: 0, listingsFilled: 0,
+};
 globalThis.cgImages = imageStats;
 
 /**
@@ -148,6 +157,61 @@ export function signatureOf(id) {
   return memo.get(id);
 }
 
+/** The saved image's signature: the listing's own (`own`, compact), else by image ID. */
+async function savedSignature(id, own) {
+  if (!id) return null;
+  if (typeof own === 'string') {
+    const sig = await core('image_signature_read', { text: own }).catch(() => null);
+    if (sig) {
+      imageStats.fromListing += 1;
+      return sig;
+    }
+  }
+  return signatureOf(id);
+}
+
+// ------------------------------------------------------------------ signatures in the listings
+
+let fillChain = Promise.resolve();
+
+/**
+ * Writes the signatures of the listings' own images (main and gallery) into the listings under
+ * `keys`, signing what is not signed yet. One pass at a time; `updated_at` stays; a listing
+ * changed between the read and the write (saved again, accepted, merged) is left as it is.
+ */
+export function fillListings(keys) {
+  fillChain = fillChain.catch(() => {}).then(async () => {
+    const map = await loadListings();
+    const updates = {};
+    for (const key of keys) {
+      const l = map[key];
+      if (!l || !Array.isArray(l.images)) continue;
+      const ids = l.images.filter((id) => imageUrl(id) && !l.image_signatures?.[id]);
+      if (!ids.length) continue;
+      const sigs = await Promise.all(ids.map(signatureOf));
+      const signatures = Object.fromEntries(ids.map((id, i) => [id, sigs[i]]).filter(([, sig]) => sig));
+      if (!Object.keys(signatures).length) continue;
+      const signed = await core('image_signatures_add', { listing: l, signatures });
+      updates[key] = { before: l, added: signed.image_signatures ?? {} };
+    }
+    if (!Object.keys(updates).length) return;
+    const fresh = await loadListings();
+    let changed = false;
+    for (const [key, { before, added }] of Object.entries(updates)) {
+      const now = fresh[key];
+      if (!now || now.updated_at !== before.updated_at
+        || JSON.stringify(now.images) !== JSON.stringify(before.images)) continue;
+      fresh[key] = { ...now, image_signatures: { ...added, ...(now.image_signatures ?? {}) } };
+      changed = true;
+    }
+    if (changed) {
+      await saveListings(fresh);
+      imageStats.listingsFilled += 1;
+    }
+  });
+  return fillChain;
+}
+
 // ------------------------------------------------------------------ refining a tab's report
 
 const FIELD = 'images.main';
@@ -163,10 +227,13 @@ export async function refineReport(report) {
     if (!m) return null;
     const savedId = typeof m.expected === 'string' ? m.expected : null;
     const pageId = typeof m.actual === 'string' ? m.actual : null;
+    const listing = await storedListingFor(report).catch(() => null);
+    const own = savedId ? listing?.image_signatures?.[savedId] : null;
     const [saved, page] = await Promise.all([
-      savedId ? signatureOf(savedId) : null,
+      savedSignature(savedId, own),
       pageId ? signatureOf(pageId) : null,
     ]);
+    if (listing && saved && !own) fillListings([keyOf(listing)]).catch(() => {}); // lazily
     const comparison = saved && page ? await core('image_compare', { saved, page }).catch(() => null) : null;
     return await core('image_refine', { report, field: FIELD, comparison });
   } catch {
@@ -199,7 +266,8 @@ listingsSavedHooks.push(({ fromSync } = {}) => {
     const listings = Object.values(await loadListings())
       .filter((l) => now - Date.parse(l?.saved_at ?? '') < JUST_SAVED_MS)
       .slice(0, 20);
-    const ids = [...new Set(listings.flatMap((l) => (Array.isArray(l.images) ? l.images : [])))];
-    await Promise.all(ids.filter((id) => imageUrl(id)).map(signatureOf));
+    const missing = listings.filter((l) => Array.isArray(l.images)
+      && l.images.some((id) => imageUrl(id) && !l.image_signatures?.[id]));
+    if (missing.length) await fillListings(missing.map(keyOf));
   })().catch(() => {});
 });

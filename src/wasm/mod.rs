@@ -563,6 +563,19 @@ pub enum Command {
         /// The page image's signature.
         page: imagesig::Signature,
     },
+    /// `{listing, signatures: {imageId: Signature}}` → Listing with the signatures of its own
+    /// images added in compact form (those it has are kept; `updated_at` unchanged).
+    ImageSignaturesAdd {
+        /// The listing.
+        listing: Listing,
+        /// Signatures by image ID.
+        signatures: std::collections::BTreeMap<String, imagesig::Signature>,
+    },
+    /// `{text}` (a listing's compact signature) → Signature.
+    ImageSignatureRead {
+        /// The compact form.
+        text: String,
+    },
     /// `{report, field, comparison|null}` → Report: the mismatch of `field` gets the content
     /// verdict (`same` → info; null → `unknown`, nothing else changed).
     ImageRefine {
@@ -1145,6 +1158,20 @@ fn run(command: Command) -> Result<JsValue, JsValue> {
         },
         Command::ImageCompare { saved, page } => match imagesig::compare(&saved, &page) {
             Ok(c) => to_js(&c),
+            Err(e) => Err(fail(Failure::new(
+                e.to_string(),
+                serde_json::json!({"kind": "image"}),
+            ))),
+        },
+        Command::ImageSignaturesAdd {
+            mut listing,
+            signatures,
+        } => {
+            listing.add_image_signatures(&signatures);
+            to_js(&listing)
+        }
+        Command::ImageSignatureRead { text } => match imagesig::Signature::from_compact(&text) {
+            Ok(sig) => to_js(&sig),
             Err(e) => Err(fail(Failure::new(
                 e.to_string(),
                 serde_json::json!({"kind": "image"}),

@@ -138,6 +138,21 @@ test('save the page: its main picture is signed', async () => {
   }
   assert.ok(sig, 'the saved main image has a signature');
   assert.equal(sig.colours[0].name_en, 'black');
+  // The signature is in the stored listing too (compact form), without a new updated_at ...
+  let listing = null;
+  for (let i = 0; i < 100 && !listing?.image_signatures?.[MAIN]; i++) {
+    listing = await w.evaluate(async () => Object.values((await chrome.storage.local.get('listings')).listings ?? {})[0] ?? null);
+    if (!listing?.image_signatures?.[MAIN]) await new Promise((r) => setTimeout(r, 100));
+  }
+  const own = listing?.image_signatures?.[MAIN];
+  assert.equal(typeof own, 'string', JSON.stringify(listing));
+  assert.equal(own.split('|')[1], sig.hash, 'the same picture as the cached signature');
+  assert.equal(listing.updated_at, listing.saved_at, 'filling in signatures is not an edit');
+  // ... and in the export file.
+  const exp = await ext.send({ type: 'ui-bg-export' });
+  assert.equal(exp.ok, true);
+  const exported = JSON.parse(exp.text).listings.find((l) => l.asin === listing.asin);
+  assert.equal(exported.image_signatures[MAIN], own);
   await tab.close();
 });
 
@@ -147,6 +162,8 @@ test('main image ID swapped to a re-encoded copy: "same picture", severity info'
   const m = await refined(tabId);
   assert.equal(m.verdict, 'same', JSON.stringify(m));
   assert.equal(m.severity, 'info');
+  const stats = await (await ext.worker()).evaluate(() => globalThis.cgImages);
+  assert.ok(stats.fromListing >= 1, `the saved picture's signature came from the listing: ${JSON.stringify(stats)}`);
   const p = await popupVerdict(tabId);
   assert.equal(p.verdict, 'same');
   assert.equal(p.severity, 'info');
