@@ -5,7 +5,7 @@
 // ("800 listings: 3 differ, 1 gone, 12 not checked in 24 h") reads them all only when the
 // options page or the popup asks.
 import { api } from '../lib/platform.js';
-import { loadSettings, failure, listingIndex } from './core.js';
+import { loadListings, loadSettings, failure, listingIndex } from './core.js';
 import { pageCheckedHooks } from './checks.js';
 
 export const checkKey = (key) => `check:${key}`;
@@ -33,7 +33,7 @@ function stateOf(check, now, staleMs) {
  * checked within twice the re-check interval; 24 h while re-checks are off), stale_hours.
  */
 export async function catalogStatus(given = null) {
-  const [map, settings] = await Promise.all([given ?? listingIndex().then((i) => i.map), loadSettings()]);
+  const [map, settings] = await Promise.all([given ?? loadListings(), loadSettings()]);
   const keys = Object.keys(map);
   const got = keys.length ? await api.storage.local.get(keys.map(checkKey)) : {};
   const hours = settings.recheck_interval_hours ? 2 * settings.recheck_interval_hours : 24;

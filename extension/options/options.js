@@ -95,8 +95,8 @@ function keyOf(l) {
  * summary line. `entry.listing` is that summary; `fullEntry` fetches the full listing when a row
  * is opened.
  */
-async function loadListings() {
-  const { rows, summary, checks } = await send({ type: 'ui-bg-listings-summary' });
+async function loadListings(sent = null) {
+  const { rows, summary, checks } = await (sent ?? send({ type: 'ui-bg-listings-summary' }));
   state.summary = summary ?? null;
   state.checks = checks || {};
   state.listings = (rows || [])
@@ -364,6 +364,9 @@ hooks.renderTable = () => renderTable();
 hooks.loadListings = () => loadListings();
 
 async function main() {
+  // The table's rows are asked for at once, while the settings and the locale load.
+  const rows = send({ type: 'ui-bg-listings-summary' });
+  rows.catch(() => {}); // an error is reported where the rows are awaited
   try {
     const { settings } = await send({ type: 'ui-bg-settings-get' });
     state.settings = settings || {};
@@ -436,7 +439,7 @@ async function main() {
   });
 
   try {
-    await loadListings();
+    await loadListings(rows);
     openDetailsFromHash(state.listings); // the popup's "all changes" link
   } catch (err) {
     notify(t('errorPrefix', [errorText(err)]), 'error');
