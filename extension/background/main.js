@@ -227,8 +227,10 @@ async function dispatch(msg, sender) {
   if (msg.type === 'cs-bg-page') {
     if (!fromContentScript(sender)) throw failure('cs-bg-page is only accepted from the content script', { kind: 'sender' });
     if (typeof msg.html !== 'string' || typeof msg.url !== 'string') throw failure('cs-bg-page needs {url, html}', { kind: 'request' });
-    const { report } = await onPage(sender.tab.id, msg.url, msg.html, msg.started, msg.timing);
-    return { status: report.status };
+    const { report, stale } = await onPage(sender.tab.id, msg.url, msg.html, msg.started, msg.timing);
+    // stale: a newer page (or a 'loading' event) came for the tab meanwhile; the content script
+    // sends again if its document is still there (see content.js).
+    return { status: report.status, stale: Boolean(stale) };
   }
   const handler = Object.hasOwn(uiHandlers, msg.type) ? uiHandlers[msg.type] : null;
   if (!handler) throw failure(`unknown message type ${JSON.stringify(msg.type)}`, { kind: 'request' });

@@ -17,6 +17,7 @@
   let timer = 0;
   let lastUrl = location.href;
   let lastHtml = '';
+  let staleResends = 0;
   let observer = null;
 
   function stop() {
@@ -45,7 +46,14 @@
     const timing = { nav_ms: nav, html_ms: performance.now() - nav };
     try {
       const p = api.runtime.sendMessage({ type: 'cs-bg-page', url, html, started, timing });
-      if (p && typeof p.catch === 'function') p.catch((e) => { if (contextGone(e)) stop(); });
+      if (p && typeof p.then === 'function') {
+        p.then((res) => {
+          // The background dropped this check as stale: a tab 'loading' event reached it after
+          // this message, as when the message itself woke a stopped worker. This document is
+          // still here (a navigated-away one has no content script left), so send it again.
+          if (res?.ok && res.stale && staleResends++ < 3) { lastHtml = ''; schedule(); }
+        }, (e) => { if (contextGone(e)) stop(); });
+      }
     } catch (e) {
       if (contextGone(e)) stop(); // "Extension context invalidated.": quietly stop
     }
