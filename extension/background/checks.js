@@ -181,7 +181,8 @@ async function goneCheck(report, url) {
   const maybe = page.kind === 'not_found' || (page.kind === 'product' && wanted && own !== wanted);
   if (!maybe || (!wanted && !own)) return report;
   const asins = new Set([wanted, own].filter(Boolean));
-  const listings = Object.values(await loadListings()).filter((l) => asins.has(String(l?.asin ?? '').toUpperCase()));
+  // From the in-memory index's listings (as the page check itself), not a storage.local read.
+  const listings = Object.values((await listingIndex()).map).filter((l) => asins.has(String(l?.asin ?? '').toUpperCase()));
   if (!listings.length) return report;
   return core('check', { listings, page, url, now_ms: Date.now() });
 }
