@@ -2,9 +2,9 @@
 //! the extension's background, the `www/` page and the wasm tests call.
 //!
 //! This is the only module that touches `JsValue`. Every request is
-//! `{type, args}` (a serde-tagged [`Command`]); every answer is plain JSON
-//! data (serde-wasm-bindgen's json-compatible serializer: maps become plain
-//! objects); every error is thrown as `{message, details}`.
+//! `{type, args}` (a [`Command`]); `args` crosses as JSON text and every answer
+//! as JSON text parsed in JS (plain objects and arrays), bytes as one copy of a
+//! `Uint8Array`; every error is thrown as `{message, details}`.
 //!
 //! Nothing here reads `window`: the code runs in an MV3 service worker, where
 //! only `js_sys::global()` exists.
@@ -20,9 +20,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-/// One request to the core. The JSON form is `{"type": "<snake_case name>", "args": {...}}`.
+/// One request to the core. The JS form is `{type: "<snake_case name>", args: {...}}`;
+/// [`invoke`] reads it as the JSON `{"<type>": <args>}` (externally tagged: one pass, one
+/// deserialiser), with the byte fields taken out first (`#[serde(skip)]` here).
 #[derive(Debug, Deserialize)]
-#[serde(tag = "type", content = "args", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Command {
     /// `{url, html}` → ProductPage.
     Extract {
@@ -73,7 +75,7 @@ pub enum Command {
         #[serde(default)]
         requested_url: Option<String>,
         /// The page's bytes.
-        #[serde(deserialize_with = "byte_buf")]
+        #[serde(skip)]
         bytes: Vec<u8>,
         /// Every stored listing.
         listings: Vec<Listing>,
@@ -175,7 +177,7 @@ pub enum Command {
         /// The stored listings.
         existing: Vec<Listing>,
         /// The report file's bytes (`Uint8Array`, `ArrayBuffer` or an array of numbers).
-        #[serde(deserialize_with = "byte_buf")]
+        #[serde(skip)]
         bytes: Vec<u8>,
         /// The marketplace, when the seller chose one (else guessed from the file).
         #[serde(default)]
@@ -552,7 +554,7 @@ pub enum Command {
         /// Height in pixels.
         height: u32,
         /// RGBA pixels, row by row.
-        #[serde(deserialize_with = "byte_buf")]
+        #[serde(skip)]
         rgba: Vec<u8>,
     },
     /// `{saved, page}` (two Signatures) → Comparison `{verdict, distance, colour_distance,
@@ -588,32 +590,6 @@ pub enum Command {
     },
 }
 
-/// Bytes from a `Uint8Array`/`ArrayBuffer` copied in one go (or from an array of numbers),
-/// rather than one element at a time through the JS iterator.
-fn byte_buf<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
-    struct Bytes;
-    impl<'de> serde::de::Visitor<'de> for Bytes {
-        type Value = Vec<u8>;
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("bytes (a Uint8Array, an ArrayBuffer or an array of numbers 0-255)")
-        }
-        fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Vec<u8>, E> {
-            Ok(v)
-        }
-        fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Vec<u8>, E> {
-            Ok(v.to_vec())
-        }
-        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<u8>, A::Error> {
-            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-            while let Some(b) = seq.next_element::<u8>()? {
-                out.push(b);
-            }
-            Ok(out)
-        }
-    }
-    d.deserialize_byte_buf(Bytes)
-}
-
 /// The error object thrown to JS.
 #[derive(Debug, Serialize)]
 struct Failure {
@@ -641,20 +617,101 @@ fn case_logs(
         .collect()
 }
 
+/// The answer as a JS value: serialised to JSON text here, parsed by `JSON.parse`. Every
+/// record type then has one serialiser in the module (serde_json's, which the files and the
+/// sync items need anyway) instead of a second one for serde-wasm-bindgen.
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    let ser = serde_wasm_bindgen::Serializer::json_compatible();
-    value.serialize(&ser).map_err(|e| {
+    let text = serde_json::to_string(value).map_err(|e| {
         fail(Failure::new(
             format!("cannot serialise the answer: {e}"),
             Value::Null,
         ))
-    })
+    })?;
+    js_sys::JSON::parse(&text)
 }
 
 fn fail(f: Failure) -> JsValue {
-    let ser = serde_wasm_bindgen::Serializer::json_compatible();
-    f.serialize(&ser)
-        .unwrap_or_else(|_| JsValue::from_str(&f.message))
+    serde_json::to_string(&f)
+        .ok()
+        .and_then(|t| js_sys::JSON::parse(&t).ok())
+        .unwrap_or_else(|| JsValue::from_str(&f.message))
+}
+
+fn bad_request(message: impl std::fmt::Display) -> JsValue {
+    fail(Failure::new(
+        format!("bad request: {message}"),
+        serde_json::json!({"kind": "request"}),
+    ))
+}
+
+/// The member of `args` that holds bytes for commands that take them.
+fn byte_field(ty: &str) -> Option<&'static str> {
+    match ty {
+        "read_check" | "import_report" => Some("bytes"),
+        "image_signature" => Some("rgba"),
+        _ => None,
+    }
+}
+
+/// Takes the bytes out of `args[field]` (a `Uint8Array`, an `ArrayBuffer` or an array of
+/// numbers 0–255, copied in one go) and returns `args` without that member.
+fn take_bytes(args: &JsValue, field: &str) -> Result<(JsValue, Vec<u8>), JsValue> {
+    let v = js_sys::Reflect::get(args, &JsValue::from_str(field)).unwrap_or(JsValue::UNDEFINED);
+    let bytes =
+        if v.is_instance_of::<js_sys::Uint8Array>() || v.is_instance_of::<js_sys::ArrayBuffer>() {
+            js_sys::Uint8Array::new(&v).to_vec()
+        } else if js_sys::Array::is_array(&v) {
+            let text = js_sys::JSON::stringify(&v)
+                .ok()
+                .and_then(|t| t.as_string())
+                .unwrap_or_default();
+            serde_json::from_str(&text).map_err(|e| bad_request(format_args!("`{field}`: {e}")))?
+        } else {
+            return Err(bad_request(format_args!(
+            "missing field `{field}` (a Uint8Array, an ArrayBuffer or an array of numbers 0-255)"
+        )));
+        };
+    let rest = js_sys::Object::assign(&js_sys::Object::new(), args.unchecked_ref());
+    js_sys::Reflect::delete_property(&rest, &JsValue::from_str(field))?;
+    Ok((rest.into(), bytes))
+}
+
+/// `{type, args}` → the [`Command`] and the bytes it carries (if any): `args` crosses as
+/// JSON text (`JSON.stringify`), read by serde_json in one pass.
+fn decode(request: &JsValue) -> Result<Command, JsValue> {
+    let ty = js_sys::Reflect::get(request, &JsValue::from_str("type"))
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| bad_request("missing field `type`"))?;
+    let args =
+        js_sys::Reflect::get(request, &JsValue::from_str("args")).unwrap_or(JsValue::UNDEFINED);
+    let args = if args.is_object() {
+        args
+    } else {
+        js_sys::Object::new().into()
+    };
+    let (args, bytes) = match byte_field(&ty) {
+        Some(field) => {
+            let (rest, b) = take_bytes(&args, field)?;
+            (rest, Some(b))
+        }
+        None => (args, None),
+    };
+    let json = js_sys::JSON::stringify(&args)
+        .map_err(|_| bad_request("args cannot be written as JSON"))?
+        .as_string()
+        .unwrap_or_default();
+    let tag = serde_json::to_string(&ty).unwrap_or_default();
+    let mut command: Command =
+        serde_json::from_str(&format!("{{{tag}:{json}}}")).map_err(bad_request)?;
+    if let Some(b) = bytes {
+        match &mut command {
+            Command::ReadCheck { bytes, .. } | Command::ImportReport { bytes, .. } => *bytes = b,
+            Command::ImageSignature { rgba, .. } => *rgba = b,
+            _ => {}
+        }
+    }
+    Ok(command)
 }
 
 fn listing_error(e: &listing::ListingError) -> JsValue {
@@ -701,13 +758,7 @@ fn parse_file(text: &str) -> Result<ListingsFile, JsValue> {
 #[wasm_bindgen]
 pub fn invoke(request: JsValue) -> Result<JsValue, JsValue> {
     console_error_panic_hook::set_once();
-    let command: Command = serde_wasm_bindgen::from_value(request).map_err(|e| {
-        fail(Failure::new(
-            format!("bad request: {e}"),
-            serde_json::json!({"kind": "request"}),
-        ))
-    })?;
-    run(command)
+    run(decode(&request)?)
 }
 
 fn run(command: Command) -> Result<JsValue, JsValue> {
