@@ -116,13 +116,45 @@ export const listingsSavedHooks = [];
  */
 export const listingsBeforeSaveHooks = [];
 
-/** Stores the listings; `extra` (other storage.local items) goes in the same write. */
-export async function saveListings(map, { fromSync = false, extra = null } = {}) {
+// Every listings write this worker issues (and every write of the deletion records beside
+// them) counts one generation. A writer that read the listings, awaited something slow (the
+// sync merge runs the core) and then writes passes the generation it read at: if another write
+// was issued meanwhile, its write is refused (ListingsChanged) instead of overwriting the newer
+// listings with its stale copy, and it starts again from a fresh read. storage.local applies
+// writes in the order they are issued, so the check and the issue need no lock.
+let listingsGen = 0;
+
+/** The current listings generation (read it before `loadListings` for a guarded write). */
+export function listingsGeneration() {
+  return listingsGen;
+}
+
+/** Counts a write beside the listings (deletion records) that a guarded writer must not undo. */
+export function listingsTouched() {
+  listingsGen += 1;
+}
+
+/** A guarded write found that the listings were written since they were read. */
+export class ListingsChanged extends Error {
+  constructor() {
+    super('the listings changed while this write was prepared');
+    this.name = 'ListingsChanged';
+  }
+}
+
+/**
+ * Stores the listings; `extra` (other storage.local items) goes in the same write. With
+ * `ifGeneration`, nothing is written (ListingsChanged is thrown) if any listings write was
+ * issued since that generation was read.
+ */
+export async function saveListings(map, { fromSync = false, extra = null, ifGeneration = null } = {}) {
   const more = {};
   if (listingsBeforeSaveHooks.length) {
     const old = await loadListings();
     for (const hook of listingsBeforeSaveHooks) Object.assign(more, await hook(old, map, { fromSync }));
   }
+  if (ifGeneration !== null && ifGeneration !== listingsGen) throw new ListingsChanged();
+  listingsGen += 1;
   await api.storage.local.set({ ...more, ...(extra ?? {}), listings: map });
   indexReady = null; // before storage.onChanged arrives: this worker's next check sees it
   for (const hook of listingsSavedHooks) hook({ fromSync });
@@ -205,7 +237,13 @@ export function cachedSettings() {
 
 function forgetCaches(changes, area) {
   if (area !== 'local') return;
-  if (changes.listings) indexReady = null;
+  if (changes.listings) {
+    // The event carries the new listings (already copied into this worker): index them at
+    // once instead of reading every listing from storage again on the next request (the
+    // options table asks for its summary right after a change; that read was ~0.5 s at 10,000).
+    const next = changes.listings.newValue;
+    indexReady = next && typeof next === 'object' && !Array.isArray(next) ? Promise.resolve(indexListings(next)) : null;
+  }
   if (changes.settings) settingsReady = null;
 }
 // Registered at module top level, like every listener.

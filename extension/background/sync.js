@@ -29,7 +29,10 @@
 //   recently_deleted {key: {deleted_at, from: "this"|"other", listing}}: deleted listings, restorable
 //                 for 30 days ("Recently deleted" in options; a restore is a new edit, so it travels)
 import { api } from '../lib/platform.js';
-import { core, keyOf, loadListings, saveListings, listingsSavedHooks, listingsBeforeSaveHooks, failure } from './core.js';
+import {
+  core, keyOf, loadListings, saveListings, listingsSavedHooks, listingsBeforeSaveHooks, failure,
+  listingsGeneration, listingsTouched, ListingsChanged,
+} from './core.js';
 import { recheckAllTabs, pageCheckedHooks } from './checks.js';
 
 /** How many losing versions are kept per listing. */
@@ -232,7 +235,20 @@ function pruneBin(bin, now) {
  * Returns `{needPush}`: this browser has something sync lacks (or newer).
  */
 async function mergeItems(items) {
+  // A listings write issued while the merge ran (an import, a save from a page) makes the merge
+  // start again from the new listings rather than write back its stale copy over them.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await mergeOnce(items);
+    } catch (e) {
+      if (!(e instanceof ListingsChanged) || attempt >= 5) throw e;
+    }
+  }
+}
+
+async function mergeOnce(items) {
   const now = Date.now();
+  const gen = listingsGeneration();
   const map = await loadListings();
   if (!Object.keys(items).length) {
     // Sync is empty (never used, or cleared elsewhere): nothing to merge; ours should go there.
@@ -294,8 +310,10 @@ async function mergeItems(items) {
     for (const l of result.listings) next[keyOf(l)] = l;
     // One write: a stopped worker leaves either the old state or the new one with its versions
     // (and the case logs that came with them).
-    await saveListings(next, { fromSync: true, extra });
+    await saveListings(next, { fromSync: true, extra, ifGeneration: gen });
   } else if (Object.keys(extra).length) {
+    if (gen !== listingsGeneration()) throw new ListingsChanged();
+    listingsTouched();
     await api.storage.local.set(extra);
   }
 
@@ -631,6 +649,7 @@ export async function applyImportedDeletions(next, deleted, tombstones) {
     const at = Date.parse(d.deleted_at);
     bin[d.key] = { deleted_at: Number.isFinite(at) ? at : now, from: 'other', listing: d.listing };
   }
+  listingsTouched();
   await api.storage.local.set({ sync_deleted: tombs, recently_deleted: bin });
 }
 

@@ -481,7 +481,11 @@ test('nearly full sync: a change that fits only once its stale items go is writt
   const l2 = { ...l1, asin: 'B0SY005002', sku: 'SYNC-5002', updated_at: new Date().toISOString() };
   const text = JSON.stringify({ format: 'catalog-guard/listings', version: 1, listings: [l2] });
   assert.equal((await e.send({ type: 'ui-bg-import-apply', text, mode: 'replace' })).ok, true);
+  // The filler's writes make the background pull while the import is applied; the pull's merge
+  // must not write its stale copy of the listings back over the imported one.
   const done = await until('the replacing push', async () => {
+    const keys = Object.keys(await localListings(e));
+    assert.deepEqual(keys, ['amazon.co.jp/B0SY005002'], 'the imported listing must stay, alone');
     const st = (await e.send({ type: 'ui-bg-sync-status' })).sync;
     return st && st.status['amazon.co.jp/B0SY005002'] ? st : null;
   });
