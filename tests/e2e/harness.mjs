@@ -127,6 +127,9 @@ export async function launch({ extensionDir = path.join(ROOT, 'dist/chrome'), he
     context,
     extensionId,
     userDataDir,
+    /** How many times the worker was seen to stop (CDP), and its last running status. */
+    workerStops: 0,
+    workerStatus: null,
     /** The extension's current service worker (a new one after stop/wake). */
     async worker() {
       const live = context.serviceWorkers().filter((w) => !gone.has(w) && w.url().startsWith(`chrome-extension://${extensionId}/`));
@@ -225,8 +228,20 @@ export async function launch({ extensionDir = path.join(ROOT, 'dist/chrome'), he
     async stopWorker() {
       const old = await h.worker();
       const cdp = await h.swStatus();
-      await cdp.send('ServiceWorker.stopAllWorkers');
-      await h.waitForWorkerStatus('stopped');
+      // Counted, not polled: a page's pending message can start the worker again right after
+      // it stopped, between two polls, and the status would never be seen as "stopped". A stop
+      // request the browser drops (the worker was busy starting) is sent again.
+      const before = h.workerStops;
+      const end = Date.now() + 15000;
+      let sentAt = 0;
+      while (h.workerStops === before) {
+        if (Date.now() > end) throw new Error(`service worker never stopped; status ${h.workerStatus}`);
+        if (Date.now() - sentAt > 3000) {
+          sentAt = Date.now();
+          await cdp.send('ServiceWorker.stopAllWorkers');
+        }
+        await sleep(25);
+      }
       gone.add(old);
     },
     /** A CDP session tracking our worker's running status in `h.workerStatus`. */
@@ -236,7 +251,9 @@ export async function launch({ extensionDir = path.join(ROOT, 'dist/chrome'), he
         h._cdp = await context.newCDPSession(p);
         h._cdp.on('ServiceWorker.workerVersionUpdated', (e) => {
           for (const v of e.versions) {
-            if (v.scriptURL.startsWith(`chrome-extension://${extensionId}/`)) h.workerStatus = v.runningStatus;
+            if (!v.scriptURL.startsWith(`chrome-extension://${extensionId}/`)) continue;
+            if (v.runningStatus === 'stopped' && h.workerStatus !== 'stopped') h.workerStops += 1;
+            h.workerStatus = v.runningStatus;
           }
         });
         await h._cdp.send('ServiceWorker.enable');
