@@ -2,33 +2,15 @@
 
 mod common;
 
+use common::{run, Out};
+
 use catalog_guard::check::Report;
 use catalog_guard::listing::{parse_listings_file, ListingsFile};
 use catalog_guard::page::ProductPage;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-const BIN: &str = env!("CARGO_BIN_EXE_catalog-guard");
 const TOWEL_URL: &str = "https://www.amazon.co.jp/dp/B0SYNTH001";
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(args: &[&str]) -> Out {
-    let out = Command::new(BIN)
-        .args(args)
-        .output()
-        .expect("run catalog-guard");
-    Out {
-        code: out.status.code().expect("exit code, not a signal"),
-        stdout: String::from_utf8(out.stdout).expect("utf-8 stdout"),
-        stderr: String::from_utf8(out.stderr).expect("utf-8 stderr"),
-    }
-}
 
 /// Asserts exit 2 with one stderr line containing every `parts`.
 fn assert_bad_input(out: &Out, parts: &[&str]) {

@@ -348,11 +348,23 @@ fn text_diff_shows_the_change() {
     let long = "長い箇条書き".repeat(3_000);
     let d = diff("短い箇条書き", &long);
     assert_eq!(d.len(), 2);
-    assert_eq!((d[0].op, d[0].text.as_str()), (DiffOp::Delete, "短い箇条書き"));
-    assert_eq!((d[1].op, d[1].text.chars().count()), (DiffOp::Insert, 18_000));
+    assert_eq!(
+        (d[0].op, d[0].text.as_str()),
+        (DiffOp::Delete, "短い箇条書き")
+    );
+    assert_eq!(
+        (d[1].op, d[1].text.chars().count()),
+        (DiffOp::Insert, 18_000)
+    );
     // Just within the bound, the characters are still diffed.
     let d = diff("abcdef", "abcdefghijklmnopqr");
-    assert_eq!(d[0], DiffPart { op: DiffOp::Equal, text: "abcdef".into() });
+    assert_eq!(
+        d[0],
+        DiffPart {
+            op: DiffOp::Equal,
+            text: "abcdef".into()
+        }
+    );
     // Huge texts: whole delete + insert.
     let a = "a".repeat(MAX_DIFF_CHARS);
     let d = diff(&a, "b");

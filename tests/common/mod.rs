@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 use std::path::PathBuf;
+use std::process::Command;
 
 /// The real saved Amazon pages: `$CG_FIXTURES`, else `../shared/fixtures/pages`
 /// beside the repository. Panics (never skips) when they are missing.
@@ -97,4 +98,27 @@ pub fn images_dir() -> PathBuf {
         dir.display()
     );
     dir
+}
+
+/// What one run of the `catalog-guard` binary printed, and its exit code.
+pub struct Out {
+    /// The exit code (a signal is a test failure).
+    pub code: i32,
+    /// Standard output, UTF-8.
+    pub stdout: String,
+    /// Standard error, UTF-8.
+    pub stderr: String,
+}
+
+/// Runs the built `catalog-guard` binary with `args`.
+pub fn run(args: &[&str]) -> Out {
+    let out = Command::new(env!("CARGO_BIN_EXE_catalog-guard"))
+        .args(args)
+        .output()
+        .expect("run catalog-guard");
+    Out {
+        code: out.status.code().expect("exit code, not a signal"),
+        stdout: String::from_utf8(out.stdout).expect("utf-8 stdout"),
+        stderr: String::from_utf8(out.stderr).expect("utf-8 stderr"),
+    }
 }
