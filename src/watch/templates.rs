@@ -223,10 +223,12 @@ const EN: Base = Base {
     list_sep: ", ",
 };
 
-/// The Japanese message file of the extension (path relative to this file).
-const JA_MESSAGES: &str = include_str!("../../extension/_locales/ja/messages.json");
-/// The English message file of the extension.
-const EN_MESSAGES: &str = include_str!("../../extension/_locales/en/messages.json");
+/// The Japanese message file of the extension, only the [`MESSAGE_KEYS`] messages (build.rs
+/// keeps those of `extension/_locales/ja/messages.json`: the whole UI's strings would be about
+/// 137 KB of the wasm module's data).
+const JA_MESSAGES: &str = include_str!(concat!(env!("OUT_DIR"), "/ja_messages.json"));
+/// The English message file of the extension, likewise.
+const EN_MESSAGES: &str = include_str!(concat!(env!("OUT_DIR"), "/en_messages.json"));
 
 /// Defines [`MESSAGE_KEYS`] and [`build`] from one list of
 /// `Words` field => locale message key, so the two cannot disagree.
