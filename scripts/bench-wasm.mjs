@@ -4,6 +4,10 @@
 // median and p90 over the pages (numbers vary with the machine and its load, which is printed).
 //
 //   * wasm sizes (raw, gzip -9) of the hot and the full module;
+//   * warm and cold for three paths, alternating page by page: `parts` (the content script sends
+//     only the parts of the page a check reads, content/page-parts.js; the hot module), `whole`
+//     (the whole outerHTML, hot module: the path before the parts) and `full` (the whole page,
+//     every listing through the full module: the path before the hot module);
 //   * warm, by step, for 1, 1,000 and 10,000 stored listings, for the hot path (in-memory
 //     listing index, one listing into the hot module) and, in the same run, the earlier path
 //     (storage.local read per page, every listing through the full module's extract_check);
@@ -15,7 +19,8 @@
 //   * first run: a fresh profile (empty code cache) -> first badge;
 //   * memory: 500 page checks in a row in one worker (the pages cycled): the hot module's
 //     linear memory and the worker's JS heap after every 50.
-// Options: --quick (fewer pages and repetitions, for trying the script), --json (raw data).
+// Options: --quick (fewer pages and repetitions, for trying the script), --json (raw data),
+// --paths=parts,whole,full (which warm paths; all three by default), --tiers=1,1000,10000.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,6 +33,13 @@ const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.find((a) => a.startsWith('--only='));
 const only = onlyArg ? new Set(onlyArg.slice(7).split(',')) : null;
 const want = (part) => !only || only.has(part);
+const pathsArg = process.argv.find((a) => a.startsWith('--paths='));
+const PATHS = pathsArg ? pathsArg.slice(8).split(',') : ['parts', 'whole', 'full'];
+const tiersArg = process.argv.find((a) => a.startsWith('--tiers='));
+/** The URL a path loads: `?cg-bench-send=whole` makes the content script send the whole page. */
+const urlFor = (p, sendPath) => (sendPath === 'parts' ? p.url : `${p.url}?cg-bench-send=whole`);
+/** The worker's check path for a bench path: the full module only for `full`. */
+const checkOf = (benchPath) => (benchPath === 'full' ? 'full' : 'hot');
 const dir = fixturesDir();
 const rows = fs.readFileSync(path.join(dir, 'SOURCES.tsv'), 'utf8').trim().split('\n');
 const head = rows.shift().split('\t');
@@ -56,7 +68,7 @@ const charsetOf = (buf) => {
 const decode = (buf) => new TextDecoder(charsetOf(buf)).decode(buf);
 /** Serves every page under its URL with its own charset (as Amazon's header would say). */
 const serveAll = (hh) => {
-  for (const p of pages) hh.serve({ [p.url]: p.body }, `text/html; charset=${charsetOf(p.body)}`);
+  for (const p of pages) hh.serve({ [p.url]: p.body, [urlFor(p, 'whole')]: p.body }, `text/html; charset=${charsetOf(p.body)}`);
 };
 const own = new Map();
 for (const p of pages) {
@@ -135,11 +147,11 @@ async function setListings(h, map) {
  * Loads `p` in `tab`; returns the background's timing record of this load's check (one retry
  * when none arrives in time: a loaded machine, or a worker restarted mid-way).
  */
-async function loadAndTime(h, tab, p, retry = true) {
+async function loadAndTime(h, tab, p, retry = true, sendPath = 'parts') {
   const w = await h.worker();
   // By time, not index: the worker keeps only the last 200 records.
   const since = await w.evaluate(() => performance.now());
-  await tab.goto(p.url, { waitUntil: 'domcontentloaded' });
+  await tab.goto(urlFor(p, sendPath), { waitUntil: 'domcontentloaded' });
   const end = Date.now() + 30000;
   for (;;) {
     const now = await h.worker();
@@ -149,7 +161,7 @@ async function loadAndTime(h, tab, p, retry = true) {
     if (Date.now() > end) {
       if (!retry) throw new Error(`no check recorded for ${p.file}`);
       console.log(`  (no check recorded for ${p.file} within 30 s; loading it again)`);
-      return loadAndTime(h, tab, p, false);
+      return loadAndTime(h, tab, p, false, sendPath);
     }
     await sleep(20);
   }
@@ -175,16 +187,16 @@ async function setListingsAndSettle(h, map) {
  * alternate page by page, so a change in the machine's load falls on both alike.
  */
 async function warmTier(h, tab, tier) {
-  const out = { hot: [], full: [] };
+  const out = Object.fromEntries(PATHS.map((x) => [x, []]));
   if (tier !== 1) await setListingsAndSettle(h, listingMap(tier));
   const builds0 = await (await h.worker()).evaluate(() => globalThis.cgIndexBuilds ?? 0);
   for (const p of pages) {
     if (tier === 1) await setListingsAndSettle(h, listingMap(1, p));
-    for (const checkPath of ['hot', 'full']) {
-      await (await h.worker()).evaluate((x) => { globalThis.cgBench.path = x; }, checkPath);
-      await loadAndTime(h, tab, p);
-      const t = await loadAndTime(h, tab, p);
-      out[checkPath].push({ ...t, file: p.file });
+    for (const benchPath of PATHS) {
+      await (await h.worker()).evaluate((x) => { globalThis.cgBench.path = x; }, checkOf(benchPath));
+      await loadAndTime(h, tab, p, true, benchPath);
+      const t = await loadAndTime(h, tab, p, true, benchPath);
+      out[benchPath].push({ ...t, file: p.file });
     }
   }
   out.builds = (await (await h.worker()).evaluate(() => globalThis.cgIndexBuilds ?? 0)) - builds0;
@@ -211,21 +223,28 @@ const tab = await h.context.newPage();
 serveAll(h);
 report.warm = {};
 try {
-  const tiers = !want('warm') ? [] : quick ? [1, 1000] : [1, 1000, 10000];
+  const tiers = !want('warm') ? [] : tiersArg ? tiersArg.slice(8).split(',').map(Number) : quick ? [1, 1000] : [1, 1000, 10000];
+  const label = {
+    parts: 'parts of the page (content/page-parts.js), hot module, listing index',
+    whole: 'before: the whole outerHTML, hot module, listing index',
+    full: 'before the hot module: the whole outerHTML, full module, every listing',
+  };
   for (const tier of tiers) {
     const both = await warmTier(h, tab, tier);
-    for (const checkPath of ['hot', 'full']) {
-      const rs = both[checkPath];
-      report.warm[`${checkPath}:${tier}`] = rs;
+    for (const benchPath of PATHS) {
+      const rs = both[benchPath];
+      report.warm[`${benchPath}:${tier}`] = rs;
       const mismatch = rs.filter((r) => r.status !== 'match').map((r) => `${r.file}=${r.status}`);
-      console.log(`\nwarm, ${checkPath === 'hot' ? 'hot module, listing index' : 'before: full module, every listing'}, ${tier} stored listing(s)${mismatch.length ? `; not match: ${mismatch.join(', ')}` : ''}`);
+      const sentAs = rs.filter((r) => r.send !== (benchPath === 'parts' ? 'parts' : 'whole')).map((r) => `${r.file}=${r.send}`);
+      console.log(`\nwarm, ${label[benchPath]}, ${tier} stored listing(s)${mismatch.length ? `; not match: ${mismatch.join(', ')}` : ''}${sentAs.length ? `; sent otherwise: ${sentAs.join(', ')}` : ''}`);
       console.log(line('  content-script start -> badge set', rs.map((r) => r.total)));
-      console.log(line('  outerHTML (content script)', rs.map((r) => r.html)));
-      console.log(line('  message (after outerHTML -> background)', rs.map((r) => r.sent - r.html)));
+      console.log(line('  page text (parts or outerHTML)', rs.map((r) => r.html)));
+      console.log(line('  message (after the text -> background)', rs.map((r) => r.sent - r.html)));
+      console.log(`  characters sent: median ${stats(rs.map((r) => r.bytes)).median}`);
       console.log(line('  prepare (listings, settings, wasm ready)', rs.map((r) => r.prepare)));
       console.log(line('  wasm extract + check', rs.map((r) => r.wasm)));
       console.log(line('  badge + storage.session', rs.map((r) => r.publish)));
-      if (checkPath === 'hot') console.log(`  listing index built ${both.builds} times in this tier`);
+      if (benchPath !== 'full') console.log(`  listing index built ${both.builds} times in this tier`);
       const big = rs.reduce((a, r) => (r.bytes > a.bytes ? r : a));
       console.log(`  largest page ${big.file} (${(big.bytes / 1e6).toFixed(2)} M chars): total ${f1(big.total)} ms, wasm ${f1(big.wasm)} ms`);
     }
@@ -298,6 +317,7 @@ try {
       instantiate: boot.instantiate,
       content_script: t.sent !== null ? (badgeAt - t.total) - (boot.origin + boot.ready) : null,
       check: t.prepare + t.wasm + t.publish,
+      from_content_script: t.total,
     });
   }
   report.cold = cold;
@@ -311,6 +331,70 @@ try {
     console.log(line('  hot wasm instantiate', cold.map((c) => c.instantiate)));
     console.log(line('  wasm ready -> content-script start', cold.map((c) => c.content_script)));
     console.log(line('  check (prepare + wasm + publish)', cold.map((c) => c.check)));
+    console.log(line('  content-script start -> badge set', cold.map((c) => c.from_content_script)));
+  }
+
+  // ---------------------------------------------------------------- cold, from the content script
+  // The worker is stopped while the page is open; then the page changes (a comment added to its
+  // title: the content script's observer sends again, the report stays the same), so the
+  // content script needs the worker at a moment when none runs. Content-script start -> badge,
+  // broken down: worker start (content-script start -> the worker's time origin), background
+  // modules evaluated, hot wasm fetch / compile / instantiate, then the check's own steps.
+  const resend = [];
+  for (const p of !want('cold') ? [] : quick ? pages.slice(0, 3) : pages) {
+    for (const benchPath of PATHS.filter((x) => x !== 'full')) {
+      await loadAndTime(h, tab, p, true, benchPath);
+      let stopped = false;
+      for (let i = 0; i < 3 && !stopped; i++) stopped = await h.stopWorker().then(() => true, () => sleep(5000).then(() => false));
+      if (!stopped) {
+        console.log(`  (cold resend: the worker did not stop; ${p.file} left out)`);
+        continue;
+      }
+      await tab.evaluate(() => {
+        const title = document.querySelector('#productTitle, #ebooksProductTitle, #btAsinTitle') ?? document.body;
+        title.appendChild(document.createComment('cg-bench'));
+      });
+      const end = Date.now() + 30000;
+      let got = null;
+      while (!got && Date.now() < end) {
+        await sleep(20);
+        const wk = await h.worker().catch(() => null);
+        if (!wk) continue;
+        got = await wk.evaluate(() => {
+          const t = globalThis.cgTimings?.find((x) => x.total !== null) ?? null;
+          return t ? { t, boot: globalThis.cgBoot } : null;
+        }).catch(() => null);
+      }
+      if (!got) {
+        console.log(`  (cold resend: no check for ${p.file} within 30 s)`);
+        continue;
+      }
+      const { t, boot } = got;
+      const startedAt = boot.origin + t.at - t.total; // epoch ms of the content script's send
+      resend.push({
+        file: p.file, path: benchPath, send: t.send, total: t.total,
+        worker_start: boot.origin - startedAt, module: boot.module, fetch: boot.fetch, compile: boot.compile,
+        instantiate: boot.instantiate, ready: boot.ready, message: t.sent - t.html, html: t.html,
+        prepare: t.prepare, wasm: t.wasm, publish: t.publish,
+      });
+    }
+  }
+  report.cold_resend = resend;
+  for (const benchPath of PATHS.filter((x) => x !== 'full')) {
+    const rs = resend.filter((r) => r.path === benchPath);
+    if (!rs.length) continue;
+    console.log(`\ncold from the content script (${benchPath}): worker stopped while the page is open, then the content script sends (${rs.length} pages)`);
+    console.log(line('  content-script start -> badge set', rs.map((r) => r.total)));
+    console.log(line('  page text (parts or outerHTML)', rs.map((r) => r.html)));
+    console.log(line('  worker start (send -> worker time origin)', rs.map((r) => r.worker_start)));
+    console.log(line('  background modules evaluated', rs.map((r) => r.module)));
+    console.log(line('  hot wasm fetch', rs.map((r) => r.fetch)));
+    console.log(line('  hot wasm compile', rs.map((r) => r.compile)));
+    console.log(line('  hot wasm instantiate', rs.map((r) => r.instantiate)));
+    console.log(line('  message (after the text -> background)', rs.map((r) => r.message)));
+    console.log(line('  prepare (listings, settings, wasm ready)', rs.map((r) => r.prepare)));
+    console.log(line('  wasm extract + check', rs.map((r) => r.wasm)));
+    console.log(line('  badge + storage.session', rs.map((r) => r.publish)));
   }
 } finally {
   await h.close();

@@ -117,6 +117,7 @@ export async function onPage(tabId, url, html, started, timing) {
     sent: typeof started === 'number' ? received - started : null,
     html: typeof timing?.html_ms === 'number' ? timing.html_ms : null,
     nav: typeof timing?.nav_ms === 'number' ? timing.nav_ms : null,
+    send: timing?.send === 'parts' || timing?.send === 'whole' ? timing.send : null,
     prepare: t1 - t0, wasm: t2 - t1, publish: performance.now() - t2,
     at: performance.now(),
   });

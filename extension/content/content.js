@@ -3,8 +3,12 @@
 // than document_idle, BENCHMARKS.md) and again after in-page changes (variation switch, image
 // swap, ASIN change, history navigation; the MutationObserver catches what the page's own
 // scripts fill in later). It parses nothing itself: the Rust core in the background does.
+// It sends only the parts of the page a check reads (content/page-parts.js, loaded before this
+// file: tens to hundreds of KB instead of 1-3 MB; the same report, tests/e2e/page-parts), and
+// the whole page when the page has no ASIN input (captcha, 404, other pages).
 (() => {
   const api = globalThis.browser ?? globalThis.chrome;
+  const parts = globalThis.cgPageParts;
   const DEBOUNCE_MS = 400;
   // Amazon updates parts of #ppd on its own (delivery countdowns, carousels): never send more
   // often than this, whatever the page does.
@@ -36,14 +40,17 @@
     if (!api?.runtime?.id) { stop(); return; } // the extension was reloaded or removed
     const started = Date.now();
     const nav = performance.now(); // ms since this document's navigation started
-    const html = document.documentElement.outerHTML;
+    // `make bench-wasm` compares with sending the whole page: `?cg-bench-send=whole` in the URL.
+    const wanted = parts && !location.href.includes('cg-bench-send=whole') ? parts.reduce(document) : null;
+    const html = wanted ?? document.documentElement.outerHTML;
     const url = location.href;
     if (html === lastHtml && url === lastUrl) return; // nothing new to check
     lastHtml = html;
     lastUrl = url;
     lastSentAt = Date.now();
-    // For `make bench-wasm`: when this send started in the page's timeline, and what outerHTML took.
-    const timing = { nav_ms: nav, html_ms: performance.now() - nav };
+    // For `make bench-wasm`: when this send started in the page's timeline, what taking the
+    // page's text took, and whether it was the parts or the whole page.
+    const timing = { nav_ms: nav, html_ms: performance.now() - nav, send: wanted === null ? 'whole' : 'parts' };
     try {
       const p = api.runtime.sendMessage({ type: 'cs-bg-page', url, html, started, timing });
       if (p && typeof p.then === 'function') {

@@ -1,0 +1,117 @@
+// The content script sends only the parts of a product page a check reads
+// (extension/content/page-parts.js) instead of the whole outerHTML. This test loads every real
+// page (and our synthetic ones) in Chromium under its real URL, takes both from the same live
+// document, and checks that the hot module gives byte-identical reports from them: untracked,
+// and against the listing saved from the page. It also checks that the parts are what is sent
+// on the product pages (not a silent fallback to the whole page) and that they are smaller.
+//
+// Needs `node scripts/build.mjs` (the built hot and full modules).
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { ROOT, fixturesDir, chromiumPath, CHROMIUM_FLAGS } from './harness.mjs';
+import { initSync as initFull, invoke } from '../../extension/pkg/catalog_guard.js';
+import { initSync as initHot, check_html as checkHtml } from '../../extension/pkg/catalog_guard_hot.js';
+
+const pkg = path.join(ROOT, 'extension/pkg');
+initFull({ module: fs.readFileSync(path.join(pkg, 'catalog_guard_bg.wasm')) });
+initHot({ module: fs.readFileSync(path.join(pkg, 'catalog_guard_hot_bg.wasm')) });
+const partsSource = fs.readFileSync(path.join(ROOT, 'extension/content/page-parts.js'), 'utf8');
+
+const NOW = Date.UTC(2026, 11, 5, 12, 0, 0);
+const utf8 = new TextEncoder();
+
+const charsetOf = (buf) => {
+  const m = buf.subarray(0, 65536).toString('latin1').match(/<meta[^>]*charset\s*=\s*["']?([\w-]+)/i);
+  return m ? m[1].toLowerCase() : 'utf-8';
+};
+
+/** Every real page under its real URL (a unique search URL for pages without an ASIN), and ours. */
+function allPages() {
+  const dir = fixturesDir();
+  const rows = fs.readFileSync(path.join(dir, 'SOURCES.tsv'), 'utf8').trim().split('\n');
+  const head = rows.shift().split('\t');
+  const col = (n) => head.indexOf(n);
+  const real = rows.map((r) => r.split('\t')).map((c, i) => {
+    const file = c[col('file')];
+    let asin = null;
+    try {
+      asin = JSON.parse(fs.readFileSync(path.join(dir, file.replace(/\.html$/, '.truth.json')), 'utf8')).asin;
+    } catch { /* no truth file */ }
+    const mp = c[col('marketplace')];
+    const url = asin ? `https://www.${mp}/dp/${asin}` : `https://www.${mp}/s?k=page${i}`;
+    return { file, url, body: fs.readFileSync(path.join(dir, file)) };
+  });
+  // Our synthetic pages: availability wordings, no-longer-available, bylines, 404 and captcha.
+  const own = fs.readdirSync(path.join(ROOT, 'tests/pages')).filter((f) => f.endsWith('.html')).map((f, i) => {
+    const body = fs.readFileSync(path.join(ROOT, 'tests/pages', f));
+    const asin = /name="ASIN"[^>]*value="([A-Z0-9]{10})"|value="([A-Z0-9]{10})"[^>]*(?:id|name)="ASIN"/.exec(body.toString('latin1'));
+    const mp = f.startsWith('jp-') || f.includes('-jp') ? 'amazon.co.jp' : 'amazon.com';
+    return { file: `tests/pages/${f}`, url: `https://www.${mp}/dp/${asin ? (asin[1] || asin[2]) : `B0TEST${String(i).padStart(4, '0')}`}`, body };
+  });
+  // Two pages may share a URL (same ASIN): each is loaded on its own, so that is fine.
+  return [...real, ...own];
+}
+
+const hot = (url, html, listing) => JSON.parse(checkHtml(url, utf8.encode(html), NOW, () => (listing ? JSON.stringify(listing) : undefined)));
+
+test('the parts the content script sends give the same reports as the whole page, on every real page', { timeout: 20 * 60 * 1000 }, async () => {
+  const pages = allPages();
+  assert.ok(pages.length >= 70, `expected the whole fixture set and ours, found ${pages.length} pages`);
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_FLAGS });
+  try {
+    const context = await browser.newContext();
+    let current = null;
+    await context.route((u) => u.protocol === 'http:' || u.protocol === 'https:', (route) => {
+      if (current && route.request().url().split('#')[0] === current.url) {
+        return route.fulfill({ status: 200, contentType: `text/html; charset=${charsetOf(current.body)}`, body: current.body });
+      }
+      return route.abort();
+    });
+    const tab = await context.newPage();
+    let reduced = 0;
+    let fullBytes = 0;
+    let partBytes = 0;
+    const kinds = new Set();
+    for (const p of pages) {
+      current = p;
+      await tab.goto(p.url, { waitUntil: 'domcontentloaded' });
+      // Both from the same document, as the content script would take them.
+      // Evaluated, not added as a <script>: its marker strings must not become part of the page.
+      await tab.evaluate(`${partsSource};0`);
+      const got = await tab.evaluate(() => ({
+        parts: globalThis.cgPageParts.reduce(document),
+        // What the content script sends without the parts (this test reads a test page).
+        // eslint-disable-next-line no-restricted-properties
+        whole: document.documentElement.outerHTML,
+      }));
+      const whole = hot(p.url, got.whole, null);
+      kinds.add(whole.page.kind);
+      if (got.parts === null) {
+        // Sent whole: only pages without an ASIN input.
+        assert.equal(whole.page.asin === null || whole.page.kind !== 'product', true, `${p.file}: a product page would be sent whole`);
+        continue;
+      }
+      reduced += 1;
+      fullBytes += got.whole.length;
+      partBytes += got.parts.length;
+      assert.ok(got.parts.length < got.whole.length, `${p.file}: the parts are not smaller than the page`);
+      assert.deepEqual(hot(p.url, got.parts, null), whole, `${p.file}: untracked report`);
+      if (whole.page.kind === 'product' && whole.page.asin && whole.page.marketplace) {
+        const listing = invoke({ type: 'save', args: { page: whole.page, now_ms: NOW } });
+        const changed = { ...structuredClone(listing), title: `${listing.title ?? ''} (changed)`, images: [...listing.images].reverse() };
+        for (const [name, l] of [['saved', listing], ['changed', changed]]) {
+          assert.deepEqual(hot(p.url, got.parts, l), hot(p.url, got.whole, l), `${p.file}: ${name} listing`);
+        }
+      }
+    }
+    // The real product pages are sent in parts, and the parts are much smaller.
+    assert.ok(reduced >= 55, `only ${reduced} pages were sent in parts`);
+    assert.ok(partBytes * 2 < fullBytes, `parts ${partBytes} of ${fullBytes} characters`);
+    for (const k of ['product', 'not_found', 'captcha', 'other']) assert.ok(kinds.has(k), `no ${k} page among them`);
+  } finally {
+    await browser.close();
+  }
+});
