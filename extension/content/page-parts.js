@@ -4,8 +4,8 @@
 // whole, inside the start and end tags of its ancestors, in document order, plus every script
 // holding one of the raw-text markers the reader searches for. The reader gives the same
 // ProductPage from it as from the whole page: tests/e2e/page-parts.test.mjs compares both on
-// every real page, and tests/page_parts.rs fails when src/page starts reading a selector or a
-// marker that is not listed here.
+// every real page, and the same file's second test fails when src/page starts reading a
+// selector, an id or a raw-text marker that is not accounted for here.
 //
 // Loaded before content/content.js (manifest `content_scripts`), as a classic script: it only
 // defines `globalThis.cgPageParts` in the content script's own world.

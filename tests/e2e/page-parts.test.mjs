@@ -5,11 +5,15 @@
 // and against the listing saved from the page. It also checks that the parts are what is sent
 // on the product pages (not a silent fallback to the whole page) and that they are smaller.
 //
+// A second test reads the reader's own sources (src/page) and fails when it starts reading a
+// selector, an id or a raw-text marker that the parts do not account for.
+//
 // Needs `node scripts/build.mjs` (the built hot and full modules).
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import vm from 'node:vm';
 import { chromium } from 'playwright-core';
 import { ROOT, fixturesDir, chromiumPath, CHROMIUM_FLAGS } from './harness.mjs';
 import { initSync as initFull, invoke } from '../../extension/pkg/catalog_guard.js';
@@ -113,5 +117,94 @@ test('the parts the content script sends give the same reports as the whole page
     for (const k of ['product', 'not_found', 'captcha', 'other']) assert.ok(kinds.has(k), `no ${k} page among them`);
   } finally {
     await browser.close();
+  }
+});
+
+/** `pub const NAME: &str | &[&str] = …;` of a Rust file: name -> [string values]. */
+function rustConsts(text, pattern = /(?:pub )?const (\w+): (?:&str|&\[&str\]) =\s*([\s\S]*?);\n/g) {
+  const out = new Map();
+  for (const m of text.matchAll(pattern)) {
+    const values = [...m[2].matchAll(/r#"([\s\S]*?)"#|"((?:[^"\\]|\\.)*)"/g)]
+      .map((v) => (v[1] !== undefined ? v[1] : v[2].replace(/\\(.)/g, '$1')));
+    out.set(m[1], values);
+  }
+  return out;
+}
+
+/** The code of a Rust file without its test module. */
+const codeOf = (file) => fs.readFileSync(path.join(ROOT, 'src/page', file), 'utf8').split('#[cfg(test)]')[0];
+
+test('every selector, id and raw-text marker the page reader uses is accounted for by the parts the content script sends', () => {
+  const sandbox = {};
+  vm.createContext(sandbox);
+  vm.runInContext(partsSource, sandbox);
+  const { ELEMENTS, MARKERS } = sandbox.cgPageParts;
+  const consts = rustConsts(codeOf('selectors.rs'));
+  const elementHas = (tail) => ELEMENTS.some((e) => e.endsWith(tail));
+  // How each constant of selectors.rs is covered. A constant in none of these lists fails the
+  // test: decide whether the parts must carry it (page-parts.js) and list it here.
+  const rules = {
+    // `span[id]`, `a[id]`, `img[id]`, `input`: the reader dispatches on the ids and names below.
+    dispatched: ['SPAN_WITH_ID', 'A_WITH_ID', 'IMG_WITH_ID', 'INPUT'],
+    ids: ['ASIN_INPUT_ID', 'TITLE_ID', 'EBOOKS_TITLE_ID', 'BT_ASIN_TITLE_ID', 'BYLINE_LINK_ID', 'BRAND_LINK_ID',
+      'LANDING_IMAGE_ID', 'BOOK_FRONT_IMAGE_ID', 'EBOOK_FRONT_IMAGE_ID', 'LEGACY_PROD_IMAGE_ID', 'SELLER_LINK_ID',
+      'BUY_BOX_INPUT_IDS'],
+    names: ['ASIN_DOT0_INPUT_NAME', 'ASIN_NAME_INPUT_NAME', 'BUY_BOX_INPUT_NAME'],
+    prefixes: ['INLINE_TWISTER_PREFIX'],
+    // Searched in the raw page text: in the kept scripts, and (`id="…"`) as kept elements.
+    markers: ['COLOR_IMAGES_MARKER', 'AVAILABILITY_MARKER', 'OUT_OF_STOCK_MARKER', 'SEE_ALL_BUYING_CHOICES_MARKER'],
+    // Read inside elements that are sent whole (the breadcrumb, the bullets, a select, the
+    // tabular rows, the availability line).
+    inside: ['BREADCRUMB_BACK_LINK_ID', 'HIDDEN_CLASS', 'DROPDOWN_PREFIX', 'TABULAR_SELLER_LABELS',
+      'UNAVAILABLE_TEXTS', 'NO_LONGER_AVAILABLE_TEXTS'],
+    // Only on pages without an ASIN input, which are sent whole.
+    whole: ['CAPTCHA_MARKERS', 'NOT_FOUND_MARKERS', 'ERROR_MARKERS', 'OFFER_LISTING_MARKER'],
+    // Only when the URL names no marketplace: the content script runs on marketplace hosts only.
+    urlOnly: ['MARKETPLACE_ID_MARKERS'],
+  };
+  const ruled = new Set(Object.values(rules).flat());
+  const all = consts.get('ALL');
+  assert.ok(all && all.length === 0, 'ALL lists constants by name');
+  const allNames = /pub const ALL: &\[&str\] = &\[([\s\S]*?)\];/.exec(codeOf('selectors.rs'))[1].match(/[A-Z_][A-Z0-9_]*(?:\[\d\])?/g);
+  const selectorNames = new Set(allNames.map((n) => n.replace(/\[\d\]$/, '')));
+  for (const name of consts.keys()) {
+    if (name === 'ALL') continue;
+    assert.ok(ruled.has(name) || selectorNames.has(name), `selectors.rs ${name} is not accounted for by content/page-parts.js`);
+  }
+  for (const name of selectorNames) {
+    if (rules.dispatched.includes(name)) continue;
+    for (const sel of consts.get(name).flatMap((v) => v.split(/,\s*/))) {
+      const first = sel.split(/\s+/)[0];
+      assert.ok(ELEMENTS.includes(sel) || ELEMENTS.includes(first), `selector ${sel} (${name}): neither it nor ${first} is sent whole`);
+    }
+  }
+  for (const name of rules.ids) for (const v of consts.get(name)) assert.ok(elementHas(`#${v}`), `${name}: no element #${v} in the parts`);
+  for (const name of rules.names) for (const v of consts.get(name)) assert.ok(elementHas(`[name="${v}"]`), `${name}: no element [name="${v}"]`);
+  for (const name of rules.prefixes) for (const v of consts.get(name)) assert.ok(elementHas(`[id^="${v}"]`), `${name}: no element [id^="${v}"]`);
+  for (const name of rules.markers) {
+    for (const v of consts.get(name)) {
+      assert.ok(MARKERS.includes(v), `${name}: ${v} is not among the script markers`);
+      const id = /^id="([^"]+)"$/.exec(v);
+      if (id) assert.ok(ELEMENTS.includes(`#${id[1]}`), `${name}: element #${id[1]} is not sent`);
+    }
+  }
+  // The twister data keys family.rs searches for.
+  const family = codeOf('family.rs');
+  const keys = rustConsts(family, /const (KEY_\w+): &str = ([^\n]*);\n/g);
+  const searched = /fn twister_keys[\s\S]*?\[([A-Z_, ]+)\]/.exec(family)[1].split(/,\s*/);
+  assert.ok(searched.length >= 3, 'twister_keys names its keys');
+  for (const k of searched) assert.ok(MARKERS.includes(keys.get(k)[0]), `family.rs ${k} (${keys.get(k)[0]}) is not among the script markers`);
+  // Every byte-string needle of the reader: structural ones (script and list item bounds,
+  // meta charset, a page's own links) or carried by the parts.
+  const structural = new Set(['<script', '</script', '<li', '</li', '<meta', 'charset', '=', '"', "'", ' id="',
+    '<li data-asin="', '://www.amazon.', 'imension']);
+  for (const file of fs.readdirSync(path.join(ROOT, 'src/page')).filter((f) => f.endsWith('.rs'))) {
+    for (const m of codeOf(file).matchAll(/b"((?:[^"\\]|\\.)*)"/g)) {
+      const needle = m[1].replace(/\\(.)/g, '$1');
+      if (structural.has(needle)) continue;
+      const carried = MARKERS.some((x) => x.includes(needle.trim()) || needle.includes(x))
+        || ELEMENTS.some((e) => e.includes(needle.trim()));
+      assert.ok(carried, `src/page/${file} searches the page for ${JSON.stringify(needle)}, which the parts may not carry`);
+    }
   }
 });
