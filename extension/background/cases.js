@@ -19,7 +19,8 @@ import { api } from '../lib/platform.js';
 import {
   core, session, keyOf, loadListings, loadSettings, tabState, listingFor, failure, reportLanguage, serialiser,
 } from './core.js';
-import { loadHistory, allHistories, historyKey } from './history.js';
+import { loadHistory, historyKey } from './history.js';
+import { historiesToTake } from '../lib/listings-file.js';
 
 /**
  * Evidence kept per case: the first piece (what the case was opened about) and the latest
@@ -44,16 +45,6 @@ export async function loadCases(key) {
   const k = casesKey(key);
   const got = await api.storage.local.get(k);
   return Array.isArray(got[k]) ? got[k] : [];
-}
-
-/** Every stored case log by listing key (for the export file). */
-export async function allCases() {
-  const all = await api.storage.local.get(null);
-  const out = {};
-  for (const [k, v] of Object.entries(all)) {
-    if (k.startsWith('cases:') && Array.isArray(v) && v.length) out[k.slice('cases:'.length)] = v;
-  }
-  return out;
 }
 
 /**
@@ -258,51 +249,30 @@ export const casesHandlers = {
 
 // ------------------------------------------------------------ export / import
 
-/** The export file's extra members: the history and case log of every listing in `keys`. */
-export async function exportExtras(keys) {
-  const keep = new Set(keys);
-  const [history, cases] = await Promise.all([allHistories(), allCases()]);
-  const only = (m) => Object.fromEntries(Object.entries(m).filter(([k]) => keep.has(k)));
-  return { history: only(history), cases: only(cases) };
-}
-
-function lastAt(history) {
-  if (!history || typeof history !== 'object') return '';
-  const last = Array.isArray(history.entries) && history.entries.length ? history.entries[history.entries.length - 1].at : '';
-  return String(history.last_recorded_at || last || '');
-}
-
 /**
  * Stores what an import brings for the listings kept (`keys`): the file's history and case log
  * (`mode` "replace": the file's wherever it has one; "merge": the local history unless the file's
  * was recorded later (its last observation is newer), and per case ID the more recently updated
  * case, cases only in one side kept), and an `import` observation in the history of every listing
  * the import added or changed (`changed`: listings) — except where the file's history was taken,
- * which already describes that listing. One storage read and one write for the whole import.
+ * which already describes that listing, and except `taken` (keys whose file history the options
+ * page stores itself). One storage read and one write for the whole import.
  */
-export async function applyImport({ keys, changed = [], history = null, cases = null, mode = 'merge' }) {
+export async function applyImport({ keys, changed = [], history = null, cases = null, mode = 'merge', taken: given = [] }) {
   const keep = new Set(keys);
   const fileHistory = history && typeof history === 'object' ? history : {};
   const fileCases = cases && typeof cases === 'object' ? cases : {};
   const wanted = new Set();
   for (const k of Object.keys(fileHistory)) if (keep.has(k)) wanted.add(historyKey(k));
   for (const k of Object.keys(fileCases)) if (keep.has(k)) wanted.add(casesKey(k));
-  for (const l of changed) wanted.add(historyKey(keyOf(l)));
+  const taken = new Set(given);
+  for (const l of changed) if (!taken.has(keyOf(l))) wanted.add(historyKey(keyOf(l)));
   if (!wanted.size) return { histories: 0, cases: 0, observed: 0 };
   const stored = await api.storage.local.get([...wanted]);
-  const set = {};
-  let histories = 0;
+  const set = historiesToTake(fileHistory, stored, keep, mode);
+  const histories = Object.keys(set).length;
   let caseLogs = 0;
-  const taken = new Set();
-  for (const [k, h] of Object.entries(fileHistory)) {
-    if (!keep.has(k) || !h || typeof h !== 'object') continue;
-    const local = stored[historyKey(k)];
-    if (mode === 'replace' || !local || lastAt(h) > lastAt(local)) {
-      set[historyKey(k)] = h;
-      taken.add(k);
-      histories += 1;
-    }
-  }
+  for (const k of Object.keys(set)) taken.add(k.slice('history:'.length));
   for (const [k, list] of Object.entries(fileCases)) {
     if (!keep.has(k) || !Array.isArray(list)) continue;
     const incoming = list.filter((c) => c && typeof c === 'object' && typeof c.id === 'string');

@@ -22,16 +22,6 @@ export async function loadHistory(key) {
   return got[k] ?? null;
 }
 
-/** Every stored history by listing key (for the export file). */
-export async function allHistories() {
-  const all = await api.storage.local.get(null);
-  const out = {};
-  for (const [k, v] of Object.entries(all)) {
-    if (k.startsWith('history:') && v) out[k.slice('history:'.length)] = v;
-  }
-  return out;
-}
-
 /**
  * Records what `page` showed for the listing `key` (source `badge`, `recheck` or `import`).
  * Returns the change stored, or null when the page showed nothing new.

@@ -9,19 +9,21 @@
 import { api, fromContentScript, fromExtensionPage } from '../lib/platform.js';
 import {
   core, wasm, session, tabKey, keyOf, loadListings, saveListings, loadSettings, tabState, listingFor,
-  failure, reportLanguage, today,
+  failure, reportLanguage,
 } from './core.js';
 import { onPage, recheckTab, recheckAllTabs, requireTab, changeListing, clearTab, tabSeq } from './checks.js';
-import { scheduleSyncPush, syncHandlers, exportDeletions, applyImportedDeletions } from './sync.js';
+import { scheduleSyncPush, syncHandlers, applyImportedDeletions } from './sync.js';
 import { recordPage } from './history.js';
 import { watchHandlers } from './watch.js';
 import { catalogHandlers } from './catalog.js';
 import { baselineHandlers, startBaseline, saveFamily } from './baseline.js';
-import { transferHandlers, offer, uploaded, dropUpload } from './transfer.js';
 import {
-  casesHandlers, caseReportText, activeCase, loadCases, exportExtras, applyImport, changedListings,
+  transferHandlers, offer, uploaded, dropUpload, exportText, quickPreview, quickApply,
+} from './transfer.js';
+import {
+  casesHandlers, caseReportText, activeCase, loadCases, applyImport, changedListings,
 } from './cases.js';
-import { shotsHandlers, exportShots, applyImportShots } from './shots.js';
+import { shotsHandlers, applyImportShots } from './shots.js';
 
 /** A Seller Central report (its bytes) merged into the stored listings, not yet saved. */
 async function importReport(bytes, marketplace) {
@@ -138,31 +140,30 @@ const ownHandlers = {
   },
 
   async 'ui-bg-export'({ shots: withShots } = {}) {
-    const map = await loadListings();
-    const { settings } = await api.storage.local.get('settings');
-    // History and case logs (local only, never synced) travel in the export file; the
-    // screenshots only when asked (they can make the file many megabytes).
-    const { history, cases } = await exportExtras(Object.keys(map));
-    const shots = withShots === true ? await exportShots(Object.keys(map)) : null;
-    const deleted = await exportDeletions(); // deletions travel in the file too
-    const { text } = await core('export_listings', { listings: Object.values(map), settings: settings ?? null, history, cases, shots, deleted });
+    // Written from storage.local in JS (lib/listings-file.js; the options page builds it itself).
     // A file larger than one message goes in parts (`parts: {id, count}`, ui-bg-part-get).
-    return { ...offer(text), filename: `catalog-guard-listings-${today()}.json` };
+    const { text, filename } = await exportText({ shots: withShots === true });
+    return { ...offer(text), filename };
   },
 
-  async 'ui-bg-import-preview'({ text: sent, upload }) {
+  async 'ui-bg-import-preview'({ text: sent, upload, unchanged }) {
     // A file larger than one message arrives in parts first (ui-bg-part-put) and is named here.
     const text = typeof upload === 'string' ? uploaded(upload) : sent;
     if (typeof text !== 'string') throw failure('text (the file contents) is required', { kind: 'request' });
+    // The options page's quick way: the file without its histories and its unchanged listings.
+    if (unchanged && typeof unchanged === 'object') return { preview: await quickPreview(text, unchanged) };
     const map = await loadListings();
     const preview = await core('import_preview', { existing: Object.values(map), text });
     return { preview };
   },
 
-  async 'ui-bg-import-apply'({ text: sent, upload, mode }) {
+  async 'ui-bg-import-apply'({ text: sent, upload, mode, unchanged, taken }) {
     const text = typeof upload === 'string' ? uploaded(upload) : sent;
     if (typeof upload === 'string') dropUpload(upload);
     if (typeof text !== 'string') throw failure('text (the file contents) is required', { kind: 'request' });
+    if (unchanged && typeof unchanged === 'object') {
+      return quickApply(text, String(mode ?? 'merge'), unchanged, Array.isArray(taken) ? taken.map(String) : []);
+    }
     const map = await loadListings();
     // Throws (and nothing is written) when the file is malformed or the mode unknown.
     const { listings, history, cases, shots, deleted, tombstones } = await core('import_apply', { existing: Object.values(map), text, mode: String(mode ?? 'merge'), now_ms: Date.now() });

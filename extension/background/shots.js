@@ -34,16 +34,6 @@ export async function loadShots(key) {
   return Array.isArray(got[k]) ? got[k] : [];
 }
 
-/** Every stored screenshot list by listing key (for the export file). */
-export async function allShots() {
-  const all = await api.storage.local.get(null);
-  const out = {};
-  for (const [k, v] of Object.entries(all)) {
-    if (k.startsWith('shots:') && Array.isArray(v) && v.length) out[k.slice('shots:'.length)] = v;
-  }
-  return out;
-}
-
 /** A shot without its image (what the case texts and answers need). */
 export function shotInfo(s) {
   const { jpeg, ...rest } = s; // eslint-disable-line no-unused-vars
@@ -166,12 +156,6 @@ export const shotsHandlers = {
     });
   },
 };
-
-/** The export file's `shots` member: every listing in `keys` that has screenshots. */
-export async function exportShots(keys) {
-  const keep = new Set(keys);
-  return Object.fromEntries(Object.entries(await allShots()).filter(([k]) => keep.has(k)));
-}
 
 /**
  * Stores the screenshots an import brings (already checked by the core when it read the file)

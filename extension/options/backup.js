@@ -2,37 +2,16 @@
 // logs, deletions; screenshots when asked) and importing one (preview, then merge or replace).
 import { t } from '../ui/i18n.js';
 import { h, replaceChildren } from '../ui/dom.js';
-import { $, send, state, errorText, notify, countOf, hooks } from './common.js';
-
-/** Characters per message part (as background/transfer.js; `window.cgPartChars` in tests). */
-const partChars = () => Number(globalThis.cgPartChars) || 8 * 1024 * 1024;
-
-/** The export's parts, fetched one message each (a file larger than one message). */
-async function fetchParts({ id, count }) {
-  const parts = [];
-  for (let index = 0; index < count; index++) parts.push((await send({ type: 'ui-bg-part-get', id, index })).text);
-  return parts;
-}
-
-/** `{text}` for a file that fits one message, else `{upload: id}` after sending it in parts. */
-async function sendText(text) {
-  const size = partChars();
-  if (text.length <= size) return { text };
-  const id = crypto.randomUUID();
-  const count = Math.ceil(text.length / size);
-  for (let index = 0; index < count; index++) {
-    await send({ type: 'ui-bg-part-put', id, index, count, text: text.slice(index * size, (index + 1) * size) });
-  }
-  return { upload: id };
-}
+import { $, state, errorText, notify, countOf, hooks } from './common.js';
+import { exportFile, prepareImport } from './file-transfer.js';
 
 export async function doExport() {
   try {
     // Screenshots only when asked for: they can make the file many megabytes.
     const shots = document.getElementById('export-shots')?.checked === true;
-    const res = await send({ type: 'ui-bg-export', shots });
-    const name = res.filename || `catalog-guard-listings-${new Date().toISOString().slice(0, 10)}.json`;
-    const parts = typeof res.text === 'string' ? [res.text] : await fetchParts(res.parts);
+    // Made here from storage.local (file-transfer.js): the file never travels in messages.
+    const { parts, filename } = await exportFile({ shots });
+    const name = filename || `catalog-guard-listings-${new Date().toISOString().slice(0, 10)}.json`;
     const url = URL.createObjectURL(new Blob(parts, { type: 'application/json' }));
     const a = h('a', { href: url, download: name });
     document.body.appendChild(a);
@@ -57,15 +36,14 @@ export async function onImportFile() {
   input.value = '';
   if (!file) return;
   const panel = $('import-panel');
-  let ref; // {text} or {upload: id}: a file larger than one message goes in parts
-  let preview;
+  let plan; // {preview, apply(mode)} (file-transfer.js)
   try {
-    ref = await sendText(await file.text());
-    ({ preview } = await send({ type: 'ui-bg-import-preview', ...ref }));
+    plan = await prepareImport(await file.text());
   } catch (err) {
     importError(err);
     return;
   }
+  const { preview } = plan;
   const counts = [
     ['importNew', countOf(preview, ['new', 'added', 'new_count', 'added_count'])],
     ['importChanged', countOf(preview, ['changed', 'updated', 'changed_count', 'updated_count'])],
@@ -76,7 +54,7 @@ export async function onImportFile() {
   const apply = (mode) => async () => {
     for (const b of panel.querySelectorAll('button')) b.disabled = true;
     try {
-      await send({ type: 'ui-bg-import-apply', ...ref, mode });
+      await plan.apply(mode);
       await hooks.loadListings();
       panel.hidden = true;
       replaceChildren(panel);

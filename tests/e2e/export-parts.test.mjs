@@ -14,7 +14,7 @@ const opened = [];
 function listing(i) {
   return {
     asin: `B0PT${String(i).padStart(6, '0')}`, marketplace: 'amazon.co.jp', title: `分割テスト ${i} ${'タオル'.repeat(40)}`,
-    images: ['81lde+541vL'], variations: {}, breadcrumb: ['ホーム'], bullets: ['箇条書き'.repeat(50)], description: '説明'.repeat(100),
+    images: ['81lde+541vL'], variations: {}, breadcrumb: ['ホーム'], bullets: ['箇条書き'.repeat(50)], description: '説明'.repeat(400),
     saved_at: '2026-01-01T00:00:00Z', updated_at: '2026-06-01T00:00:00Z', note: '',
   };
 }

@@ -1,0 +1,81 @@
+// Options page: the export file made here and an import read here, from and into storage.local
+// directly (extension pages may read it), so that the file's tens of MB never travel through
+// extension messages or the background's wasm (lib/listings-file.js says why). The background
+// still decides what only it may: the settings and deletions written into the file
+// (`ui-bg-export-head`), and whether the listings that differ are valid and how they merge
+// (`ui-bg-import-preview` / `ui-bg-import-apply` with `unchanged`). No UI here: backup.js shows it,
+// and scripts/bench-scale.mjs times the same functions.
+import { api } from '../lib/platform.js';
+import { send } from '../lib/messages.js';
+import {
+  exportFileParts, readListingsFile, splitListings, reducedText, historiesToTake,
+} from '../lib/listings-file.js';
+
+/** Characters per message part (as background/transfer.js; `window.cgPartChars` in tests). */
+const partChars = () => Number(globalThis.cgPartChars) || 8 * 1024 * 1024;
+
+const get = (keys) => api.storage.local.get(keys);
+
+/** `{parts: [string], filename}`: the export file, read from storage here (hand the parts to a Blob). */
+export async function exportFile({ shots = false } = {}) {
+  const head = await send('ui-bg-export-head');
+  const parts = await exportFileParts(get, { settings: head.settings, deleted: head.deleted, shots });
+  return { parts, filename: head.filename };
+}
+
+/** `{text}` for a text that fits one message, else `{upload: id}` after sending it in parts. */
+export async function sendText(text) {
+  const size = partChars();
+  if (text.length <= size) return { text };
+  const id = crypto.randomUUID();
+  const count = Math.ceil(text.length / size);
+  for (let index = 0; index < count; index++) {
+    await send('ui-bg-part-put', { id, index, count, text: text.slice(index * size, (index + 1) * size) });
+  }
+  return { upload: id };
+}
+
+/**
+ * Reads an import file's text and asks the background for its preview. Returns `{preview,
+ * apply(mode)}`; throws the core's error (with line, listing and field) for a file it refuses.
+ *
+ * The quick way (a well-formed file): only the listings that differ from the stored ones, and the
+ * case logs, screenshots and deletions, go to the background; the histories are merged here, in
+ * one storage.local write after the background has stored the listings. Any other file, or one
+ * the core refuses that way, goes to the background whole, as before, so an error names the
+ * listing by its number in the file as the seller has it.
+ */
+export async function prepareImport(text) {
+  const file = readListingsFile(text);
+  if (file) {
+    const { listings: stored } = await get('listings');
+    const here = stored && typeof stored === 'object' ? stored : {};
+    const { unchanged, differing } = splitListings(file, here);
+    const ref = await sendText(reducedText(file, differing));
+    try {
+      const { preview } = await send('ui-bg-import-preview', { ...ref, unchanged });
+      return { preview, apply: (mode) => applyQuick(file, here, ref, unchanged, mode) };
+    } catch {
+      // The whole file below gives the error as the seller's file has it.
+    }
+  }
+  const ref = await sendText(text);
+  const { preview } = await send('ui-bg-import-preview', ref);
+  return { preview, apply: (mode) => send('ui-bg-import-apply', { ...ref, mode }) };
+}
+
+async function applyQuick(file, stored, ref, unchanged, mode) {
+  // The listings there will be (before the file's deletions), and the file's histories for them
+  // that win against the stored ones; the background adds no import observation to those.
+  const keep = new Set(file.listings.map((l) => `${l.marketplace}/${l.asin}`));
+  if (mode !== 'replace') for (const k of Object.keys(stored)) keep.add(k);
+  const fileHistory = file.history && typeof file.history === 'object' ? file.history : {};
+  const wanted = Object.keys(fileHistory).filter((k) => keep.has(k)).map((k) => `history:${k}`);
+  const set = historiesToTake(fileHistory, wanted.length ? await get(wanted) : {}, keep, mode);
+  const taken = Object.keys(set).map((k) => k.slice('history:'.length));
+  const res = await send('ui-bg-import-apply', { ...ref, mode, unchanged, taken });
+  // Nothing is written here unless the background accepted the file; not for listings it removed.
+  for (const k of res.removed ?? []) delete set[`history:${k}`];
+  if (Object.keys(set).length) await api.storage.local.set(set);
+  return res;
+}
