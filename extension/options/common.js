@@ -12,7 +12,8 @@ export const state = {
   listings: [], // [{key, listing, haystack}]
   filtered: [],
   query: '',
-  page: 0,
+  complete: true, // false while only the first screen of rows has come (options.js)
+  total: 0, // every listing, also while only the first screen has come
   settings: {},
   selected: new Set(), // keys ticked for a bulk action (kept across pages and searches)
   elsewhere: new Map(), // key -> {fields}: changed in another browser, full record not synced

@@ -1,4 +1,4 @@
-// Options page: saved listings (search, paging, edit, delete, last check, status filter), export
+// Options page: saved listings (virtualised list, search, edit, delete, last check, status filter), export
 // and import, settings. The editor dialog is editor.js; the other sections are their own modules: sync-panel.js (Sync),
 // report.js (Seller Central report), backup.js (Export and import), recheck.js (re-checks), deleted.js (Recently deleted),
 // baseline.js (Complete from their pages), details.js (History & cases); common.js holds what
@@ -14,8 +14,6 @@ import { loadSync, elsewhereNote } from './sync-panel.js';
 import { onReportFile, previewReport } from './report.js';
 import { doExport, onImportFile } from './backup.js';
 import { openEditor } from './editor.js';
-
-const PAGE_SIZE = 50;
 
 /** Every Amazon marketplace (as `page::kind::MARKETPLACES`), for the report import. */
 const MARKETPLACES = [
@@ -87,28 +85,37 @@ function keyOf(l) {
   return `${l.marketplace}/${l.asin}`;
 }
 
+/** What search looks in (folded on the first search, not for every row at load). */
+function haystackOf(e) {
+  if (e.haystack === null) e.haystack = fold([e.listing.asin, e.listing.sku || '', e.listing.title || ''].join('\n'));
+  return e.haystack;
+}
+
 // ---------------------------------------------------------------- listings
 
 /**
- * The table's rows in one message (`ui-bg-listings-summary`): per listing only what a row shows
- * (key, ASIN, SKU, title, first image, watch flags, updated_at), with the last checks and the
- * summary line. `entry.listing` is that summary; `fullEntry` fetches the full listing when a row
- * is opened.
+ * The table's rows (`ui-bg-listings-summary`): per listing only what a row shows (key, ASIN,
+ * SKU, title, first image, watch flags, updated_at) in the table's order (problems first, then
+ * the most recently changed; the background sorts), with the last checks and the summary line.
+ * `entry.listing` is that summary; `fullEntry` fetches the full listing when a row is opened.
+ * An answer with `complete: false` holds only the first rows (the first screen); the rest
+ * follows with the next answer.
  */
 async function loadListings(sent = null) {
-  const { rows, summary, checks } = await (sent ?? send({ type: 'ui-bg-listings-summary' }));
-  state.summary = summary ?? null;
-  state.checks = checks || {};
-  state.listings = (rows || [])
+  const res = await (sent ?? send({ type: 'ui-bg-listings-summary' }));
+  const rows = res.rows || [];
+  state.summary = res.summary ?? null;
+  state.checks = res.checks || {};
+  state.complete = res.complete !== false;
+  state.total = Number.isInteger(res.total) ? res.total : rows.length;
+  state.listings = rows
     .filter((l) => l && typeof l === 'object' && l.asin)
-    .map((l) => ({ key: keyOf(l), listing: l, haystack: fold([l.asin, l.sku || '', l.title || ''].join('\n')) }));
-  // Problems first (what is wrong right now), then the most recently changed.
-  const rank = new Map(state.listings.map((e) => [e.key, problemRank(state.checks[e.key])]));
-  state.listings.sort((a, b) => rank.get(a.key) - rank.get(b.key)
-    || String(b.listing.updated_at || '').localeCompare(String(a.listing.updated_at || '')) || a.key.localeCompare(b.key));
+    .map((l) => ({ key: keyOf(l), listing: l, haystack: null }));
   renderSummary();
-  const keys = new Set(state.listings.map((e) => e.key));
-  for (const k of state.selected) if (!keys.has(k)) state.selected.delete(k);
+  if (state.complete) {
+    const keys = new Set(state.listings.map((e) => e.key));
+    for (const k of state.selected) if (!keys.has(k)) state.selected.delete(k);
+  }
   applyFilter(false);
 }
 
@@ -128,16 +135,18 @@ async function openFull(entry, open) {
   }
 }
 
-function applyFilter(resetPage = true) {
+/** Filters the rows by the search and the status filter; `toTop` scrolls the list back up. */
+function applyFilter(toTop = true) {
+  // Until every row is here (only the first screen came), a search or a filter waits: the
+  // complete answer applies it.
+  if (!state.complete && (state.query.trim() || state.status !== 'all')) return;
   const q = fold(state.query).trim();
   const terms = q.split(/\s+/).filter(Boolean);
   const filter = state.status;
   state.filtered = terms.length || filter !== 'all'
-    ? state.listings.filter((e) => terms.every((term) => e.haystack.includes(term)) && statusMatches(state.checks[e.key], filter))
+    ? state.listings.filter((e) => statusMatches(state.checks[e.key], filter) && terms.every((term) => haystackOf(e).includes(term)))
     : state.listings;
-  if (resetPage) state.page = 0;
-  const pages = Math.max(1, Math.ceil(state.filtered.length / PAGE_SIZE));
-  if (state.page >= pages) state.page = pages - 1;
+  if (toTop) $('table-scroll').scrollTop = 0;
   renderTable();
 }
 
@@ -172,8 +181,8 @@ function renderRow(entry) {
     h('td', { class: 'cell-image' }, l.images && l.images[0] ? thumbnail(l.images[0], { size: 75, caption: false }) : null),
     h('th', { class: 'cell-asin', attrs: { scope: 'row' } }, l.asin, l.sku ? h('span', { class: 'sku', text: `${t('fieldSku')}: ${l.sku}` }) : null),
     h('td', { class: 'cell-marketplace', text: l.marketplace }),
-    h('td', { class: 'cell-title', text: l.title || '' }),
-    h('td', { class: 'cell-watched', title: watched.join(', ') }, t('watchedCount', [String(watched.length), String(WATCH_FLAGS.length)]), h('br'), watched.join(currentLanguage() === 'ja' ? '・' : ', ')),
+    h('td', { class: 'cell-title', title: l.title || '' }, h('span', { class: 'clamp', text: l.title || '' })),
+    h('td', { class: 'cell-watched', title: watched.join(', ') }, h('span', { class: 'clamp' }, t('watchedCount', [String(watched.length), String(WATCH_FLAGS.length)]), h('br'), watched.join(currentLanguage() === 'ja' ? '・' : ', '))),
     h('td', { class: 'cell-updated' }, formatTime(l.updated_at), elsewhereNote(entry.key)),
     lastCheckCell(entry.key),
     h(
@@ -204,48 +213,170 @@ function renderRow(entry) {
   );
 }
 
-function renderTable() {
-  const total = state.listings.length;
-  const shown = state.filtered.length;
-  const pages = Math.max(1, Math.ceil(shown / PAGE_SIZE));
-  const start = state.page * PAGE_SIZE;
-  const slice = state.filtered.slice(start, start + PAGE_SIZE);
+// ---------------------------------------------------------------- the virtualised list
+//
+// One scrolling list (#table-scroll) over every row that passes the filters: only the rows in
+// view (plus a few on either side) are in the DOM, between two spacer bodies whose heights
+// stand for the rows above and below, so 10,000 listings cost what 20 do. Rows have one fixed
+// height (options.css --row-h; long titles are clamped), measured once from the rendered rows.
 
-  replaceChildren($('rows'), slice.map(renderRow));
+const OVERSCAN = 6; // rows drawn beyond each edge of the view
+const ROW_H_GUESS = 76; // until the first rows are measured (options.css --row-h)
+const FIRST_SCREEN = 40; // rows in the first answer: more than a tall window shows
+const view = { rowH: 0, from: 0, to: 0, list: null, rows: new Map() }; // rows: entry -> <tr>
+
+/** The rows' pitch in px (measured from two rendered rows; the CSS value until then). */
+function rowHeight() {
+  return view.rowH || ROW_H_GUESS;
+}
+
+/** [from, to) of `state.filtered` that the list's view shows, with the overscan. */
+function windowRange() {
+  const el = $('table-scroll');
+  const n = state.filtered.length;
+  const rh = rowHeight();
+  const head = $('listings').tHead?.offsetHeight ?? 0;
+  const top = Math.max(0, el.scrollTop - head);
+  const first = Math.floor(top / rh);
+  const visible = Math.ceil((el.clientHeight || window.innerHeight) / rh) + 1;
+  return [Math.max(0, first - OVERSCAN), Math.min(n, first + visible + OVERSCAN)];
+}
+
+/** Measures the row pitch once rows are drawn; true when it changed (draw again). */
+function measureRows() {
+  const trs = $('rows').rows;
+  if (trs.length < 2) return false;
+  const pitch = (trs[trs.length - 1].offsetTop - trs[0].offsetTop) / (trs.length - 1);
+  if (!(pitch > 0) || Math.abs(pitch - view.rowH) < 0.5) return false;
+  view.rowH = pitch;
+  return true;
+}
+
+/**
+ * Draws the rows in view. Rows that stay in view are kept as they are (focus and ticks stay);
+ * `rebuild` draws every row again (the data or the language changed).
+ */
+function renderWindow(rebuild = false) {
+  const list = state.filtered;
+  const body = $('rows');
+  const active = document.activeElement;
+  let refocus = null;
+  if (rebuild || view.list !== list) {
+    const tr = active?.closest?.('#rows tr');
+    if (tr) refocus = { key: tr.dataset.key, control: controlOf(active) };
+    view.rows = new Map();
+    view.list = list;
+    replaceChildren(body);
+  }
+  // Drawn even when only the first screen of rows has come: the rest are spacer until then.
+  const pending = state.complete || list !== state.listings ? 0 : Math.max(0, state.total - list.length);
+  const [from, to] = windowRange();
+  const next = new Map();
+  for (let i = from; i < to; i++) {
+    const e = list[i];
+    const tr = view.rows.get(e) ?? renderRow(e);
+    tr.setAttribute('aria-rowindex', String(i + 2)); // 1 is the header row
+    next.set(e, tr);
+  }
+  for (const [e, tr] of view.rows) {
+    if (next.get(e) === tr) continue;
+    // A row scrolled out with the focus in it hands the focus to the list, not to the page.
+    if (tr.contains(document.activeElement)) $('table-scroll').focus({ preventScroll: true });
+    tr.remove();
+  }
+  let cursor = body.firstChild;
+  for (const tr of next.values()) {
+    if (cursor === tr) cursor = cursor.nextSibling;
+    else body.insertBefore(tr, cursor);
+  }
+  view.rows = next;
+  view.from = from;
+  view.to = to;
+  const rh = rowHeight();
+  setSpacer('rows-before', from * rh);
+  setSpacer('rows-after', (list.length - to + pending) * rh);
+  $('listings').setAttribute('aria-rowcount', String(list.length + pending + 1));
+  if (refocus) focusRow(list.findIndex((e) => e.key === refocus.key), refocus.control);
+  if (measureRows()) renderWindow(false);
+}
+
+function setSpacer(id, px) {
+  const body = $(id);
+  body.hidden = px <= 0;
+  body.rows[0].cells[0].style.height = `${Math.max(0, px)}px`;
+}
+
+const CONTROLS = ['row-select', 'action-edit', 'action-details', 'action-delete'];
+
+/** Which of a row's controls `el` is (its class), so the same one is focused in another row. */
+function controlOf(el) {
+  return CONTROLS.find((c) => el?.classList?.contains(c)) ?? CONTROLS[0];
+}
+
+/** Scrolls row `i` of the filtered rows into view, draws it, and focuses its `control`. */
+function focusRow(i, control) {
+  if (i < 0 || i >= state.filtered.length) return;
+  const el = $('table-scroll');
+  const rh = rowHeight();
+  const head = $('listings').tHead?.offsetHeight ?? 0;
+  const top = head + i * rh;
+  if (top - head < el.scrollTop) el.scrollTop = top - head;
+  else if (top + rh > el.scrollTop + el.clientHeight) el.scrollTop = top + rh - el.clientHeight;
+  renderWindow(false);
+  view.rows.get(state.filtered[i])?.querySelector(`.${control}`)?.focus({ preventScroll: true });
+}
+
+/**
+ * Keyboard in the list: ↑/↓ the same control in the row above/below, Page Up/Down a screen of
+ * rows, Home/End the first/last row; the rows are drawn as the focus moves.
+ */
+function onRowsKey(e) {
+  const steps = { ArrowDown: 1, ArrowUp: -1, PageDown: 'page', PageUp: '-page', Home: 'first', End: 'last' };
+  const step = steps[e.key];
+  const tr = e.target.closest?.('#rows tr');
+  if (step === undefined || !tr || e.altKey || e.ctrlKey || e.metaKey) return;
+  const i = state.filtered.findIndex((x) => x.key === tr.dataset.key);
+  if (i < 0) return;
+  const screen = Math.max(1, Math.floor($('table-scroll').clientHeight / rowHeight()) - 1);
+  const j = step === 'first' ? 0 : step === 'last' ? state.filtered.length - 1
+    : step === 'page' ? Math.min(state.filtered.length - 1, i + screen)
+      : step === '-page' ? Math.max(0, i - screen) : i + step;
+  if (j < 0 || j >= state.filtered.length) return;
+  e.preventDefault();
+  focusRow(j, controlOf(e.target));
+}
+
+function renderTable() {
+  const total = state.complete ? state.listings.length : state.total;
+  const shown = state.complete ? state.filtered.length : total;
   if (shown !== total) $('count').textContent = t('optionsCountFiltered', [String(shown), String(total)]);
   else $('count').textContent = total === 1 ? t('optionsCountOne') : t('optionsCount', [String(total)]);
   const empty = $('empty');
   empty.hidden = shown > 0;
   empty.textContent = total === 0 ? t('optionsEmpty') : t('optionsNoResults');
   $('listings').hidden = shown === 0;
-  $('pager').hidden = pages <= 1;
-  $('page-info').textContent = t('pageOf', [String(state.page + 1), String(pages)]);
-  $('page-prev').disabled = state.page === 0;
-  $('page-next').disabled = state.page >= pages - 1;
+  renderWindow(true);
   renderBulk();
 }
 
-/** The listings shown on the current page. */
-function pageEntries() {
-  const start = state.page * PAGE_SIZE;
-  return state.filtered.slice(start, start + PAGE_SIZE);
-}
-
-/** Selection count, the bulk buttons and the page's select-all box. */
+/** Selection count, the bulk buttons and the select-all box (over the rows shown). */
 function renderBulk() {
   const n = state.selected.size;
   $('selected-count').textContent = t('bulkSelected', [String(n)]);
   for (const id of ['bulk-delete', 'bulk-watch', 'bulk-unwatch']) $(id).disabled = n === 0;
-  const onPage = pageEntries();
-  const ticked = onPage.filter((e) => state.selected.has(e.key)).length;
-  const all = $('select-page');
-  all.checked = onPage.length > 0 && ticked === onPage.length;
-  all.indeterminate = ticked > 0 && ticked < onPage.length;
+  const shown = state.filtered;
+  let ticked = 0;
+  for (const e of shown) if (state.selected.has(e.key)) ticked += 1;
+  const all = $('select-shown');
+  all.checked = shown.length > 0 && ticked === shown.length;
+  all.indeterminate = ticked > 0 && ticked < shown.length;
+  all.disabled = !state.complete;
 }
 
-function onSelectPage() {
-  const on = $('select-page').checked;
-  for (const e of pageEntries()) {
+/** Ticks (or unticks) every row the search and the filter show, drawn or not. */
+function onSelectShown() {
+  const on = $('select-shown').checked;
+  for (const e of state.filtered) {
     if (on) state.selected.add(e.key);
     else state.selected.delete(e.key);
   }
@@ -364,15 +495,23 @@ hooks.renderTable = () => renderTable();
 hooks.loadListings = () => loadListings();
 
 async function main() {
-  // The table's rows are asked for at once, while the settings and the locale load.
-  const rows = send({ type: 'ui-bg-listings-summary' });
+  // The table's rows are asked for at once, while the settings and the locale load: first
+  // one screen of them (drawn as soon as it is here), then all (they take longer to send).
+  // A status filter from the link waits for all: the first screen may hold none of its rows.
+  // The settings go first and all rows only once the first screen has come: the worker answers
+  // in turn, and sending every row (about 1.5 MB at 10,000 listings) would hold the others up.
+  const settingsAsked = send({ type: 'ui-bg-settings-get' });
+  const first = /(?:^|[#&])status=(?!all)/.test(location.hash) ? null : send({ type: 'ui-bg-listings-summary', first: FIRST_SCREEN });
+  const rows = (first ?? Promise.resolve()).catch(() => {}).then(() => send({ type: 'ui-bg-listings-summary' }));
   rows.catch(() => {}); // an error is reported where the rows are awaited
+  first?.catch(() => {});
   try {
-    const { settings } = await send({ type: 'ui-bg-settings-get' });
+    const { settings } = await settingsAsked;
     state.settings = settings || {};
   } catch {
     state.settings = {};
   }
+  performance.mark('cg:settings'); // the load's steps, for scripts/bench-scale.mjs
   const language = state.settings.language || 'auto';
   try {
     await initI18n({ language });
@@ -380,6 +519,7 @@ async function main() {
     await initI18n({ language: 'auto' });
   }
   applyI18n(document);
+  performance.mark('cg:i18n');
   $('language').value = ['auto', 'ja', 'en'].includes(language) ? language : 'auto';
   $('badge-on-match').checked = state.settings.badge_on_match !== false;
   $('sync-enabled').checked = state.settings.sync_enabled !== false;
@@ -403,18 +543,14 @@ async function main() {
       applyFilter();
     });
   });
-  $('page-prev').addEventListener('click', () => {
-    state.page = Math.max(0, state.page - 1);
-    renderTable();
-  });
-  $('page-next').addEventListener('click', () => {
-    state.page += 1;
-    renderTable();
-  });
+  // The virtualised list: draw the rows in view as it scrolls or its size changes.
+  $('table-scroll').addEventListener('scroll', () => renderWindow(false), { passive: true });
+  new ResizeObserver(() => renderWindow(false)).observe($('table-scroll'));
+  $('rows').addEventListener('keydown', onRowsKey);
   $('confirm-cancel').addEventListener('click', () => $('confirm-delete').close());
   $('confirm-ok').addEventListener('click', doDelete);
   replaceChildren($('bulk-field'), WATCH_FLAGS.map(([flag, , key]) => h('option', { value: flag, text: t(key) })));
-  $('select-page').addEventListener('change', onSelectPage);
+  $('select-shown').addEventListener('change', onSelectShown);
   $('bulk-delete').addEventListener('click', () => confirmDelete([...state.selected]));
   $('bulk-watch').addEventListener('click', () => bulkWatch(true));
   $('bulk-unwatch').addEventListener('click', () => bulkWatch(false));
@@ -439,12 +575,23 @@ async function main() {
   });
 
   try {
+    if (first) {
+      try {
+        await loadListings(first);
+        performance.mark('cg:first-rows');
+        document.body.dataset.firstRows = 'true'; // the first screen is drawn (scripts/bench-scale.mjs)
+      } catch { /* the complete answer below says what is wrong */ }
+    }
     await loadListings(rows);
     openDetailsFromHash(state.listings); // the popup's "all changes" link
   } catch (err) {
+    state.complete = true;
     notify(t('errorPrefix', [errorText(err)]), 'error');
     renderTable();
   }
+  document.body.dataset.firstRows = 'true';
+  document.body.dataset.table = 'ready'; // every row is here: search, filters and selection work
+  performance.mark('cg:table');
   await loadSync();
   document.body.dataset.ready = 'true';
 }

@@ -1,10 +1,11 @@
 // The options page's bulk actions on the built extension (dist/chrome): select rows (one by
-// one, all on a page, across pages), stop/start watching a field, delete the selection.
+// one, all shown, in parts of the virtualised list not drawn at first), stop/start watching a
+// field, delete the selection.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch } from './harness.mjs';
 
-const N = 60; // two pages of the table (50 + 10)
+const N = 60; // more rows than the list draws at once
 const key = (i) => `amazon.co.jp/B0BULK${String(i).padStart(4, '0')}`;
 
 function listing(i) {
@@ -28,6 +29,20 @@ function listing(i) {
 }
 
 let ext;
+
+/** Scrolls the virtualised list from its top until the row of `k` is drawn. */
+async function showRow(page, k) {
+  await page.locator('#table-scroll').evaluate(async (el, want) => {
+    el.scrollTop = 0;
+    for (;;) {
+      await new Promise((r) => { requestAnimationFrame(r); });
+      const tr = el.querySelector(`#rows tr[data-key="${want}"]`);
+      if (tr) return tr.scrollIntoView({ block: 'nearest' });
+      if (el.scrollTop + el.clientHeight >= el.scrollHeight) throw new Error(`${want} never drawn`);
+      el.scrollTop += el.clientHeight / 2;
+    }
+  }, k);
+}
 
 async function stored() {
   return (await ext.worker()).evaluate(async () => (await chrome.storage.local.get('listings')).listings || {});
@@ -53,18 +68,33 @@ test('select rows, stop and start watching a field for them, then delete them', 
   assert.ok(await page.locator('#bulk-delete').isDisabled());
   assert.ok(await page.locator('#bulk-watch').isDisabled());
 
-  // All on page 1 (listings 59..10), minus one, plus one on page 2.
-  await page.locator('#select-page').check();
+  // "Select all shown" ticks what the search shows, drawn or not.
+  await page.locator('#search').fill('B0BULK005');
+  await page.locator('#count', { hasText: /^10 of 60 listings$/ }).waitFor(); // 50..59
+  await page.locator('#select-shown').check();
+  assert.equal(await count.textContent(), '10 selected');
+  await page.locator('#select-shown').uncheck();
+  assert.equal(await count.textContent(), '0 selected');
+  await page.locator('#search').fill('');
+  await page.locator('#count', { hasText: /^60 listings$/ }).waitFor();
+
+  // All 60 (only the rows in view are drawn), then untick 0..9 but 5 at the bottom of the
+  // list and 30 in its middle: the ticks of rows drawn again after scrolling are kept.
+  await page.locator('#select-shown').check();
+  assert.equal(await count.textContent(), '60 selected');
+  const drawn = await page.locator('#rows input.row-select').count();
+  assert.ok(drawn > 0 && drawn < N, `${drawn} rows drawn of ${N}`);
+  assert.equal(await page.locator('#rows input.row-select:checked').count(), drawn);
+  for (const i of [0, 1, 2, 3, 4, 6, 7, 8, 9, 30]) {
+    await showRow(page, key(i));
+    await page.locator(`#rows tr[data-key="${key(i)}"] input.row-select`).uncheck();
+  }
   assert.equal(await count.textContent(), '50 selected');
-  assert.equal(await page.locator('#rows input.row-select:checked').count(), 50);
-  await page.locator(`#rows tr[data-key="${key(30)}"] input.row-select`).uncheck();
-  assert.equal(await count.textContent(), '49 selected');
-  assert.equal(await page.locator('#select-page').evaluate((el) => el.indeterminate), true);
-  await page.locator('#page-next').click();
-  await page.locator('#page-info', { hasText: 'Page 2 of 2' }).waitFor();
-  assert.equal(await page.locator('#select-page').isChecked(), false);
-  await page.locator(`#rows tr[data-key="${key(5)}"] input.row-select`).check();
-  assert.equal(await count.textContent(), '50 selected');
+  assert.equal(await page.locator('#select-shown').evaluate((el) => el.indeterminate), true);
+  await showRow(page, key(59));
+  assert.equal(await page.locator(`#rows tr[data-key="${key(59)}"] input.row-select`).isChecked(), true);
+  await showRow(page, key(30));
+  assert.equal(await page.locator(`#rows tr[data-key="${key(30)}"] input.row-select`).isChecked(), false);
   const selected = new Set([...Array.from({ length: 50 }, (_, j) => key(10 + j)).filter((k) => k !== key(30)), key(5)]);
 
   // Stop watching the brand for the selection.

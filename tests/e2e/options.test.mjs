@@ -1,13 +1,12 @@
 // The options page on the built extension (dist/chrome) in headless Chromium:
-// listings table, search, paging, edit, delete, export -> import into a fresh
+// listings table (virtualised, keyboard), search, edit, delete, export -> import into a fresh
 // profile, a broken import file, the language override.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { launch } from './harness.mjs';
 
-const N = 2000; // 40 pages of 50: only one page is ever in the DOM
-const PAGES = Math.ceil(N / 50);
+const N = 2000; // only the rows in view are ever in the DOM
 
 function listing(i) {
   const asin = `B0TEST${String(i).padStart(4, '0')}`;
@@ -65,25 +64,61 @@ after(async () => {
   if (ext) await ext.close();
 });
 
-test('the table shows one page of the saved listings, newest first, and pages through them', async () => {
+test('the table is one virtualised list: newest first, only the rows in view drawn, the others as it scrolls', async () => {
   const page = await openOptions();
-  assert.equal(await page.locator('#rows tr').count(), 50);
+  const rows = page.locator('#rows tr');
+  const drawn = await rows.count();
+  assert.ok(drawn > 5 && drawn < 100, `${drawn} rows drawn of ${N}`);
   assert.equal(await page.locator('#count').textContent(), `${N} listings`);
-  assert.equal(await page.locator('#page-info').textContent(), `Page 1 of ${PAGES}`);
-  const first = page.locator('#rows tr').first();
+  assert.equal(await page.locator('#listings').getAttribute('aria-rowcount'), String(N + 1));
+  const first = rows.first();
   assert.equal(await first.getAttribute('data-key'), `amazon.co.jp/B0TEST${String(N - 1).padStart(4, '0')}`);
+  assert.equal(await first.getAttribute('aria-rowindex'), '2');
   assert.equal(await first.locator('.cell-marketplace').textContent(), 'amazon.co.jp');
   assert.equal(await first.locator('.cell-title').textContent(), `Test product ${N - 1}`);
   assert.equal(await first.locator('.cell-image img').getAttribute('alt'), '81lde+541vL');
-  await page.locator('#page-next').click();
-  await page.locator('#page-info', { hasText: `Page 2 of ${PAGES}` }).waitFor();
-  assert.equal(await page.locator('#rows tr').count(), 50);
-  assert.equal(await page.locator('#rows tr').first().getAttribute('data-key'), `amazon.co.jp/B0TEST${String(N - 51).padStart(4, '0')}`);
-  assert.ok(!(await page.locator('#page-prev').isDisabled()));
-  for (let i = 2; i < PAGES; i++) await page.locator('#page-next').click();
-  await page.locator('#page-info', { hasText: `Page ${PAGES} of ${PAGES}` }).waitFor();
-  assert.equal(await page.locator('#rows tr').count(), N - (PAGES - 1) * 50);
-  assert.ok(await page.locator('#page-next').isDisabled());
+  const list = page.locator('#table-scroll');
+  // The list's height stands for every row: scrolled to its end, the oldest listing is drawn.
+  await list.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await page.locator('#rows tr[data-key="amazon.co.jp/B0TEST0000"]').waitFor();
+  assert.equal(await page.locator('#rows tr').last().getAttribute('aria-rowindex'), String(N + 1));
+  assert.ok(await rows.count() < 100);
+  // A jump to the middle draws the rows there, in order.
+  await list.evaluate((el) => { el.scrollTop = el.scrollHeight / 2; });
+  await page.locator('#rows tr[data-key="amazon.co.jp/B0TEST1000"]').waitFor();
+  const keys = await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.key));
+  const nums = keys.map((k) => Number(k.slice(-4)));
+  assert.deepEqual(nums, nums.map((_, i) => nums[0] - i), 'consecutive, newest first');
+  await page.close();
+});
+
+test('the keyboard moves through the virtualised list: arrows, Page Up, End and Home draw and focus the rows', async () => {
+  const page = await openOptions();
+  const focused = () => page.evaluate(() => {
+    const el = document.activeElement;
+    return `${el?.closest('tr')?.dataset.key ?? '-'} ${el?.className ?? ''}`;
+  });
+  const k = (i) => `amazon.co.jp/B0TEST${String(i).padStart(4, '0')}`;
+  await page.locator(`#rows tr[data-key="${k(N - 1)}"] .action-edit`).focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await focused(), `${k(N - 3)} btn btn-small action-edit`);
+  await page.keyboard.press('ArrowUp');
+  assert.equal(await focused(), `${k(N - 2)} btn btn-small action-edit`);
+  await page.keyboard.press('End');
+  assert.equal(await focused(), `${k(0)} btn btn-small action-edit`);
+  await page.keyboard.press('PageUp');
+  const afterPage = await focused();
+  const i = Number(afterPage.slice(afterPage.indexOf('/') + 7, afterPage.indexOf(' ')));
+  assert.ok(i > 1 && i < 60, `Page Up moved a screen of rows: ${afterPage}`);
+  await page.keyboard.press('Home');
+  assert.equal(await focused(), `${k(N - 1)} btn btn-small action-edit`);
+  assert.equal(await page.locator('#table-scroll').evaluate((el) => el.scrollTop), 0);
+  // A ticked row stays ticked when it is drawn again.
+  await page.locator(`#rows tr[data-key="${k(N - 1)}"] input.row-select`).check();
+  await page.keyboard.press('End');
+  await page.keyboard.press('Home');
+  assert.equal(await page.locator(`#rows tr[data-key="${k(N - 1)}"] input.row-select`).isChecked(), true);
   await page.close();
 });
 
