@@ -10,10 +10,12 @@
 //
 // storage.local keys of this module:
 //   baseline:schedule  the core's ScheduleState of the run (watch::schedule)
-//   baseline:job       {keys, total, started_at, completed, saved, save: [key], failed: [{key, reason}],
-//                      finished_at, stopped, next: [key]}: `save` = variation siblings to save from
-//                      their own pages ("Save all N variations"); `next` = siblings asked for while
-//                      a run was under way (they start a run of their own when it ends)
+//   baseline:job       {keys, total, started_at, completed, saved, save: [key], family_of: [ASIN],
+//                      failed: [{key, reason}], finished_at, stopped, next: [key], next_of: [ASIN]}:
+//                      `save` = variation siblings to save from their own pages ("Save all N
+//                      variations"), `family_of` = the ASINs whose pages asked for them (the
+//                      progress says whose family it saves); `next`/`next_of` = siblings asked for
+//                      while a run was under way (they start a run of their own when it ends)
 //   baseline:review    {key: ms}: completed from their pages, waiting for "Looks right"
 import { api } from '../lib/platform.js';
 import { core, loadListings, saveListings, loadSettings, failure, listingIndex } from './core.js';
@@ -131,7 +133,7 @@ async function loop() {
       await api.alarms.clear(ALARM);
       // Siblings asked for during this run: their own run now.
       if (!job.next?.length) return;
-      await newJob(job.next, job.next);
+      await newJob(job.next, job.next, job.next_of ?? []);
       startNowPending = true;
       continue;
     }
@@ -181,8 +183,8 @@ export function kickBaseline({ startNow = false } = {}) {
   return running;
 }
 
-async function newJob(keys, save = []) {
-  await local.set({ [JOB_KEY]: { keys, total: keys.length, started_at: Date.now(), completed: 0, saved: 0, save, failed: [], finished_at: null, stopped: false, next: [] } });
+async function newJob(keys, save = [], familyOf = []) {
+  await local.set({ [JOB_KEY]: { keys, total: keys.length, started_at: Date.now(), completed: 0, saved: 0, save, family_of: familyOf, failed: [], finished_at: null, stopped: false, next: [], next_of: [] } });
   await local.remove(STATE_KEY);
 }
 
@@ -201,9 +203,9 @@ export async function saveFamily(page) {
   if (!todo.length) return out;
   const { job } = await loadJob();
   if (job && !job.finished_at && !job.stopped) {
-    await local.set({ [JOB_KEY]: { ...job, next: [...new Set([...(job.next ?? []), ...todo])] } });
+    await local.set({ [JOB_KEY]: { ...job, next: [...new Set([...(job.next ?? []), ...todo])], next_of: [...new Set([...(job.next_of ?? []), own])] } });
   } else {
-    await newJob(todo, todo);
+    await newJob(todo, todo, [own]);
   }
   kickBaseline({ startNow: true });
   return out;
@@ -242,6 +244,7 @@ export async function baselineStatus() {
       completed: job.completed ?? 0,
       saved: job.saved ?? 0,
       family: (job.save ?? []).length > 0,
+      family_of: job.family_of ?? [],
       failed: job.failed ?? [],
       started_at: job.started_at,
       finished_at: job.finished_at ?? null,

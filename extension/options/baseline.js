@@ -8,6 +8,7 @@ import { h, replaceChildren } from '../ui/dom.js';
 import { send as sendTyped } from '../lib/messages.js';
 import { api } from '../lib/platform.js';
 import { formatTime } from '../ui/render.js';
+import { runLabel } from '../ui/runs.js';
 
 const $ = (id) => document.getElementById(id);
 const send = ({ type, ...payload }) => sendTyped(type, payload);
@@ -29,13 +30,13 @@ function progress(s) {
   const j = s.job;
   if (!j) return null;
   const minutes = Math.ceil((j.time_left_ms || 0) / 60_000);
-  return h('div', { id: 'baseline-progress', class: 'recheck-progress', attrs: { 'data-active': String(s.active) } },
-    h('label', { attrs: { for: 'baseline-bar' }, text: t('baselineProgress', [String(j.position), String(j.total)]) }),
+  return h('div', { id: 'baseline-progress', class: 'recheck-progress', attrs: { 'data-active': String(s.active), 'data-run': j.family ? 'family' : 'baseline' } },
+    h('label', { attrs: { for: 'baseline-bar' }, text: runLabel(j) }),
     h('progress', { id: 'baseline-bar', attrs: { max: String(Math.max(1, j.total)), value: String(j.position) } }),
     s.active && !j.paused_until ? h('p', { id: 'baseline-left', class: 'hint', text: t('baselineTimeLeft', [String(minutes)]) }) : null,
     j.paused_until ? h('p', { id: 'baseline-paused', class: 'import-error', text: t('baselinePaused', [formatTime(new Date(j.paused_until).toISOString())]) }) : null,
     j.stopped ? h('p', { id: 'baseline-stopped', class: 'hint', text: t('baselineStopped') }) : null,
-    j.finished_at ? h('p', { id: 'baseline-done', class: 'hint', text: t('baselineDone', [String(j.completed), String(j.total)]) }) : null,
+    j.finished_at && !j.family ? h('p', { id: 'baseline-done', class: 'hint', text: t('baselineDone', [String(j.completed), String(j.total)]) }) : null,
     j.failed.length ? h('ul', { id: 'baseline-failed' }, j.failed.map((f) => h('li', { attrs: { 'data-key': f.key, 'data-reason': f.reason } },
       `${f.key}: `, t(REASONS[f.reason] ?? 'baselineFailedUnreadable')))) : null);
 }

@@ -4,6 +4,7 @@ import { initI18n, applyI18n, t, currentLanguage } from '../ui/i18n.js';
 import { h, replaceChildren } from '../ui/dom.js';
 import { send as sendTyped } from '../lib/messages.js';
 import { api } from '../lib/platform.js';
+import { runLabel } from '../ui/runs.js';
 import { renderReport, formatTime } from '../ui/render.js';
 import { caseStatusPicker, caseAddForm } from '../ui/cases.js';
 
@@ -327,7 +328,7 @@ async function saveFamily() {
 }
 
 let familyTimer = 0;
-/** The background run saving the siblings: "n of m variations saved", while the popup is open. */
+/** The background run saving the siblings ("Saving the family of B0…: n of m"), while the popup is open. */
 async function familyProgress() {
   clearTimeout(familyTimer);
   const box = document.getElementById('family-progress');
@@ -336,7 +337,7 @@ async function familyProgress() {
     const { status } = await send({ type: 'ui-bg-baseline-status' });
     const j = status.job;
     if (!j || !j.family) return;
-    box.textContent = t('familyProgress', [String(j.saved), String(j.total)]);
+    box.textContent = runLabel(j); // "Saving the family of B0…: n of m"
     box.dataset.saved = String(j.saved);
     box.dataset.total = String(j.total);
     box.dataset.done = j.finished_at ? 'true' : 'false';

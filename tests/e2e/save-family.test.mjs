@@ -1,7 +1,8 @@
 // End-to-end: "Save all N variations". On the real Switch page (a family of 39), the popup saves
 // the page at once; the other members not saved yet are fetched in the background at the
 // re-check pace, each saved from its own routed page (the real page under that ASIN); members
-// already saved are left as they were; the popup shows the progress. A generated page whose
+// already saved are left as they were; the popup and the options page show the progress as the
+// family's save ("Saving the family of B07WXL5YPW: n of 5"), in English and Japanese. A generated page whose
 // family lists 5,000 members offers only the members read (2,000) and says so.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -76,6 +77,15 @@ test('Save all 39 variations: this page at once, the 5 unsaved siblings from the
   assert.match(await popup.locator('#notice').innerText(), /33 already saved are left as they are/);
   // The page itself is saved at once.
   assert.ok((await listings())[key(SWITCH_ASIN)], 'this page saved at once');
+  // The progress says it is this family's save, in the popup and in the options page (not
+  // "n of m pages" as a baseline of partial listings).
+  const running = /^Saving the family of B07WXL5YPW: [0-4] of 5$/;
+  await popup.locator('#family-progress', { hasText: running }).waitFor({ timeout: 15_000 });
+  const options = await h.context.newPage();
+  await options.goto(`chrome-extension://${h.extensionId}/options/options.html`);
+  const label = options.locator('#baseline-progress[data-run="family"] label');
+  await label.waitFor();
+  assert.match(await label.innerText(), running);
 
   // The siblings arrive one by one, each from its own page; the popup counts them.
   const end = Date.now() + 180_000;
@@ -93,7 +103,16 @@ test('Save all 39 variations: this page at once, the 5 unsaved siblings from the
   }
   for (const a of SAVED_BEFORE) assert.deepEqual(got[key(a)].bullets, ['kept'], `${a} left as it was`);
   await popup.locator('#family-progress[data-done="true"]').waitFor({ timeout: 15_000 });
-  assert.equal(await popup.locator('#family-progress').innerText(), '5 of 5 variations saved');
+  assert.equal(await popup.locator('#family-progress').innerText(), 'Family of B07WXL5YPW saved: 5 of 5 variations');
+  await label.filter({ hasText: 'Family of B07WXL5YPW saved: 5 of 5 variations' }).waitFor({ timeout: 15_000 });
+  assert.equal(await options.locator('#baseline-done').count(), 0, 'no "listings completed" line for a family save');
+  // In Japanese too.
+  await (await h.worker()).evaluate(() => chrome.storage.local.set({ settings: { language: 'ja', request_delay_seconds: 5 } }));
+  await options.reload();
+  await options.locator('#baseline-section[data-ready="true"]').waitFor();
+  assert.equal(await label.innerText(), 'B07WXL5YPW のバリエーションを保存しました：5件中5件');
+  await (await h.worker()).evaluate(() => chrome.storage.local.set({ settings: { language: 'en', request_delay_seconds: 5 } }));
+  await options.close();
 });
 
 test('a family listing 5,000 members is capped at what the page reader keeps, and the popup says so', async () => {
