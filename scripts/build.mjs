@@ -54,8 +54,11 @@ function keep(file, dest) {
 if (!args.has('--skip-cargo')) {
   // `cargo rustc --crate-type cdylib`, not `cargo build --lib`: with both rlib and cdylib
   // requested, cargo silently drops LTO (rust-lang/cargo#9672), which cost ~45 KB gzipped.
-  log('cargo rustc --release --target wasm32-unknown-unknown --lib --crate-type cdylib');
-  run('cargo', ['rustc', '--release', '--target', 'wasm32-unknown-unknown', '--lib', '--crate-type', 'cdylib', ...(quiet ? ['--quiet'] : [])]);
+  // `browser-nfkc`: NFKC by String.prototype.normalize, as in the hot module (the
+  // unicode-normalization tables cost ~60 KB gzipped; tests/e2e/hot-wasm.test.mjs compares both
+  // modules' reports with the native CLI's on every real page).
+  log('cargo rustc --release --target wasm32-unknown-unknown --lib --features browser-nfkc --crate-type cdylib');
+  run('cargo', ['rustc', '--release', '--target', 'wasm32-unknown-unknown', '--lib', '--features', 'browser-nfkc', '--crate-type', 'cdylib', ...(quiet ? ['--quiet'] : [])]);
   keep('catalog_guard.wasm', rawWasm);
   // The hot module: its own workspace (it patches encoding_rs), same target directory
   // (crates/hot/.cargo/config.toml), so the core is not compiled twice for nothing.

@@ -57,6 +57,20 @@ pub fn normalize(s: &str) -> String {
     out
 }
 
+/// The NFKC form of `s` (only NFKC: no invisible-character removal, no whitespace folding),
+/// from the same source as [`normalize`]: the browser's in the wasm modules built with
+/// `browser-nfkc`, the unicode-normalization tables elsewhere.
+#[cfg(all(target_arch = "wasm32", feature = "browser-nfkc"))]
+pub fn nfkc(s: &str) -> std::borrow::Cow<'_, str> {
+    browser_nfkc(s)
+}
+
+/// The NFKC form of `s` (see the `browser-nfkc` twin above).
+#[cfg(not(all(target_arch = "wasm32", feature = "browser-nfkc")))]
+pub fn nfkc(s: &str) -> std::borrow::Cow<'_, str> {
+    std::borrow::Cow::Owned(s.nfkc().collect())
+}
+
 /// NFKC by the browser's `String.prototype.normalize` (the hot wasm module, feature
 /// `browser-nfkc`): the same Unicode algorithm without shipping its tables in the wasm.
 /// ASCII is its own NFKC form and does not cross into JS. That it gives the same reports as

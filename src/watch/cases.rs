@@ -18,7 +18,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
-use unicode_normalization::UnicodeNormalization;
 
 /// Shortest accepted case ID (digits).
 pub const CASE_ID_MIN_LEN: usize = 8;
@@ -174,8 +173,8 @@ impl std::error::Error for CaseError {}
 /// (１２３) become ASCII, spaces and a leading `#` are removed; then it must
 /// be [`CASE_ID_MIN_LEN`]..=[`CASE_ID_MAX_LEN`] ASCII digits.
 pub fn validate_case_id(text: &str) -> Result<String, CaseError> {
-    let cleaned: String = text
-        .nfkc()
+    let cleaned: String = crate::check::normalize::nfkc(text)
+        .chars()
         .filter(|c| !c.is_whitespace())
         .collect::<String>();
     let cleaned = cleaned.trim_start_matches('#').to_string();
@@ -194,7 +193,7 @@ pub fn validate_case_id(text: &str) -> Result<String, CaseError> {
 
 /// `YYYY-MM-DD` (or the date part of an RFC 3339 time) checked as a real date.
 fn validate_date(text: &str) -> Result<String, CaseError> {
-    let t: String = text.trim().nfkc().collect();
+    let t: String = crate::check::normalize::nfkc(text.trim()).into_owned();
     let date = t.get(..10).unwrap_or(&t);
     let ok = crate::time::parse_rfc3339(&format!("{date}T00:00:00Z")).is_some()
         && (t.len() == 10 || crate::time::parse_rfc3339(&t).is_some());

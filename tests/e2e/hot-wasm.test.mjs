@@ -1,16 +1,19 @@
 // The hot page-check wasm module (crates/hot: UTF-8-only encoding_rs, NFKC by
-// String.prototype.normalize) gives exactly the reports the full module gives (the same core
-// with the real encoding_rs and the unicode-normalization tables, i.e. the CLI's code) on every
-// real page: as the extension checks them (decoded text under the page's URL), untracked, with
-// the listing saved from the page, and with a listing whose title is in full-width forms, whose
-// brand holds invisible characters and whose first bullet changed (NFKC, invisible-character
-// removal and the character diff all come into play).
+// String.prototype.normalize) and the full module (NFKC by String.prototype.normalize too) give
+// exactly the reports the native CLI gives (the real encoding_rs and the unicode-normalization
+// tables) on every real page: as the extension checks them (decoded text under the page's URL),
+// untracked, with the listing saved from the page, and with a listing whose title is in
+// full-width forms, whose brand holds invisible characters and whose first bullet changed
+// (NFKC, invisible-character removal and the character diff all come into play).
 //
-// Runs both built modules in Node (needs `node scripts/build.mjs`).
+// Runs both built modules in Node (needs `node scripts/build.mjs`) and the debug CLI (built
+// here by cargo when it is not up to date).
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { ROOT, fixturesDir } from './harness.mjs';
 import { initSync as initFull, invoke } from '../../extension/pkg/catalog_guard.js';
 import { initSync as initHot, check_html as checkHtml, settings_read as settingsRead } from '../../extension/pkg/catalog_guard_hot.js';
@@ -49,6 +52,26 @@ function pages() {
 
 const full = (url, html, listings) => invoke({ type: 'extract_check', args: { url, html, listings, now_ms: NOW } });
 
+// The native reference: `catalog-guard check` over the same decoded text (written as UTF-8 with
+// a BOM, so the CLI reads exactly that text) and the same listings. Its report's `checked_at`
+// is the CLI's clock, so it is set to the wasm reports' before comparing.
+let cli = null;
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-hot-wasm-'));
+function native(url, html, listings) {
+  if (!cli) {
+    const b = spawnSync('cargo', ['build', '--quiet', '--bin', 'catalog-guard'], { cwd: ROOT, stdio: 'inherit' });
+    assert.equal(b.status, 0, 'cargo build --bin catalog-guard');
+    cli = path.join(ROOT, 'target/debug/catalog-guard');
+  }
+  const page = path.join(tmp, 'page.html');
+  fs.writeFileSync(page, '\ufeff' + html);
+  const file = path.join(tmp, 'listings.json');
+  fs.writeFileSync(file, JSON.stringify({ format: 'catalog-guard/listings', version: 2, listings }));
+  const r = spawnSync(cli, ['check', '--url', url, '--listings', file, page], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  assert.ok(r.status === 0 || r.status === 1, `catalog-guard check ${url}: ${r.stderr}`);
+  return { ...JSON.parse(r.stdout), checked_at: new Date(NOW).toISOString().replace('.000Z', 'Z') };
+}
+
 function hot(url, html, listings) {
   const lookup = (marketplace, asin) => {
     const up = (s) => String(s).toUpperCase();
@@ -68,6 +91,7 @@ test('hot and full wasm modules give identical reports on every real page', () =
   const statuses = new Set();
   for (const p of all) {
     const untracked = full(p.url, p.html, []);
+    assert.deepEqual(untracked, native(p.url, p.html, []), `${p.file}: untracked, full module against the CLI`);
     assert.deepEqual(hot(p.url, p.html, []), untracked, `${p.file}: untracked`);
     compared += 1;
     statuses.add(untracked.status);
@@ -81,6 +105,7 @@ test('hot and full wasm modules give identical reports on every real page', () =
     }
     for (const [name, listing] of [['saved', saved], ['changed', changed]]) {
       const want = full(p.url, p.html, [listing]);
+      assert.deepEqual(want, native(p.url, p.html, [listing]), `${p.file}: ${name} listing, full module against the CLI`);
       assert.deepEqual(hot(p.url, p.html, [listing]), want, `${p.file}: ${name} listing`);
       compared += 1;
       statuses.add(want.status);
