@@ -84,13 +84,14 @@ export const CHROMIUM_FLAGS = [
 
 /**
  * Launches Chromium with the extension in a fresh profile. Options: `extensionDir`
- * (default dist/chrome), `headless` (default true), `viewport`.
+ * (default dist/chrome), `headless` (default true), `viewport`, `userDataDir` (an existing
+ * profile to launch again, e.g. one closed with `close({ keepProfile: true })`: a browser restart).
  */
-export async function launch({ extensionDir = path.join(ROOT, 'dist/chrome'), headless = true, viewport = { width: 1280, height: 900 } } = {}) {
+export async function launch({ extensionDir = path.join(ROOT, 'dist/chrome'), headless = true, viewport = { width: 1280, height: 900 }, userDataDir: profile = null } = {}) {
   if (!fs.existsSync(path.join(extensionDir, 'manifest.json'))) {
     throw new Error(`${extensionDir}/manifest.json missing: run \`make build\` first`);
   }
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-e2e-'));
+  const userDataDir = profile ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cg-e2e-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: chromiumPath(),
     headless,
@@ -104,12 +105,14 @@ export async function launch({ extensionDir = path.join(ROOT, 'dist/chrome'), he
   const pages = new Map();
   const gone = new WeakSet(); // stopped workers Playwright may still list
   let imageFor = null; // url -> PNG bytes for Amazon image hosts (else TINY_PNG)
+  const served = new Map(); // url -> how many times a page given to serve() was answered
   await context.route((url) => url.protocol === 'http:' || url.protocol === 'https:', async (route) => {
     const url = route.request().url();
     const u = new URL(url);
     const key = url.split('#')[0];
     if (pages.has(key)) {
       const p = pages.get(key);
+      served.set(key, (served.get(key) ?? 0) + 1);
       return route.fulfill({ status: 200, contentType: p.contentType, body: p.body });
     }
     if (IMAGE_HOST.test(u.hostname)) {
@@ -137,6 +140,8 @@ export async function launch({ extensionDir = path.join(ROOT, 'dist/chrome'), he
       return sw;
     },
     /** Serves `body` (string or Buffer) at each URL; `contentType` defaults to HTML. */
+    /** url -> how many times its page (given to `serve`) was answered, in this launch. */
+    served,
     serve(map, contentType = 'text/html; charset=utf-8') {
       for (const [url, body] of Object.entries(map)) pages.set(url.split('#')[0], { body, contentType });
     },
@@ -276,9 +281,10 @@ export async function launch({ extensionDir = path.join(ROOT, 'dist/chrome'), he
       if (!res || !res.ok) throw new Error(`worker did not answer: ${JSON.stringify(res)}`);
       await h.waitForWorkerStatus('running');
     },
-    async close() {
+    /** Closes the browser; the profile is removed unless `keepProfile` (to `launch` it again). */
+    async close({ keepProfile = false } = {}) {
       await context.close().catch(() => {});
-      fs.rmSync(userDataDir, { recursive: true, force: true });
+      if (!keepProfile) fs.rmSync(userDataDir, { recursive: true, force: true });
     },
   };
   return h;
