@@ -140,11 +140,16 @@ function nextListings(map, file, unchanged, mode, merged) {
  * file that its deletions removed). Nothing is written when the core refuses the file.
  */
 export async function quickApply(text, mode, unchanged, taken) {
+  const t = { start: performance.now() };
+  const mark = (name) => { t[name] = Math.round(performance.now() - t.start); };
+  globalThis.cgImportTimings = t; // by step, for scripts/bench-scale.mjs
   const file = reducedFile(text);
   const index = await listingIndex();
+  mark('index');
   checkUnchanged(index.map, unchanged, mode);
   // Throws (and nothing is written) when the file is malformed or the mode unknown.
   const res = await core('import_apply', { existing: storedFor(index.map, file), text, mode, now_ms: Date.now() });
+  mark('core');
   let map = index.map;
   let next = nextListings(map, file, unchanged, mode, res.listings);
   const differs = (a, b) => Object.keys(a).length !== Object.keys(b).length
@@ -156,12 +161,15 @@ export async function quickApply(text, mode, unchanged, taken) {
     next = nextListings(map, file, unchanged, mode, res.listings);
     await saveListings(next);
   }
+  mark('listings');
   const changed = res.listings.filter((l) => { const old = map[keyOf(l)]; return !old || !sameListing(old, l); });
   await applyImportedDeletions(next, res.deleted, res.tombstones);
   await applyImport({ keys: Object.keys(next), changed, cases: res.cases, mode, taken });
   // Screenshots after the case logs: the imported cases decide which ones are protected.
   await applyImportShots({ keys: Object.keys(next), shots: res.shots, mode });
+  mark('extras');
   await recheckAllTabs();
+  mark('tabs');
   const removed = [...file.listings.map(keyOf), ...Object.keys(unchanged)].filter((k) => !Object.hasOwn(next, k));
   return { count: Object.keys(next).length, removed };
 }

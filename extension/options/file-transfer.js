@@ -16,10 +16,21 @@ const partChars = () => Number(globalThis.cgPartChars) || 8 * 1024 * 1024;
 
 const get = (keys) => api.storage.local.get(keys);
 
+/** Milliseconds since `t.start` by step, kept in `globalThis.cgTransferTimings` (scripts/bench-scale.mjs). */
+function timings(name) {
+  const t = { start: performance.now() };
+  (globalThis.cgTransferTimings ??= {})[name] = t;
+  return (step) => { t[step] = Math.round(performance.now() - t.start); };
+}
+
 /** `{parts: [string], filename}`: the export file, read from storage here (hand the parts to a Blob). */
 export async function exportFile({ shots = false } = {}) {
+  const mark = timings('export');
   const head = await send('ui-bg-export-head');
-  const parts = await exportFileParts(get, { settings: head.settings, deleted: head.deleted, shots });
+  mark('head');
+  const timedGet = async (keys) => { const r = await get(keys); mark(keys === 'listings' ? 'listings' : 'extras'); return r; };
+  const parts = await exportFileParts(timedGet, { settings: head.settings, deleted: head.deleted, shots });
+  mark('written');
   return { parts, filename: head.filename };
 }
 
@@ -46,14 +57,19 @@ export async function sendText(text) {
  * listing by its number in the file as the seller has it.
  */
 export async function prepareImport(text) {
+  const mark = timings('preview');
   const file = readListingsFile(text);
+  mark('parsed');
   if (file) {
     const { listings: stored } = await get('listings');
+    mark('listings');
     const here = stored && typeof stored === 'object' ? stored : {};
     const { unchanged, differing } = splitListings(file, here);
     const ref = await sendText(reducedText(file, differing));
+    mark('split');
     try {
       const { preview } = await send('ui-bg-import-preview', { ...ref, unchanged });
+      mark('background');
       return { preview, apply: (mode) => applyQuick(file, here, ref, unchanged, mode) };
     } catch {
       // The whole file below gives the error as the seller's file has it.
@@ -65,6 +81,7 @@ export async function prepareImport(text) {
 }
 
 async function applyQuick(file, stored, ref, unchanged, mode) {
+  const mark = timings('apply');
   // The listings there will be (before the file's deletions), and the file's histories for them
   // that win against the stored ones; the background adds no import observation to those.
   const keep = new Set(file.listings.map((l) => `${l.marketplace}/${l.asin}`));
@@ -73,9 +90,12 @@ async function applyQuick(file, stored, ref, unchanged, mode) {
   const wanted = Object.keys(fileHistory).filter((k) => keep.has(k)).map((k) => `history:${k}`);
   const set = historiesToTake(fileHistory, wanted.length ? await get(wanted) : {}, keep, mode);
   const taken = Object.keys(set).map((k) => k.slice('history:'.length));
+  mark('histories_read');
   const res = await send('ui-bg-import-apply', { ...ref, mode, unchanged, taken });
+  mark('background');
   // Nothing is written here unless the background accepted the file; not for listings it removed.
   for (const k of res.removed ?? []) delete set[`history:${k}`];
   if (Object.keys(set).length) await api.storage.local.set(set);
+  mark('histories_written');
   return res;
 }
