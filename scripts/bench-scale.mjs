@@ -197,8 +197,10 @@ try {
       import_preview_ms: Math.round(previewMs),
       import_ms: Math.round(importMs),
       import_preview: { new: p.new.length, changed: p.changed.length, unchanged: p.unchanged.length, total: p.total },
+      steps_ms: globalThis.cgTransferTimings, // the page's, by step (ms since each one's start)
     };
   }));
+  if (!RENDER_ONLY) out.import_apply_background_steps_ms = await w.evaluate(() => globalThis.cgImportTimings ?? null).catch(() => null);
 
   // The sync encode of all listings (what a push computes), in the extension's wasm.
   if (!RENDER_ONLY) out.sync_encode_ms = await page.evaluate(async () => {
