@@ -37,7 +37,9 @@ test-native:
 # tests would build the native CLI binary for wasm32, which does not compile there.
 test-wasm:
 	WASM_BINDGEN_USE_BROWSER=1 cargo test --target wasm32-unknown-unknown --lib wasm::
-	WASM_BINDGEN_USE_SERVICE_WORKER=1 cargo test --target wasm32-unknown-unknown --lib wasm::
+	# in the service worker with the shipped full module's features: Shift_JIS and other
+	# legacy charsets through the browser's TextDecoder, NFKC through String.normalize
+	WASM_BINDGEN_USE_SERVICE_WORKER=1 cargo test --target wasm32-unknown-unknown --lib --features browser-charsets,browser-nfkc wasm::
 
 # Chromium (Playwright) and Firefox ESR (selenium-webdriver + geckodriver): every *.test.mjs,
 # cross-chromium/cross-firefox running the one shared list in tests/e2e/cross/cases.mjs.
@@ -52,6 +54,10 @@ lint-rust:
 	# the hot page-check module: its own workspace (crates/hot/Cargo.toml says why)
 	rustfmt --edition 2021 --check crates/hot/src/lib.rs crates/encoding-utf8/src/lib.rs
 	cd crates/hot && cargo clippy --release --target wasm32-unknown-unknown -- -D warnings
+	# the full module: its own workspace too (crates/full/Cargo.toml), and the core with its features
+	rustfmt --edition 2021 --check crates/full/src/lib.rs
+	cd crates/full && cargo clippy --release --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --lib --features browser-charsets,browser-nfkc -- -D warnings
 
 lint-js: $(NODE_MODULES)
 	npm run lint

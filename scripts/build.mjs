@@ -3,8 +3,8 @@
 //   cargo (wasm32, release) -> wasm-bindgen --target web -> wasm-opt -Oz (npm binaryen)
 //   -> extension/pkg + www/pkg -> dist/chrome, dist/firefox (manifest generated from
 //   extension/manifest.base.json) -> dist/catalog-guard-{chrome,firefox}.zip.
-// Two wasm modules: the full one (the root crate, `invoke`) and the hot page-check one
-// (crates/hot); it prints both sizes, gzipped.
+// Two wasm modules: the full one (crates/full: the root crate's `invoke`) and the hot
+// page-check one (crates/hot); it prints both sizes, gzipped.
 // Incremental: every step is skipped when its inputs are older than its outputs, so a
 // second `make build` with nothing changed only pays for cargo's own no-op check.
 //
@@ -52,14 +52,14 @@ function keep(file, dest) {
   }
 }
 if (!args.has('--skip-cargo')) {
-  // `cargo rustc --crate-type cdylib`, not `cargo build --lib`: with both rlib and cdylib
-  // requested, cargo silently drops LTO (rust-lang/cargo#9672), which cost ~45 KB gzipped.
-  // `browser-nfkc`: NFKC by String.prototype.normalize, as in the hot module (the
-  // unicode-normalization tables cost ~60 KB gzipped; tests/e2e/hot-wasm.test.mjs compares both
-  // modules' reports with the native CLI's on every real page).
-  log('cargo rustc --release --target wasm32-unknown-unknown --lib --features browser-nfkc --crate-type cdylib');
-  run('cargo', ['rustc', '--release', '--target', 'wasm32-unknown-unknown', '--lib', '--features', 'browser-nfkc', '--crate-type', 'cdylib', ...(quiet ? ['--quiet'] : [])]);
-  keep('catalog_guard.wasm', rawWasm);
+  // The full module: crates/full, its own workspace like crates/hot, because only there is
+  // encoding_rs replaced by the UTF-8-only stand-in (legacy charsets decoded by the browser's
+  // TextDecoder, NFKC by String.prototype.normalize: features browser-charsets, browser-nfkc;
+  // tests/e2e/hot-wasm.test.mjs compares its reports with the native CLI's on every real page).
+  // Same target directory (crates/full/.cargo/config.toml).
+  log('cargo build --release --target wasm32-unknown-unknown (crates/full)');
+  run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', ...(quiet ? ['--quiet'] : [])], { cwd: path.join(root, 'crates/full') });
+  keep('catalog_guard_full.wasm', rawWasm);
   // The hot module: its own workspace (it patches encoding_rs), same target directory
   // (crates/hot/.cargo/config.toml), so the core is not compiled twice for nothing.
   log('cargo build --release --target wasm32-unknown-unknown (crates/hot)');

@@ -14,6 +14,7 @@
 //! * [`watch`] — change history, scheduled re-checks, case log and case texts
 #![forbid(unsafe_code)]
 
+pub mod charset;
 pub mod check;
 pub mod imagesig;
 pub mod import;

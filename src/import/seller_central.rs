@@ -5,7 +5,7 @@
 //!
 //! Encodings: UTF-8 (with or without BOM) is tried first; a file that is not
 //! valid UTF-8 is read as Shift_JIS (CP932, as amazon.co.jp serves it:
-//! encoding_rs's Shift_JIS is the WHATWG one, which is Windows CP932, e.g.
+//! the WHATWG Shift_JIS of encoding_rs and of the browser's TextDecoder (src/charset.rs) is CP932, e.g.
 //! 0x8160 → U+FF5E "～", NEC row 13 "①㈱", IBM extensions "髙"); a
 //! UTF-16 file with a BOM (a report re-saved by Excel as "Unicode text") is
 //! read too. Undecodable bytes are an error naming the line.
@@ -44,8 +44,8 @@
 //! case, so `asin1`, `ASIN 1` and `ASIN1` are one column. Unknown columns are
 //! ignored.
 
+use crate::charset::{self, Encoding};
 use crate::listing::{Listing, Watch};
-use encoding_rs::{SHIFT_JIS, UTF_16BE, UTF_16LE};
 
 /// Why a report could not be imported.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -324,10 +324,13 @@ fn decode(bytes: &[u8]) -> Result<(String, bool), ImportError> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return utf8(rest).map(|s| (s, false));
     }
-    for (bom, enc) in [(b"\xFF\xFE", UTF_16LE), (b"\xFE\xFF", UTF_16BE)] {
+    for (bom, enc) in [
+        (b"\xFF\xFE", Encoding::Utf16Le),
+        (b"\xFE\xFF", Encoding::Utf16Be),
+    ] {
         if let Some(rest) = bytes.strip_prefix(bom) {
-            return match enc.decode_without_bom_handling_and_without_replacement(rest) {
-                Some(s) => Ok((s.into_owned(), false)),
+            return match charset::decode_strict(enc, rest) {
+                Some(s) => Ok((s, false)),
                 None => Err(err(
                     None,
                     format!("the file says it is {} but is not", enc.name()),
@@ -343,17 +346,13 @@ fn decode(bytes: &[u8]) -> Result<(String, bool), ImportError> {
                 // UTF-8 text with a broken sequence: not Shift_JIS.
                 return utf8(bytes).map(|s| (s, false));
             }
-            if let Some(s) = SHIFT_JIS.decode_without_bom_handling_and_without_replacement(bytes) {
-                return Ok((s.into_owned(), true));
+            if let Some(s) = charset::decode_strict(Encoding::ShiftJis, bytes) {
+                return Ok((s, true));
             }
             // Find the line to blame (0x0A is never part of a Shift_JIS pair).
             let line = bytes
                 .split(|b| *b == b'\n')
-                .position(|line| {
-                    SHIFT_JIS
-                        .decode_without_bom_handling_and_without_replacement(line)
-                        .is_none()
-                })
+                .position(|line| charset::decode_strict(Encoding::ShiftJis, line).is_none())
                 .map_or(1, |i| i + 1);
             Err(err(
                 Some(line),

@@ -80,9 +80,9 @@ const CHARSET_FALLBACK_SCAN: usize = 64 * 1024;
 /// UTF-8; otherwise a declaration further in (up to 64 KB) is used, else UTF-8 with
 /// replacement characters. Never fails.
 pub fn decode(bytes: &[u8]) -> String {
-    if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
-        let (text, _) = enc.decode_without_bom_handling(&bytes[bom_len..]);
-        return text.into_owned();
+    use crate::charset::{self, Encoding};
+    if let Some((enc, bom_len)) = charset::for_bom(bytes) {
+        return charset::decode(enc, &bytes[bom_len..]);
     }
     let head = &bytes[..bytes.len().min(CHARSET_PRESCAN)];
     let declared = declared_charset(head).or_else(|| {
@@ -92,25 +92,24 @@ pub fn decode(bytes: &[u8]) -> String {
             declared_charset(&bytes[..bytes.len().min(CHARSET_FALLBACK_SCAN)])
         }
     });
-    let enc = declared.unwrap_or(encoding_rs::UTF_8);
+    let enc = declared.unwrap_or(Encoding::Utf8);
     // A page cannot really be UTF-16 if it declared so in ASCII; HTML says use UTF-8.
-    let enc = if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
-        encoding_rs::UTF_8
+    let enc = if enc == Encoding::Utf16Le || enc == Encoding::Utf16Be {
+        Encoding::Utf8
     } else {
         enc
     };
-    if enc == encoding_rs::UTF_8 {
+    if enc == Encoding::Utf8 {
         return match std::str::from_utf8(bytes) {
             Ok(s) => s.to_string(),
             Err(_) => String::from_utf8_lossy(bytes).into_owned(),
         };
     }
-    let (text, _) = enc.decode_without_bom_handling(bytes);
-    text.into_owned()
+    charset::decode(enc, bytes)
 }
 
 /// Finds `charset=NAME` inside a `<meta …>` tag of `head` (ASCII, case-insensitive).
-fn declared_charset(head: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+fn declared_charset(head: &[u8]) -> Option<crate::charset::Encoding> {
     let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
     let mut from = 0;
     while let Some(rel) = memchr::memmem::find(&lower[from..], b"<meta") {
@@ -137,7 +136,7 @@ fn declared_charset(head: &[u8]) -> Option<&'static encoding_rs::Encoding> {
                 matches!(b, b'"' | b'\'' | b';' | b' ' | b'/' | b'>') || b.is_ascii_whitespace()
             })
             .unwrap_or(rest.len());
-        if let Some(enc) = encoding_rs::Encoding::for_label(&rest[..len]) {
+        if let Some(enc) = crate::charset::for_label(&rest[..len]) {
             return Some(enc);
         }
     }

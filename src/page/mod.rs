@@ -136,7 +136,8 @@ impl ProductPage {
 }
 
 /// Reads a page from raw bytes: detects the charset (BOM, `<meta charset>`,
-/// `http-equiv`), decodes with `encoding_rs`, then [`extract`]s.
+/// `http-equiv`), decodes ([`crate::charset`]: `encoding_rs`, or the browser's `TextDecoder`
+/// in the full wasm module), then [`extract`]s.
 pub fn read_page(bytes: &[u8], url: Option<&str>) -> ProductPage {
     let text = extract::decode(bytes);
     extract(&text, url)

@@ -6,6 +6,10 @@
 // full-width forms, whose brand holds invisible characters and whose first bullet changed
 // (NFKC, invisible-character removal and the character diff all come into play).
 //
+// The full module's `read_check` of each page's raw bytes (its charset decoded by the
+// browser's TextDecoder, Shift_JIS and EUC-JP pages included) is compared with the CLI's report
+// on the same file (encoding_rs) too.
+//
 // Runs both built modules in Node (needs `node scripts/build.mjs`) and the debug CLI (built
 // here by cargo when it is not up to date).
 import test from 'node:test';
@@ -46,7 +50,8 @@ function pages() {
     } catch { /* no truth file */ }
     const mp = c[col('marketplace')];
     const url = asin ? `https://www.${mp}/dp/${asin}` : `https://www.${mp}/s?k=test`;
-    return { file, url, html: decodePage(fs.readFileSync(path.join(dir, file))) };
+    const bytes = fs.readFileSync(path.join(dir, file));
+    return { file, path: path.join(dir, file), url, bytes, html: decodePage(bytes) };
   });
 }
 
@@ -57,14 +62,14 @@ const full = (url, html, listings) => invoke({ type: 'extract_check', args: { ur
 // is the CLI's clock, so it is set to the wasm reports' before comparing.
 let cli = null;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-hot-wasm-'));
-function native(url, html, listings) {
+function native(url, html, listings, pageFile = null) {
   if (!cli) {
     const b = spawnSync('cargo', ['build', '--quiet', '--bin', 'catalog-guard'], { cwd: ROOT, stdio: 'inherit' });
     assert.equal(b.status, 0, 'cargo build --bin catalog-guard');
     cli = path.join(ROOT, 'target/debug/catalog-guard');
   }
-  const page = path.join(tmp, 'page.html');
-  fs.writeFileSync(page, '\ufeff' + html);
+  const page = pageFile ?? path.join(tmp, 'page.html');
+  if (!pageFile) fs.writeFileSync(page, '\ufeff' + html);
   const file = path.join(tmp, 'listings.json');
   fs.writeFileSync(file, JSON.stringify({ format: 'catalog-guard/listings', version: 2, listings }));
   const r = spawnSync(cli, ['check', '--url', url, '--listings', file, page], { encoding: 'utf8', maxBuffer: 1 << 28 });
@@ -90,6 +95,10 @@ test('hot and full wasm modules give identical reports on every real page', () =
   let compared = 0;
   const statuses = new Set();
   for (const p of all) {
+    // The full module reads a fetched page's raw bytes (re-checks) in its own charset through
+    // the browser's TextDecoder (src/charset.rs); the CLI reads the same file with encoding_rs.
+    const fetched = invoke({ type: 'read_check', args: { url: p.url, bytes: p.bytes, listings: [], now_ms: NOW } });
+    assert.deepEqual(fetched, native(p.url, null, [], p.path), `${p.file}: read_check of the raw bytes against the CLI`);
     const untracked = full(p.url, p.html, []);
     assert.deepEqual(untracked, native(p.url, p.html, []), `${p.file}: untracked, full module against the CLI`);
     assert.deepEqual(hot(p.url, p.html, []), untracked, `${p.file}: untracked`);

@@ -1,12 +1,13 @@
 //! The subset of the `encoding_rs` 0.8 API that lol_html and the Catalog Guard core use,
 //! with UTF-8 as the only real encoding.
 //!
-//! Used only by the hot wasm module (crates/hot), which receives every page as an already
-//! decoded string. The other encodings exist as named constants so that code naming them
-//! still compiles, but no label lookup ever returns them ([`Encoding::for_label`] knows only
-//! the UTF-8 labels), and decoding with one of them decodes UTF-8 with replacement
-//! characters and reports errors. Charset detection of raw bytes belongs to the full module
-//! and the CLI, which use the real crate.
+//! Used only by the two wasm modules (crates/hot, crates/full): the hot one receives every
+//! page as an already decoded string, and the full one decodes legacy charsets with the
+//! browser's `TextDecoder` (the core's `browser-charsets` feature, src/charset.rs), so lol_html
+//! there only ever sees UTF-8. The other encodings exist as named constants so that code naming
+//! them still compiles, but no label lookup ever returns them ([`Encoding::for_label`] knows
+//! only the UTF-8 labels), and decoding with one of them decodes UTF-8 with replacement
+//! characters and reports errors. The CLI and the native tests use the real crate.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
