@@ -58,8 +58,14 @@ async function setAlarm(when) {
   await api.alarms.create(ALARM, { when: Math.max(Date.now() + 1000, when) });
 }
 
-/** Fetches and reads one listing's page; completes the listing from it when it is its page,
- *  or saves a variation sibling (in `save`) from its own page. */
+/**
+ * Fetches and reads one listing's page. Returns what the schedule needs (`page_kind`, `failed`,
+ * `gone`) and, when the listing is to be completed from the page or a variation sibling (in
+ * `save`) saved from its own page, `write(fresh)`: applied by the loop to the listings as they
+ * are just before its one write (listing, review queue and run progress together, so a browser
+ * closed in between cannot keep the listing done and the run not knowing it: that listing would
+ * be fetched again and not counted), or null when the listing changed meanwhile.
+ */
 async function completeOne(key, url, save) {
   let bytes;
   let finalUrl = url;
@@ -88,24 +94,18 @@ async function completeOne(key, url, save) {
   if (sibling) {
     // A variation sibling: saved from its own page, like the popup's Save (unless saved meanwhile).
     const saved = await core('save', { page: report.page, now_ms: Date.now() });
-    const fresh = await loadListings();
-    if (!fresh[key]) {
-      fresh[key] = saved;
-      await saveListings(fresh);
-    }
-    return { page_kind: kind, failed: null, saved: true };
+    return { page_kind: kind, failed: null, saved: true, write: (fresh) => (fresh[key] ? null : { listing: saved }) };
   }
   if (!isPartial(listing)) return { page_kind: kind, failed: null }; // completed meanwhile
   const done = await core('complete', { listing, page: report.page, now_ms: Date.now() });
-  // Written only if nobody changed the listing meanwhile (the seller's edit wins).
-  const fresh = await loadListings();
-  if (fresh[key] && fresh[key].updated_at === listing.updated_at) {
-    fresh[key] = done;
-    const got = await local.get(REVIEW_KEY);
-    await saveListings(fresh, { extra: { [REVIEW_KEY]: { ...(got[REVIEW_KEY] ?? {}), [key]: Date.now() } } });
-  }
-  await recordCheck(key, report, 'baseline').catch(() => {});
-  return { page_kind: kind, failed: null, completed: true };
+  return {
+    page_kind: kind,
+    failed: null,
+    completed: true,
+    report,
+    // Written only if nobody changed the listing meanwhile (the seller's edit wins).
+    write: (fresh) => (fresh[key] && fresh[key].updated_at === listing.updated_at ? { listing: done, review: true } : null),
+  };
 }
 
 let running = null;
@@ -163,12 +163,29 @@ async function loop() {
       now_ms: Date.now(),
     });
     const { job: now } = await loadJob();
-    if (!now || now.stopped) return;
-    const next = { ...now };
-    if (res.completed) next.completed = (next.completed ?? 0) + 1;
-    if (res.saved) next.saved = (next.saved ?? 0) + 1;
-    if (res.failed) next.failed = [...(next.failed ?? []).filter((f) => f.key !== action.key), { key: action.key, reason: res.failed }];
-    await local.set({ [STATE_KEY]: after.state, [JOB_KEY]: next });
+    const next = now && !now.stopped ? { ...now } : null; // stopped meanwhile: the listing is still written
+    const progress = next ? { [STATE_KEY]: after.state, [JOB_KEY]: next } : {};
+    const fresh = res.write ? await loadListings() : null;
+    const change = fresh ? res.write(fresh) : null;
+    if (next) {
+      if (res.completed && change) next.completed = (next.completed ?? 0) + 1;
+      if (res.saved && change) next.saved = (next.saved ?? 0) + 1;
+      if (res.failed) next.failed = [...(next.failed ?? []).filter((f) => f.key !== action.key), { key: action.key, reason: res.failed }];
+    }
+    if (change) {
+      fresh[action.key] = change.listing;
+      const extra = { ...progress };
+      if (change.review) {
+        const got = await local.get(REVIEW_KEY);
+        extra[REVIEW_KEY] = { ...(got[REVIEW_KEY] ?? {}), [action.key]: Date.now() };
+      }
+      // One write: the listing, its review entry and the run's progress (see completeOne).
+      await saveListings(fresh, { extra });
+    } else if (next) {
+      await local.set(progress);
+    }
+    if (res.report) await recordCheck(action.key, res.report, 'baseline').catch(() => {});
+    if (!next) return;
   }
 }
 
