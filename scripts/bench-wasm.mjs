@@ -27,6 +27,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { launch, fixturesDir, ROOT, sleep } from '../tests/e2e/harness.mjs';
 import { initSync, invoke } from '../extension/pkg/catalog_guard.js';
+import { initSync as initHot, extract } from '../extension/pkg/catalog_guard_hot.js';
 
 const quick = process.argv.includes('--quick');
 // --only=warm,memory,cold,run_at,first runs only those parts (sizes always).
@@ -60,6 +61,7 @@ if (quick) pages = pages.slice(0, 6);
 // Listings: each page's own (saved from the page by the full module, so every check compares
 // real fields), and fillers (copies of them under other ASINs) up to 1,000 and 10,000.
 initSync({ module: fs.readFileSync(path.join(ROOT, 'extension/pkg/catalog_guard_bg.wasm')) });
+initHot({ module: fs.readFileSync(path.join(ROOT, 'extension/pkg/catalog_guard_hot_bg.wasm')) });
 const NOW = Date.now();
 const charsetOf = (buf) => {
   const m = buf.subarray(0, 65536).toString('latin1').match(/<meta[^>]*charset\s*=\s*["']?([\w-]+)/i);
@@ -72,7 +74,8 @@ const serveAll = (hh) => {
 };
 const own = new Map();
 for (const p of pages) {
-  const page = invoke({ type: 'extract', args: { url: p.url, html: decode(p.body) } });
+  // The page reader is the hot module's (the full module is built without it).
+  const page = JSON.parse(extract(p.url, new TextEncoder().encode(decode(p.body))));
   if (page.kind === 'product' && page.asin && page.marketplace) {
     const l = invoke({ type: 'save', args: { page, now_ms: NOW } });
     own.set(p.url, l);

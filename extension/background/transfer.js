@@ -154,7 +154,8 @@ export async function quickApply(text, mode, unchanged, taken) {
   let next = nextListings(map, file, unchanged, mode, res.listings);
   const differs = (a, b) => Object.keys(a).length !== Object.keys(b).length
     || Object.keys(b).some((k) => !Object.hasOwn(a, k) || (a[k] !== b[k] && !sameListing(a[k], b[k])));
-  if (differs(map, next)) {
+  const write = differs(map, next);
+  if (write) {
     // Written from this handler's own copy of the stored listings, not the shared index.
     map = await loadListings();
     checkUnchanged(map, unchanged, mode);
@@ -168,7 +169,8 @@ export async function quickApply(text, mode, unchanged, taken) {
   // Screenshots after the case logs: the imported cases decide which ones are protected.
   await applyImportShots({ keys: Object.keys(next), shots: res.shots, mode });
   mark('extras');
-  await recheckAllTabs();
+  // Open tabs are checked again only when the listings changed (it reads every listing).
+  if (write) await recheckAllTabs();
   mark('tabs');
   const removed = [...file.listings.map(keyOf), ...Object.keys(unchanged)].filter((k) => !Object.hasOwn(next, k));
   return { count: Object.keys(next).length, removed };
