@@ -280,7 +280,10 @@ struct State {
     inline_dim: Option<String>,
     dropdown_dim: Option<String>,
     dropdown_option: Capture,
-    variations: Vec<(String, String)>,
+    /// The first selected value read per dimension, with the byte position where it was
+    /// read: containers are read after their end tag, so the page order is restored from
+    /// the positions in [`State::variations`].
+    variation_reads: BTreeMap<String, (usize, String)>,
 
     breadcrumb: ListCapture,
     bullets: ListCapture,
@@ -301,9 +304,58 @@ struct State {
 
     /// An add-to-cart / buy-now / 1-Click button was seen.
     buy_box_button: bool,
+
+    /// `div[id]` containers whose end tag has not come yet.
+    open_regions: Vec<OpenRegion>,
+    /// Containers whose end tag came, to be read before any handler looks at the state:
+    /// `(kind, content start, content end)`.
+    ended_regions: Vec<(RegionKind, usize, usize)>,
+    next_region_key: u32,
+}
+
+/// A `div[id]` container read from the page's source once its end tag has been seen
+/// (see [`read_region`]).
+#[derive(Clone, PartialEq, Eq)]
+enum RegionKind {
+    /// `div#bylineInfo` / `div#byline` that started the byline capture: text and contributors.
+    Byline,
+    /// Such a div inside a byline started by a link: only its contributors count.
+    BylineContributors,
+    /// The outermost `div[id^="variation_"]`, with its dimension.
+    Variation(String),
+    Breadcrumb,
+    Bullets,
+    Description,
+    MerchantInfo,
+    OlpLink,
+}
+
+struct OpenRegion {
+    key: u32,
+    kind: RegionKind,
+    /// Byte offset just after the container's start tag.
+    start: usize,
 }
 
 impl State {
+    fn region_open(&self, f: fn(&RegionKind) -> bool) -> bool {
+        self.open_regions.iter().any(|r| f(&r.kind))
+    }
+
+    /// Every selected value, first per dimension in page order (at most [`MAX_ITEMS`]).
+    fn variations(&mut self) -> BTreeMap<String, String> {
+        let mut reads: Vec<(usize, String, String)> = std::mem::take(&mut self.variation_reads)
+            .into_iter()
+            .map(|(dim, (pos, value))| (pos, dim, value))
+            .collect();
+        reads.sort_by_key(|(pos, _, _)| *pos);
+        reads
+            .into_iter()
+            .take(MAX_ITEMS)
+            .map(|(_, dim, value)| (dim, value))
+            .collect()
+    }
+
     /// Finishes captures whose end tag never came (truncated or malformed pages), so a
     /// page cut off inside its title still yields the title read so far.
     fn finish_open(&mut self) {
@@ -394,10 +446,15 @@ fn capture_element(
     started
 }
 
-fn record_variation(s: &mut State, dim: String, raw: &str) {
+/// A selected value read at byte `pos` of the page (ordered by position at the end).
+fn record_variation(s: &mut State, pos: usize, dim: String, raw: &str) {
     if let Some(v) = clean(raw) {
-        if s.variations.len() < MAX_ITEMS && !s.variations.iter().any(|(d, _)| *d == dim) {
-            s.variations.push((dim, v));
+        match s.variation_reads.get_mut(&dim) {
+            Some(first) if first.0 <= pos => {}
+            Some(first) => *first = (pos, v),
+            None => {
+                s.variation_reads.insert(dim, (pos, v));
+            }
         }
     }
 }
@@ -414,6 +471,7 @@ pub fn extract(html: &str, url: Option<&str>) -> ProductPage {
         page_urls: offer_listing || url.and_then(kind::marketplace_of).is_none(),
     };
     run_rewriter(html, &st, &opts);
+    finish_regions(html, &st);
     let mut state = std::mem::take(&mut *st.borrow_mut());
     state.finish_open();
     build(html, url, state, gallery)
@@ -505,84 +563,45 @@ fn run_rewriter(html: &str, st: &Shared, opts: &PassOptions) {
             })
         ),
         // Titles
-        el!(sel::SPAN_WITH_ID, span_with_id(st)),
+        el!(sel::SPAN_WITH_ID, span_with_id(html, st)),
         tx!(sel::SPAN_WITH_ID, span_text(st)),
         el!(sel::TITLE_CHILD, depth(|s| &mut s.title)),
         // Brand
-        el!(sel::A_WITH_ID, a_with_id(st)),
+        el!(sel::A_WITH_ID, a_with_id(html, st)),
         tx!(sel::A_WITH_ID, a_text(st)),
-        el!(sel::BYLINE_DIV, byline_start(st, false)),
-        el!(sel::BYLINE_OLD, byline_start(st, false)),
-        tx!(
-            sel::BYLINE_DIV,
-            text_capture(st, |s| &mut s.byline, false, MAX_TEXT)
-        ),
-        tx!(
-            sel::BYLINE_OLD,
-            text_capture(st, |s| &mut s.byline, false, MAX_TEXT)
-        ),
         // Images
         el!(sel::IMG_WITH_ID, img_with_id(st)),
-        // Variations: swatches
-        el!(sel::VARIATION_DIV, {
-            let st = st.clone();
-            move |el: &mut Element<'_, '_>| {
-                let dim = el
-                    .get_attribute("id")
-                    .and_then(|id| id.strip_prefix("variation_").map(str::to_string))
-                    .filter(|d| !d.is_empty())
-                    .unwrap_or_default();
-                st.borrow_mut().variation_dims.push(dim);
-                at_end(el, &st, |s| {
-                    s.variation_dims.pop();
-                });
-                Ok(())
-            }
-        }),
-        el!(sel::VARIATION_SELECTION, {
-            let st = st.clone();
-            move |el: &mut Element<'_, '_>| {
-                if st.borrow_mut().selection.start() {
-                    at_end(el, &st, |s| {
-                        let raw = std::mem::take(&mut s.selection.raw);
-                        s.selection = Capture::default();
-                        if let Some(dim) =
-                            s.variation_dims.last().filter(|d| !d.is_empty()).cloned()
-                        {
-                            record_variation(s, dim, &raw);
-                        }
-                    });
-                }
-                Ok(())
-            }
-        }),
-        tx!(
-            sel::VARIATION_SELECTION,
-            text_capture(st, |s| &mut s.selection, false, MAX_TEXT)
-        ),
+        // Bylines, swatch rows, breadcrumb, bullets, description, merchant info, offers link
+        el!(sel::DIV_WITH_ID, div_with_id(html, st)),
         // Variations: dropdown
-        el!(
-            sel::DROPDOWN_SELECT,
-            with_state!(st, |s, el| {
-                s.dropdown_dim = el
+        el!(sel::DROPDOWN_SELECT, {
+            let st = st.clone();
+            move |el: &mut Element<'_, '_>| {
+                flush_regions(html, &st);
+                st.borrow_mut().dropdown_dim = el
                     .get_attribute("name")
                     .and_then(|n| n.strip_prefix(sel::DROPDOWN_PREFIX).map(str::to_string))
                     .filter(|d| !d.is_empty());
-            })
-        ),
-        el!(
-            sel::DROPDOWN_SELECTED_OPTION,
-            with_state!(st, |s, el| {
+                Ok(())
+            }
+        }),
+        el!(sel::DROPDOWN_SELECTED_OPTION, {
+            let st = st.clone();
+            move |el: &mut Element<'_, '_>| {
+                flush_regions(html, &st);
+                let mut s = st.borrow_mut();
                 let placeholder = el.get_attribute("value").is_some_and(|v| v.trim() == "-1");
                 if !placeholder && s.dropdown_dim.is_some() {
                     s.dropdown_option = Capture::default();
                     s.dropdown_option.start();
                 }
-            })
-        ),
+                Ok(())
+            }
+        }),
         tx!(sel::DROPDOWN_SELECTED_OPTION, {
             let st = st.clone();
             move |t: &mut TextChunk<'_>| {
+                flush_regions(html, &st);
                 let mut s = st.borrow_mut();
                 if s.dropdown_option.active {
                     s.dropdown_option.push(t.as_str(), false, MAX_TEXT);
@@ -591,77 +610,14 @@ fn run_rewriter(html: &str, st: &Shared, opts: &PassOptions) {
                         let raw = std::mem::take(&mut s.dropdown_option.raw);
                         s.dropdown_option = Capture::default();
                         if let Some(dim) = s.dropdown_dim.clone() {
-                            record_variation(&mut s, dim, &raw);
+                            let pos = t.source_location().bytes().start;
+                            record_variation(&mut s, pos, dim, &raw);
                         }
                     }
                 }
                 Ok(())
             }
         }),
-        // Breadcrumb
-        el!(sel::BREADCRUMB_LINK, {
-            let st = st.clone();
-            move |el: &mut Element<'_, '_>| {
-                let back = el
-                    .get_attribute("id")
-                    .is_some_and(|id| id == sel::BREADCRUMB_BACK_LINK_ID);
-                if !back && st.borrow_mut().breadcrumb.start() {
-                    at_end(el, &st, |s| s.breadcrumb.active = false);
-                }
-                Ok(())
-            }
-        }),
-        tx!(sel::BREADCRUMB_LINK, {
-            let st = st.clone();
-            move |t: &mut TextChunk<'_>| {
-                if is_visible_text(t) {
-                    st.borrow_mut().breadcrumb.push(t.as_str());
-                }
-                Ok(())
-            }
-        }),
-        // Bullets
-        el!(sel::BULLET, {
-            let st = st.clone();
-            move |el: &mut Element<'_, '_>| {
-                let hidden = el
-                    .get_attribute("class")
-                    .is_some_and(|c| c.split_ascii_whitespace().any(|c| c == sel::HIDDEN_CLASS));
-                {
-                    let mut s = st.borrow_mut();
-                    s.bullets.active = false;
-                    if hidden {
-                        return Ok(());
-                    }
-                    if !s.bullets.start() {
-                        return Ok(());
-                    }
-                }
-                at_end(el, &st, |s| s.bullets.active = false);
-                Ok(())
-            }
-        }),
-        tx!(sel::BULLET, {
-            let st = st.clone();
-            move |t: &mut TextChunk<'_>| {
-                if is_visible_text(t) {
-                    st.borrow_mut().bullets.push(t.as_str());
-                }
-                Ok(())
-            }
-        }),
-        // Description
-        el!(sel::DESCRIPTION, capture(|s| &mut s.description)),
-        tx!(
-            sel::DESCRIPTION,
-            text_capture(st, |s| &mut s.description, false, MAX_DESCRIPTION)
-        ),
-        el!(
-            sel::DESCRIPTION_BLOCKS,
-            with_state!(st, |s, _el| {
-                s.description.push(" ", false, MAX_DESCRIPTION);
-            })
-        ),
         // Seller
         el!(
             sel::OFFER_DISPLAY_SELLER,
@@ -686,26 +642,6 @@ fn run_rewriter(html: &str, st: &Shared, opts: &PassOptions) {
         tx!(
             sel::TABULAR_ROW,
             text_capture(st, |s| &mut s.tabular_seller, false, MAX_TEXT)
-        ),
-        el!(sel::MERCHANT_INFO, capture(|s| &mut s.merchant_info)),
-        el!(
-            sel::MERCHANT_INFO_LINK,
-            with_state!(st, |s, el| {
-                if s.merchant_info.active && s.merchant_link_id.is_none() {
-                    s.merchant_link_id =
-                        attr(el, "href").and_then(|h| text::seller_id_from_href(&h));
-                }
-            })
-        ),
-        tx!(
-            sel::MERCHANT_INFO,
-            text_capture(st, |s| &mut s.merchant_info, false, MAX_TEXT)
-        ),
-        // Offers
-        el!(sel::OLP_LINK_WIDGET, capture(|s| &mut s.olp_link)),
-        tx!(
-            sel::OLP_LINK_WIDGET,
-            text_capture(st, |s| &mut s.olp_link, false, MAX_TEXT)
         ),
     ];
     let mut handlers = handlers;
@@ -774,17 +710,6 @@ fn run_rewriter(html: &str, st: &Shared, opts: &PassOptions) {
             })
         )]);
     }
-    for contributor in sel::BYLINE_CONTRIBUTORS {
-        handlers.push(el!(
-            contributor,
-            with_state!(st, |s, _el| {
-                if s.byline.active {
-                    s.byline_has_contributors = true;
-                }
-            })
-        ));
-    }
-
     let mut settings = Settings::new().with_strict(false).with_memory_settings(
         MemorySettings::new()
             .with_max_allowed_memory_usage(MAX_PARSER_MEMORY)
@@ -801,12 +726,16 @@ fn run_rewriter(html: &str, st: &Shared, opts: &PassOptions) {
 }
 
 /// `span[id]`: the title spans and inline-twister values.
-fn span_with_id(st: &Shared) -> impl FnMut(&mut Element<'_, '_>) -> lol_html::HandlerResult {
+fn span_with_id<'h>(
+    html: &'h str,
+    st: &Shared,
+) -> impl FnMut(&mut Element<'_, '_>) -> lol_html::HandlerResult + 'h {
     let st = st.clone();
     move |el: &mut Element<'_, '_>| {
         let Some(id) = el.get_attribute("id") else {
             return Ok(());
         };
+        flush_regions(html, &st);
         match id.as_str() {
             sel::TITLE_ID => {
                 capture_element(el, &st, |s| &mut s.title);
@@ -830,13 +759,22 @@ fn span_with_id(st: &Shared) -> impl FnMut(&mut Element<'_, '_>) -> lol_html::Ha
                     s.inline_value.start()
                 };
                 if started {
-                    at_end(el, &st, |s| {
+                    let record = |s: &mut State, pos: usize| {
                         let raw = std::mem::take(&mut s.inline_value.raw);
                         s.inline_value = Capture::default();
                         if let Some(dim) = s.inline_dim.take() {
-                            record_variation(s, dim, &raw);
+                            record_variation(s, pos, dim, &raw);
                         }
-                    });
+                    };
+                    if el.can_have_content() {
+                        let st = st.clone();
+                        let _ = el.on_end_tag(end_tag!(move |end| {
+                            record(&mut st.borrow_mut(), end.source_location().bytes().start);
+                            Ok(())
+                        }));
+                    } else {
+                        record(&mut st.borrow_mut(), el.source_location().bytes().start);
+                    }
                 }
             }
         }
@@ -861,13 +799,17 @@ fn span_text(st: &Shared) -> impl FnMut(&mut TextChunk<'_>) -> lol_html::Handler
 }
 
 /// `a[id]`: brand links and the seller link.
-fn a_with_id(st: &Shared) -> impl FnMut(&mut Element<'_, '_>) -> lol_html::HandlerResult {
+fn a_with_id<'h>(
+    html: &'h str,
+    st: &Shared,
+) -> impl FnMut(&mut Element<'_, '_>) -> lol_html::HandlerResult + 'h {
     let st = st.clone();
     let mut byline = byline_start(&st, true);
     move |el: &mut Element<'_, '_>| {
         let Some(id) = el.get_attribute("id") else {
             return Ok(());
         };
+        flush_regions(html, &st);
         match id.as_str() {
             sel::BYLINE_LINK_ID | sel::BRAND_LINK_ID => byline(el)?,
             sel::SELLER_LINK_ID if capture_element(el, &st, |s| &mut s.seller_link) => {
@@ -926,6 +868,310 @@ fn img_with_id(st: &Shared) -> impl FnMut(&mut Element<'_, '_>) -> lol_html::Han
     }
 }
 
+/// `div[id]`: the containers, dispatched on the id. Their content is read from the page's
+/// source once their end tag has come ([`read_region`]): lol_html fixes text handlers per
+/// selector, and one selector per container cost every `div` of the page an attribute match
+/// per container (see BENCHMARKS.md).
+fn div_with_id<'h>(
+    html: &'h str,
+    st: &Shared,
+) -> impl FnMut(&mut Element<'_, '_>) -> lol_html::HandlerResult + 'h {
+    let st = st.clone();
+    move |el: &mut Element<'_, '_>| {
+        let Some(id) = el.get_attribute("id") else {
+            return Ok(());
+        };
+        flush_regions(html, &st);
+        let kind = {
+            let mut s = st.borrow_mut();
+            match id.as_str() {
+                sel::BYLINE_DIV_ID | sel::BYLINE_OLD_ID => {
+                    if s.byline.start() {
+                        s.byline_is_link = false;
+                        s.byline_has_contributors = false;
+                        Some(RegionKind::Byline)
+                    } else if s.byline.active
+                        && !s.region_open(|k| {
+                            matches!(k, RegionKind::Byline | RegionKind::BylineContributors)
+                        })
+                    {
+                        Some(RegionKind::BylineContributors)
+                    } else {
+                        None
+                    }
+                }
+                sel::BREADCRUMB_ID => (!s.region_open(|k| *k == RegionKind::Breadcrumb))
+                    .then_some(RegionKind::Breadcrumb),
+                sel::BULLETS_ID => {
+                    (!s.region_open(|k| *k == RegionKind::Bullets)).then_some(RegionKind::Bullets)
+                }
+                sel::DESCRIPTION_ID => s.description.start().then_some(RegionKind::Description),
+                sel::MERCHANT_INFO_ID => {
+                    s.merchant_info.start().then_some(RegionKind::MerchantInfo)
+                }
+                sel::OLP_LINK_WIDGET_ID => s.olp_link.start().then_some(RegionKind::OlpLink),
+                other => match other.strip_prefix(sel::VARIATION_ID_PREFIX) {
+                    Some(dim) if !s.region_open(|k| matches!(k, RegionKind::Variation(_))) => {
+                        Some(RegionKind::Variation(dim.to_string()))
+                    }
+                    _ => None,
+                },
+            }
+        };
+        if let Some(kind) = kind {
+            open_region(el, &st, kind);
+        }
+        Ok(())
+    }
+}
+
+/// Starts a region at this element; its end tag moves it to `ended_regions`.
+fn open_region(el: &mut Element<'_, '_>, st: &Shared, kind: RegionKind) {
+    let start = el.source_location().bytes().end;
+    let mut s = st.borrow_mut();
+    if !el.can_have_content() {
+        s.ended_regions.push((kind, start, start));
+        return;
+    }
+    let key = s.next_region_key;
+    s.next_region_key = key.wrapping_add(1);
+    s.open_regions.push(OpenRegion { key, kind, start });
+    drop(s);
+    let st = st.clone();
+    let _ = el.on_end_tag(end_tag!(move |end| {
+        let stop = end.source_location().bytes().start;
+        let mut s = st.borrow_mut();
+        if let Some(i) = s.open_regions.iter().rposition(|r| r.key == key) {
+            let r = s.open_regions.remove(i);
+            s.ended_regions.push((r.kind, r.start, stop.max(r.start)));
+        }
+        Ok(())
+    }));
+}
+
+/// Reads the regions whose end tag has come. Every handler that looks at what regions
+/// fill calls this first, so it sees the same state as if they had been read at their end tag.
+fn flush_regions(html: &str, st: &Shared) {
+    if st.borrow().ended_regions.is_empty() {
+        return;
+    }
+    let ended = std::mem::take(&mut st.borrow_mut().ended_regions);
+    for (kind, start, stop) in ended {
+        read_region(html, st, kind, start, stop, true);
+    }
+}
+
+/// After the pass: the ended regions, then those whose end tag never came (a truncated
+/// page), read to the end of the page.
+fn finish_regions(html: &str, st: &Shared) {
+    flush_regions(html, st);
+    let open = std::mem::take(&mut st.borrow_mut().open_regions);
+    for r in open {
+        read_region(html, st, r.kind, r.start, html.len(), false);
+    }
+}
+
+/// Runs lol_html over one container's content: `handlers` for elements inside it, `text`
+/// for its visible text. Content without a `<` is one text node, passed as it is.
+fn region_pass<'h>(
+    content: &str,
+    handlers: Vec<(Cow<'static, Selector>, ElementContentHandlers<'h>)>,
+    mut text: impl FnMut(&str) + 'h,
+) {
+    if memchr::memchr(b'<', content.as_bytes()).is_none() {
+        text(content);
+        return;
+    }
+    let mut settings = Settings::new().with_strict(false).with_memory_settings(
+        MemorySettings::new()
+            .with_max_allowed_memory_usage(MAX_PARSER_MEMORY)
+            .with_graceful_bail_out_on_memory_limit_exceeded(true),
+    );
+    for h in handlers {
+        settings = settings.append_element_content_handler(h);
+    }
+    settings = settings.append_document_content_handler(lol_html::doc_text!(move |t| {
+        if is_visible_text(t) {
+            text(t.as_str());
+        }
+        Ok(())
+    }));
+    let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
+    if rewriter.write(content.as_bytes()).is_ok() {
+        let _ = rewriter.end();
+    }
+}
+
+/// Reads one container's content, `html[start..stop]`. `closed`: its end tag came, which
+/// also ends whatever it left open inside.
+fn read_region(html: &str, st: &Shared, kind: RegionKind, start: usize, stop: usize, closed: bool) {
+    let content = html.get(start..stop).unwrap_or_default();
+    let contributors = || {
+        el!(
+            sel::IN_BYLINE_CONTRIBUTORS,
+            with_state!(st, |s, _el| {
+                if s.byline.active {
+                    s.byline_has_contributors = true;
+                }
+            })
+        )
+    };
+    match kind {
+        RegionKind::Byline => {
+            region_pass(content, vec![contributors()], |t| {
+                st.borrow_mut().byline.push(t, false, MAX_TEXT)
+            });
+            finish_capture(st, |s| &mut s.byline);
+        }
+        RegionKind::BylineContributors => region_pass(content, vec![contributors()], |_| {}),
+        RegionKind::Variation(dim) => {
+            let depth = {
+                let mut s = st.borrow_mut();
+                s.variation_dims.push(dim);
+                s.variation_dims.len() - 1
+            };
+            let nested = el!(sel::IN_VARIATION_DIV, {
+                let st = st.clone();
+                move |el: &mut Element<'_, '_>| {
+                    let dim = el
+                        .get_attribute("id")
+                        .and_then(|id| {
+                            id.strip_prefix(sel::VARIATION_ID_PREFIX)
+                                .map(str::to_string)
+                        })
+                        .unwrap_or_default();
+                    st.borrow_mut().variation_dims.push(dim);
+                    at_end(el, &st, |s| {
+                        s.variation_dims.pop();
+                    });
+                    Ok(())
+                }
+            });
+            let selection = el!(sel::IN_VARIATION_SELECTION, {
+                let st = st.clone();
+                move |el: &mut Element<'_, '_>| {
+                    if st.borrow_mut().selection.start() {
+                        if el.can_have_content() {
+                            let st = st.clone();
+                            let _ = el.on_end_tag(end_tag!(move |end| {
+                                let pos = start + end.source_location().bytes().start;
+                                record_selection(&mut st.borrow_mut(), pos);
+                                Ok(())
+                            }));
+                        } else {
+                            let pos = start + el.source_location().bytes().start;
+                            record_selection(&mut st.borrow_mut(), pos);
+                        }
+                    }
+                    Ok(())
+                }
+            });
+            region_pass(content, vec![nested, selection], |t| {
+                st.borrow_mut().selection.push(t, false, MAX_TEXT)
+            });
+            let mut s = st.borrow_mut();
+            if closed {
+                // The end tag ends an open selection too, read with the innermost row.
+                if s.selection.active {
+                    record_selection(&mut s, stop);
+                }
+                s.variation_dims.truncate(depth);
+            }
+        }
+        RegionKind::Breadcrumb => {
+            let link = el!(sel::IN_BREADCRUMB_LINK, {
+                let st = st.clone();
+                move |el: &mut Element<'_, '_>| {
+                    let back = el
+                        .get_attribute("id")
+                        .is_some_and(|id| id == sel::BREADCRUMB_BACK_LINK_ID);
+                    if !back && st.borrow_mut().breadcrumb.start() {
+                        at_end(el, &st, |s| s.breadcrumb.active = false);
+                    }
+                    Ok(())
+                }
+            });
+            region_pass(content, vec![link], |t| st.borrow_mut().breadcrumb.push(t));
+            if closed {
+                st.borrow_mut().breadcrumb.active = false;
+            }
+        }
+        RegionKind::Bullets => {
+            let bullet = el!(sel::IN_BULLET, {
+                let st = st.clone();
+                move |el: &mut Element<'_, '_>| {
+                    let hidden = el.get_attribute("class").is_some_and(|c| {
+                        c.split_ascii_whitespace().any(|c| c == sel::HIDDEN_CLASS)
+                    });
+                    {
+                        let mut s = st.borrow_mut();
+                        s.bullets.active = false;
+                        if hidden || !s.bullets.start() {
+                            return Ok(());
+                        }
+                    }
+                    at_end(el, &st, |s| s.bullets.active = false);
+                    Ok(())
+                }
+            });
+            region_pass(content, vec![bullet], |t| st.borrow_mut().bullets.push(t));
+            if closed {
+                st.borrow_mut().bullets.active = false;
+            }
+        }
+        RegionKind::Description => {
+            let blocks = el!(
+                sel::IN_DESCRIPTION_BLOCKS,
+                with_state!(st, |s, _el| {
+                    s.description.push(" ", false, MAX_DESCRIPTION);
+                })
+            );
+            region_pass(content, vec![blocks], |t| {
+                st.borrow_mut().description.push(t, false, MAX_DESCRIPTION)
+            });
+            finish_capture(st, |s| &mut s.description);
+        }
+        RegionKind::MerchantInfo => {
+            let link = el!(
+                sel::IN_MERCHANT_INFO_LINK,
+                with_state!(st, |s, el| {
+                    if s.merchant_info.active && s.merchant_link_id.is_none() {
+                        s.merchant_link_id =
+                            attr(el, "href").and_then(|h| text::seller_id_from_href(&h));
+                    }
+                })
+            );
+            region_pass(content, vec![link], |t| {
+                st.borrow_mut().merchant_info.push(t, false, MAX_TEXT)
+            });
+            finish_capture(st, |s| &mut s.merchant_info);
+        }
+        RegionKind::OlpLink => {
+            region_pass(content, Vec::new(), |t| {
+                st.borrow_mut().olp_link.push(t, false, MAX_TEXT)
+            });
+            finish_capture(st, |s| &mut s.olp_link);
+        }
+    }
+}
+
+fn finish_capture(st: &Shared, get: fn(&mut State) -> &mut Capture) {
+    let mut s = st.borrow_mut();
+    let c = get(&mut s);
+    if c.active {
+        c.finish();
+    }
+}
+
+/// Records the open swatch selection with the innermost swatch row, at byte `pos`.
+fn record_selection(s: &mut State, pos: usize) {
+    let raw = std::mem::take(&mut s.selection.raw);
+    s.selection = Capture::default();
+    if let Some(dim) = s.variation_dims.last().filter(|d| !d.is_empty()).cloned() {
+        record_variation(s, pos, dim, &raw);
+    }
+}
+
 fn byline_start(
     st: &Shared,
     is_link: bool,
@@ -967,7 +1213,8 @@ fn is_detail_url(url: &str) -> bool {
     (path.contains("/dp/") || path.contains("/gp/product/")) && !path.contains("offer-listing")
 }
 
-fn build(html: &str, url: Option<&str>, s: State, gallery: Option<Vec<String>>) -> ProductPage {
+fn build(html: &str, url: Option<&str>, mut s: State, gallery: Option<Vec<String>>) -> ProductPage {
+    let variations: BTreeMap<String, String> = s.variations();
     let title = s
         .title
         .value()
@@ -1046,8 +1293,6 @@ fn build(html: &str, url: Option<&str>, s: State, gallery: Option<Vec<String>>) 
         imgs.push(m);
     }
     imgs.extend(rest.take(MAX_IMAGES.saturating_sub(imgs.len())));
-
-    let variations: BTreeMap<String, String> = s.variations.into_iter().collect();
 
     let seller = if let Some(name) = s.seller_link.value() {
         Some(Seller {

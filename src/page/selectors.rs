@@ -8,7 +8,11 @@
 //! * few entry points: the matching VM re-runs every top-level selector on every element
 //!   whose attributes it had to lex, so `span`, `a` and `img` targets share one selector
 //!   each ([`SPAN_WITH_ID`], [`A_WITH_ID`], [`IMG_WITH_ID`]) and the handler dispatches on
-//!   the id (the `*_ID` constants).
+//!   the id (the `*_ID` constants);
+//! * the containers that are `div`s with an id share one selector too ([`DIV_WITH_ID`]).
+//!   lol_html fixes text handlers per selector, so their content is read from the page's own
+//!   source once their end tag is seen, with the selectors relative to the container (the
+//!   `IN_*` constants) in a small second pass over that slice (see `extract.rs`).
 
 /// Every `span` with an id: title spans and inline-twister values are dispatched by id.
 pub const SPAN_WITH_ID: &str = "span[id]";
@@ -16,6 +20,9 @@ pub const SPAN_WITH_ID: &str = "span[id]";
 pub const A_WITH_ID: &str = "a[id]";
 /// Every `img` with an id: the main-image candidates are dispatched by id.
 pub const IMG_WITH_ID: &str = "img[id]";
+/// Every `div` with an id: bylines, swatch rows, breadcrumb, bullets, description, merchant
+/// info and the offers link are dispatched by id.
+pub const DIV_WITH_ID: &str = "div[id]";
 
 // ---- ASIN -----------------------------------------------------------------------------
 
@@ -55,20 +62,15 @@ pub const OLP_TITLE_CHILD: &str = "div#olpProductDetails h1 *";
 /// amazon.co.jp/nintendo-switch-neon-B07WXL5YPW-2022 ("Brand: 任天堂"),
 /// amazon.co.uk/watch-vintage-quartz-B01GAWQSFW-2019 (plain "Lintimes").
 pub const BYLINE_LINK_ID: &str = "bylineInfo";
-/// A contributor/format byline: the book, CD and DVD pages
+/// A contributor/format byline, `div#bylineInfo`: the book, CD and DVD pages
 /// (amazon.ca/dvd-the-cars-musikladen-B00004YS4O-2019: "Rated: NR | Format: DVD").
-pub const BYLINE_DIV: &str = "div#bylineInfo";
-/// The older `#byline` div (amazon.co.uk/book-vegetable-perfection-1849757097-2017).
-pub const BYLINE_OLD: &str = "div#byline";
+pub const BYLINE_DIV_ID: &str = "bylineInfo";
+/// The older `div#byline` (amazon.co.uk/book-vegetable-perfection-1849757097-2017).
+pub const BYLINE_OLD_ID: &str = "byline";
 /// The 2017 Spanish layout's brand link (amazon.es/cecotec-conga-990-B01MUGXRT9-2017).
 pub const BRAND_LINK_ID: &str = "brand";
-/// Contributors inside a byline mean "no brand" (every book page; amazon.de/cd-greta-...).
-pub const BYLINE_CONTRIBUTORS: &[&str] = &[
-    "div#bylineInfo span.author",
-    "div#bylineInfo span.contribution",
-    "div#byline span.author",
-    "div#byline span.contribution",
-];
+/// Contributors inside a byline div mean "no brand" (every book page; amazon.de/cd-greta-...).
+pub const IN_BYLINE_CONTRIBUTORS: &str = "span.author, span.contribution";
 
 // ---- Images ---------------------------------------------------------------------------
 
@@ -93,12 +95,14 @@ pub const COLOR_IMAGES_MARKER: &str = "'colorImages'";
 
 // ---- Variations (twister) -------------------------------------------------------------
 
-/// Swatch twister containers; the dimension is the id after `variation_`
+/// Swatch twister containers, `div[id^="variation_"]`; the dimension is the id after the prefix
 /// (amazon.com/gorilla-duct-tape-B00N150YS4-2021: color_name + size_name;
 /// amazon.com/sainsmart-relay-module-B0057OC5O8-2017: customer_package_type).
-pub const VARIATION_DIV: &str = r#"div[id^="variation_"]"#;
+pub const VARIATION_ID_PREFIX: &str = "variation_";
+/// Swatch containers nested inside one (read in its second pass).
+pub const IN_VARIATION_DIV: &str = r#"div[id^="variation_"]"#;
 /// The selected value inside a swatch container.
-pub const VARIATION_SELECTION: &str = r#"div[id^="variation_"] span.selection"#;
+pub const IN_VARIATION_SELECTION: &str = "span.selection";
 /// Inline twister (2021+): amazon.com/charmast-power-bank-B0DR8G428S-2026 (color_name),
 /// amazon.in/shieldtech-case-B0GSWFSHQ4-2026-a (size_name),
 /// amazon.com/sainsmart-relay-module-B0057OC5O8-2024 (pattern_name).
@@ -113,33 +117,36 @@ pub const DROPDOWN_PREFIX: &str = "dropdown_selected_";
 
 // ---- Breadcrumb, bullets, description --------------------------------------------------
 
-/// Category links (amazon.de/chair-cover-B01LW7X0JJ-2019); `a#breadcrumb-back-link`
+/// The breadcrumb container, `div#wayfinding-breadcrumbs_feature_div`.
+pub const BREADCRUMB_ID: &str = "wayfinding-breadcrumbs_feature_div";
+/// Category links inside it (amazon.de/chair-cover-B01LW7X0JJ-2019); `a#breadcrumb-back-link`
 /// ("‹ Back to results", amazon.com/led-wall-sconce-B07G2L3JMM-2019) is skipped.
-pub const BREADCRUMB_LINK: &str = "div#wayfinding-breadcrumbs_feature_div li a";
+pub const IN_BREADCRUMB_LINK: &str = "li a";
 /// Id of the back link that is not a category.
 pub const BREADCRUMB_BACK_LINK_ID: &str = "breadcrumb-back-link";
-/// Bullets; `li.aok-hidden` (replacementPartsFitmentBullet on
+/// The bullets container, `div#feature-bullets`.
+pub const BULLETS_ID: &str = "feature-bullets";
+/// Bullets inside it; `li.aok-hidden` (replacementPartsFitmentBullet on
 /// amazon.com/gorilla-duct-tape-B00N150YS4-2021) are not visible and skipped.
-pub const BULLET: &str = "div#feature-bullets li";
+pub const IN_BULLET: &str = "li";
 /// Class of hidden bullets.
 pub const HIDDEN_CLASS: &str = "aok-hidden";
-/// Product description (amazon.in/shieldtech-case-B0GSWFSHQ4-2026-a).
-pub const DESCRIPTION: &str = "div#productDescription";
+/// Product description, `div#productDescription` (amazon.in/shieldtech-case-B0GSWFSHQ4-2026-a).
+pub const DESCRIPTION_ID: &str = "productDescription";
 /// Block elements inside the description, which separate words.
-pub const DESCRIPTION_BLOCKS: &str =
-    "div#productDescription p, div#productDescription br, div#productDescription div, div#productDescription li";
+pub const IN_DESCRIPTION_BLOCKS: &str = "p, br, div, li";
 
 // ---- Seller and offers ----------------------------------------------------------------
 
 /// The seller link with `seller=ID` (amazon.com/led-wall-sconce-B07G2L3JMM-2019 in
 /// #merchant-info; amazon.com/sainsmart-relay-module-B0057OC5O8-2024 in the offer display).
 pub const SELLER_LINK_ID: &str = "sellerProfileTriggerId";
-/// "Ships from and sold by Amazon.com." (amazon.com/gorilla-duct-tape-B00N150YS4-2021),
+/// `div#merchant-info`: "Ships from and sold by Amazon.com." (amazon.com/gorilla-duct-tape-B00N150YS4-2021),
 /// "Verkauf und Versand durch Amazon." (amazon.de/book-confidence-code-girls-0062796984-2019).
-pub const MERCHANT_INFO: &str = "div#merchant-info";
+pub const MERCHANT_INFO_ID: &str = "merchant-info";
 /// The seller's link inside #merchant-info, with `seller=ID`
 /// ("Sold by <a>Cousin Floyd</a> and Fulfilled by Amazon": amazon.ca/cd-greta-van-fleet-anthem-B07H57DNVV-2019).
-pub const MERCHANT_INFO_LINK: &str = "div#merchant-info a";
+pub const IN_MERCHANT_INFO_LINK: &str = "a";
 /// 2024+ offer display "Sold by" value (amazon.com/charmast-power-bank-B0DR8G428S-2026).
 pub const OFFER_DISPLAY_SELLER: &str = r#"div[offer-display-feature-name="desktop-merchant-info"] span.offer-display-feature-text-message"#;
 /// 2021–2023 tabular buy box rows ("Ships from" / 出荷元, "Sold by" / 販売元);
@@ -157,8 +164,8 @@ pub const TABULAR_SELLER_LABELS: &[&str] = &[
 /// Offers on the offer-listing page: one `div.olpOffer` each
 /// (amazon.com/offer-listing-0001982389-2019 has 10).
 pub const OLP_OFFER: &str = "div.olpOffer";
-/// "New (5) from $9.99" links on detail pages.
-pub const OLP_LINK_WIDGET: &str = "div#olp_feature_div";
+/// "New (5) from $9.99" links on detail pages, `div#olp_feature_div`.
+pub const OLP_LINK_WIDGET_ID: &str = "olp_feature_div";
 
 // ---- Buy Box and availability ---------------------------------------------------------
 
@@ -269,32 +276,25 @@ pub const ALL: &[&str] = &[
     SPAN_WITH_ID,
     A_WITH_ID,
     IMG_WITH_ID,
+    DIV_WITH_ID,
     INPUT,
     TITLE_CHILD,
     OLP_TITLE,
     OLP_TITLE_CHILD,
-    BYLINE_DIV,
-    BYLINE_OLD,
-    BYLINE_CONTRIBUTORS[0],
-    BYLINE_CONTRIBUTORS[1],
-    BYLINE_CONTRIBUTORS[2],
-    BYLINE_CONTRIBUTORS[3],
+    IN_BYLINE_CONTRIBUTORS,
     OLP_IMAGE,
     MEDIA_BLOCK_ALT_IMAGE,
-    VARIATION_DIV,
-    VARIATION_SELECTION,
+    IN_VARIATION_DIV,
+    IN_VARIATION_SELECTION,
     DROPDOWN_SELECT,
     DROPDOWN_SELECTED_OPTION,
-    BREADCRUMB_LINK,
-    BULLET,
-    DESCRIPTION,
-    DESCRIPTION_BLOCKS,
-    MERCHANT_INFO,
-    MERCHANT_INFO_LINK,
+    IN_BREADCRUMB_LINK,
+    IN_BULLET,
+    IN_DESCRIPTION_BLOCKS,
+    IN_MERCHANT_INFO_LINK,
     OFFER_DISPLAY_SELLER,
     TABULAR_ROW,
     OLP_OFFER,
-    OLP_LINK_WIDGET,
     CANONICAL,
     OG_URL,
 ];
@@ -306,6 +306,5 @@ mod tests {
         for s in super::ALL {
             assert!(s.parse::<lol_html::Selector>().is_ok(), "{s}");
         }
-        assert_eq!(super::BYLINE_CONTRIBUTORS.len(), 4);
     }
 }
