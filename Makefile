@@ -57,7 +57,7 @@ lint-rust:
 	# the full module: its own workspace too (crates/full/Cargo.toml), and the core with its features
 	rustfmt --edition 2021 --check crates/full/src/lib.rs
 	cd crates/full && cargo clippy --release --target wasm32-unknown-unknown -- -D warnings
-	cargo clippy --target wasm32-unknown-unknown --lib --features browser-charsets,browser-nfkc -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features invoke,browser-charsets,browser-nfkc -- -D warnings
 
 lint-js: $(NODE_MODULES)
 	npm run lint

@@ -1,7 +1,12 @@
 // Background building blocks shared by every background module: the one wasm instance, the
 // core call, and the listings/settings/tab-state storage (layout in docs/interfaces.md).
 import init, { invoke } from '../pkg/catalog_guard.js';
-import initHot, { check_html as hotCheckHtml, settings_read as hotSettingsRead } from '../pkg/catalog_guard_hot.js';
+import initHot, {
+  check_html as hotCheckHtml,
+  settings_read as hotSettingsRead,
+  extract as hotExtract,
+  check_listings as hotCheckListings,
+} from '../pkg/catalog_guard_hot.js';
 import { api } from '../lib/platform.js';
 
 // ------------------------------------------------------------------ wasm
@@ -66,11 +71,33 @@ export function full() {
   return fullReady;
 }
 
-/** Calls the full core: `invoke({type, args})`; throws `{message, details}` on failure. */
+/**
+ * Calls the core: `invoke({type, args})` of the full module, or for the commands that read a
+ * page (`extract`, `extract_check`, `read_check`) the hot module, which holds the page reader
+ * (the full module is built without it: ARCHITECTURE.md, "Two wasm modules"). Same arguments
+ * and answers either way; throws `{message, details}` on failure.
+ */
 export async function core(type, args) {
+  const hot = hotCommands[type];
+  if (hot) {
+    await wasm();
+    return hot(args ?? {});
+  }
   await full();
   return invoke({ type, args });
 }
+
+/** Bytes as a Uint8Array (`fetch` gives an ArrayBuffer or a Uint8Array; options send arrays). */
+const asBytes = (b) => (b instanceof Uint8Array ? b : new Uint8Array(b ?? []));
+
+/** The full module's page-reading commands, answered by the hot module. */
+const hotCommands = {
+  extract: ({ url, html }) => JSON.parse(hotCall(() => hotExtract(url ?? null, utf8.encode(html ?? '')))),
+  extract_check: ({ url, requested_url: asked, html, listings, now_ms: now }) => JSON.parse(hotCall(() =>
+    hotCheckListings(url ?? null, asked ?? null, utf8.encode(html ?? ''), false, JSON.stringify(listings ?? []), now))),
+  read_check: ({ url, requested_url: asked, bytes, listings, now_ms: now }) => JSON.parse(hotCall(() =>
+    hotCheckListings(url ?? null, asked ?? null, asBytes(bytes), true, JSON.stringify(listings ?? []), now))),
+};
 
 /** The hot module's errors are `Error`s; answer them as `{message, details}` like the core's. */
 function hotCall(fn) {

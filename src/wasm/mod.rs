@@ -27,6 +27,7 @@ use wasm_bindgen::prelude::*;
 #[serde(rename_all = "snake_case")]
 pub enum Command {
     /// `{url, html}` → ProductPage.
+    #[cfg(feature = "invoke-extract")]
     Extract {
         /// The page's URL (gives the marketplace and ASIN when the HTML does not).
         #[serde(default)]
@@ -50,6 +51,7 @@ pub enum Command {
     /// `{url, html, listings, now_ms}` → Report (whose `page` is the extracted
     /// page): extract and check in one crossing, so the page is not copied
     /// back and forth.
+    #[cfg(feature = "invoke-extract")]
     ExtractCheck {
         /// The page's URL.
         #[serde(default)]
@@ -67,6 +69,7 @@ pub enum Command {
     /// `{url, bytes, listings, now_ms}` → Report: like `extract_check`, from the page's raw
     /// bytes (a `Uint8Array` or `ArrayBuffer` from `fetch`; the charset is read from the
     /// page, Shift_JIS included), for the scheduled re-checks.
+    #[cfg(feature = "invoke-extract")]
     ReadCheck {
         /// The page's URL (after redirects).
         #[serde(default)]
@@ -706,7 +709,9 @@ fn decode(request: &JsValue) -> Result<Command, JsValue> {
         serde_json::from_str(&format!("{{{tag}:{json}}}")).map_err(bad_request)?;
     if let Some(b) = bytes {
         match &mut command {
-            Command::ReadCheck { bytes, .. } | Command::ImportReport { bytes, .. } => *bytes = b,
+            #[cfg(feature = "invoke-extract")]
+            Command::ReadCheck { bytes, .. } => *bytes = b,
+            Command::ImportReport { bytes, .. } => *bytes = b,
             Command::ImageSignature { rgba, .. } => *rgba = b,
             _ => {}
         }
@@ -763,6 +768,7 @@ pub fn invoke(request: JsValue) -> Result<JsValue, JsValue> {
 
 fn run(command: Command) -> Result<JsValue, JsValue> {
     match command {
+        #[cfg(feature = "invoke-extract")]
         Command::Extract { url, html } => to_js(&page::extract(&html, url.as_deref())),
         Command::Check {
             listings,
@@ -775,6 +781,7 @@ fn run(command: Command) -> Result<JsValue, JsValue> {
             url.as_deref(),
             &rfc3339(now_ms),
         )),
+        #[cfg(feature = "invoke-extract")]
         Command::ExtractCheck {
             url,
             requested_url,
@@ -791,6 +798,7 @@ fn run(command: Command) -> Result<JsValue, JsValue> {
                 &rfc3339(now_ms),
             ))
         }
+        #[cfg(feature = "invoke-extract")]
         Command::ReadCheck {
             url,
             requested_url,

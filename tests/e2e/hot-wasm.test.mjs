@@ -1,14 +1,15 @@
 // The hot page-check wasm module (crates/hot: UTF-8-only encoding_rs, NFKC by
-// String.prototype.normalize) and the full module (NFKC by String.prototype.normalize too) give
-// exactly the reports the native CLI gives (the real encoding_rs and the unicode-normalization
-// tables) on every real page: as the extension checks them (decoded text under the page's URL),
-// untracked, with the listing saved from the page, and with a listing whose title is in
-// full-width forms, whose brand holds invisible characters and whose first bullet changed
-// (NFKC, invisible-character removal and the character diff all come into play).
+// String.prototype.normalize), which also reads pages for the commands the background routes
+// to it (`extract`, `extract_check`, `read_check`: `check_listings`), and the full module
+// (crates/full: the same stand-ins; its `check` of an extracted page) give exactly the reports
+// the native CLI gives (the real encoding_rs and the unicode-normalization tables) on every real
+// page: as the extension checks them (decoded text under the page's URL), untracked, with the
+// listing saved from the page, and with a listing whose title is in full-width forms, whose
+// brand holds invisible characters and whose first bullet changed (NFKC, invisible-character
+// removal and the character diff all come into play).
 //
-// The full module's `read_check` of each page's raw bytes (its charset decoded by the
-// browser's TextDecoder, Shift_JIS and EUC-JP pages included) is compared with the CLI's report
-// on the same file (encoding_rs) too.
+// `read_check` of each page's raw bytes (its charset decoded by the browser's TextDecoder,
+// the Shift_JIS page included) is compared with the CLI's report on the same file (encoding_rs).
 //
 // Runs both built modules in Node (needs `node scripts/build.mjs`) and the debug CLI (built
 // here by cargo when it is not up to date).
@@ -20,7 +21,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { ROOT, fixturesDir } from './harness.mjs';
 import { initSync as initFull, invoke } from '../../extension/pkg/catalog_guard.js';
-import { initSync as initHot, check_html as checkHtml, settings_read as settingsRead } from '../../extension/pkg/catalog_guard_hot.js';
+import { initSync as initHot, check_html as checkHtml, settings_read as settingsRead, check_listings as checkListings } from '../../extension/pkg/catalog_guard_hot.js';
 
 const pkg = path.join(ROOT, 'extension/pkg');
 initFull({ module: fs.readFileSync(path.join(pkg, 'catalog_guard_bg.wasm')) });
@@ -55,7 +56,10 @@ function pages() {
   });
 }
 
-const full = (url, html, listings) => invoke({ type: 'extract_check', args: { url, html, listings, now_ms: NOW } });
+// The `extract_check` / `read_check` commands: the background sends them to the hot module's
+// `check_listings` (the full module is built without the page reader), every listing given.
+const full = (url, html, listings) => JSON.parse(checkListings(url, null, utf8.encode(html), false, JSON.stringify(listings), NOW));
+const readCheck = (url, bytes, listings) => JSON.parse(checkListings(url, null, bytes, true, JSON.stringify(listings), NOW));
 
 // The native reference: `catalog-guard check` over the same decoded text (written as UTF-8 with
 // a BOM, so the CLI reads exactly that text) and the same listings. Its report's `checked_at`
@@ -95,12 +99,12 @@ test('hot and full wasm modules give identical reports on every real page', () =
   let compared = 0;
   const statuses = new Set();
   for (const p of all) {
-    // The full module reads a fetched page's raw bytes (re-checks) in its own charset through
-    // the browser's TextDecoder (src/charset.rs); the CLI reads the same file with encoding_rs.
-    const fetched = invoke({ type: 'read_check', args: { url: p.url, bytes: p.bytes, listings: [], now_ms: NOW } });
+    // A fetched page's raw bytes (re-checks) are read in their own charset through the
+    // browser's TextDecoder (src/charset.rs); the CLI reads the same file with encoding_rs.
+    const fetched = readCheck(p.url, p.bytes, []);
     assert.deepEqual(fetched, native(p.url, null, [], p.path), `${p.file}: read_check of the raw bytes against the CLI`);
     const untracked = full(p.url, p.html, []);
-    assert.deepEqual(untracked, native(p.url, p.html, []), `${p.file}: untracked, full module against the CLI`);
+    assert.deepEqual(untracked, native(p.url, p.html, []), `${p.file}: untracked, extract_check against the CLI`);
     assert.deepEqual(hot(p.url, p.html, []), untracked, `${p.file}: untracked`);
     compared += 1;
     statuses.add(untracked.status);
@@ -114,8 +118,10 @@ test('hot and full wasm modules give identical reports on every real page', () =
     }
     for (const [name, listing] of [['saved', saved], ['changed', changed]]) {
       const want = full(p.url, p.html, [listing]);
-      assert.deepEqual(want, native(p.url, p.html, [listing]), `${p.file}: ${name} listing, full module against the CLI`);
+      assert.deepEqual(want, native(p.url, p.html, [listing]), `${p.file}: ${name} listing, extract_check against the CLI`);
       assert.deepEqual(hot(p.url, p.html, [listing]), want, `${p.file}: ${name} listing`);
+      const checked = invoke({ type: 'check', args: { listings: [listing], page: untracked.page, url: p.url, now_ms: NOW } });
+      assert.deepEqual(checked, want, `${p.file}: ${name} listing, the full module's check`);
       compared += 1;
       statuses.add(want.status);
     }

@@ -7,6 +7,10 @@
 //! the page as UTF-8 bytes (one exact-size copy into wasm memory), and only the listing the
 //! page is about crosses: the page's ASIN and marketplace are known only after extraction,
 //! so the check asks `lookup(marketplace, asin)` for that one listing's JSON.
+//!
+//! It also serves the full module's page-reading commands (`extract`, `extract_check`,
+//! `read_check`: [`extract`], [`check_listings`]), which the background routes here, so
+//! lol_html is linked into one module only.
 #![forbid(unsafe_code)]
 
 use catalog_guard::check::{self, Report};
@@ -68,4 +72,44 @@ pub fn check_html(
 pub fn settings_read(stored: &str) -> Result<String, JsValue> {
     let v: serde_json::Value = serde_json::from_str(stored).unwrap_or(serde_json::Value::Null);
     serde_json::to_string(&settings::migrate(v)).map_err(error)
+}
+
+/// `(url, html as UTF-8 bytes)` → ProductPage JSON (`page::extract`): the `extract` command.
+#[wasm_bindgen]
+pub fn extract(url: Option<String>, html: &[u8]) -> Result<String, JsValue> {
+    let html =
+        std::str::from_utf8(html).map_err(|e| error(format_args!("html is not UTF-8: {e}")))?;
+    serde_json::to_string(&page::extract(html, url.as_deref())).map_err(error)
+}
+
+/// `(url, requested_url, page, raw, listings JSON array, now_ms)` → Report JSON: the page read
+/// (`raw`: bytes in the page's own charset, `page::read_page`, the `read_check` command; else
+/// UTF-8 text, `page::extract`, the `extract_check` command) and checked against the listings
+/// with the URL that was asked for (`check::check_request`, `requested_url` else `url`).
+#[wasm_bindgen]
+pub fn check_listings(
+    url: Option<String>,
+    requested_url: Option<String>,
+    page_bytes: &[u8],
+    raw: bool,
+    listings: &str,
+    now_ms: f64,
+) -> Result<String, JsValue> {
+    let listings: Vec<Listing> =
+        serde_json::from_str(listings).map_err(|e| error(format_args!("bad listings: {e}")))?;
+    let page = if raw {
+        page::read_page(page_bytes, url.as_deref())
+    } else {
+        let html = std::str::from_utf8(page_bytes)
+            .map_err(|e| error(format_args!("html is not UTF-8: {e}")))?;
+        page::extract(html, url.as_deref())
+    };
+    let asked = requested_url.as_deref().or(url.as_deref());
+    let report = check::check_request(
+        &listings,
+        &page,
+        asked,
+        &catalog_guard::time::rfc3339(now_ms as i64),
+    );
+    serde_json::to_string(&report).map_err(error)
 }
