@@ -85,10 +85,25 @@ function keyOf(l) {
   return `${l.marketplace}/${l.asin}`;
 }
 
-/** What search looks in (folded on the first search, not for every row at load). */
+/** What search looks in (folded after the first render, in idle time, or at the first search). */
 function haystackOf(e) {
   if (e.haystack === null) e.haystack = fold([e.listing.asin, e.listing.sku || '', e.listing.title || ''].join('\n'));
   return e.haystack;
+}
+
+/**
+ * Folds every row's haystack in idle time once the rows are in, 500 at a time, so neither the
+ * first render nor the first keystroke pays for 10,000 NFKC normalisations.
+ */
+function foldWhenIdle(list) {
+  const idle = globalThis.requestIdleCallback ?? ((fn) => setTimeout(fn, 1));
+  let i = 0;
+  const step = () => {
+    if (state.listings !== list) return; // reloaded meanwhile: that load folds its own
+    for (const end = Math.min(list.length, i + 500); i < end; i++) haystackOf(list[i]);
+    if (i < list.length) idle(step);
+  };
+  idle(step);
 }
 
 // ---------------------------------------------------------------- listings
@@ -117,6 +132,7 @@ async function loadListings(sent = null) {
     for (const k of state.selected) if (!keys.has(k)) state.selected.delete(k);
   }
   applyFilter(false);
+  if (state.complete) foldWhenIdle(state.listings);
 }
 
 /** `entry` with its full listing (the table holds only a summary of each). */
