@@ -257,7 +257,9 @@ api.tabs.onRemoved.addListener((tabId) => {
 api.tabs.onUpdated.addListener((tabId, change) => {
   if (change.status === 'loading') {
     tabSeq.set(tabId, (tabSeq.get(tabId) ?? 0) + 1);
-    clearTab(tabId).catch(() => {});
+    // The new document's content script (if it already ran) sends its page again; none there
+    // yet (the usual case) rejects, and the script sends when it runs.
+    clearTab(tabId).then(() => api.tabs.sendMessage(tabId, { type: 'bg-cs-resend' })).catch(() => {});
   }
 });
 

@@ -86,6 +86,13 @@
     });
   }
 
+  // The background cleared this tab's badge for a new document (a tab 'loading' event) and asks
+  // whatever document is in the tab to send itself again: under load that event can reach the
+  // worker after this document's own message was checked and its badge set, which it then
+  // cleared for good.
+  api?.runtime?.onMessage?.addListener((msg) => {
+    if (msg && msg.type === 'bg-cs-resend') { lastHtml = ''; schedule(); }
+  });
   addEventListener('popstate', schedule);
   addEventListener('hashchange', schedule);
   // Back/forward cache: the page comes back without running this script again.
