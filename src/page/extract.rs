@@ -515,6 +515,11 @@ struct PassOptions {
     page_urls: bool,
 }
 
+/// The rewriters' output sink (the reader only reads). One named function for both passes:
+/// two closures would be two types, and lol_html's whole parser is generic over the sink, so
+/// each pass would link its own copy of it (about 30 KB gzipped in the hot wasm module).
+fn discard(_: &[u8]) {}
+
 fn run_rewriter(html: &str, st: &Shared, opts: &PassOptions) {
     let capture = |get: fn(&mut State) -> &mut Capture| {
         let st = st.clone();
@@ -718,7 +723,7 @@ fn run_rewriter(html: &str, st: &Shared, opts: &PassOptions) {
     for h in handlers {
         settings = settings.append_element_content_handler(h);
     }
-    let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
+    let mut rewriter = HtmlRewriter::new(settings, discard);
     // Errors (memory limit, handler errors) only stop the pass early: keep what was read.
     if rewriter.write(html.as_bytes()).is_ok() {
         let _ = rewriter.end();
@@ -996,7 +1001,7 @@ fn region_pass<'h>(
         }
         Ok(())
     }));
-    let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
+    let mut rewriter = HtmlRewriter::new(settings, discard);
     if rewriter.write(content.as_bytes()).is_ok() {
         let _ = rewriter.end();
     }
