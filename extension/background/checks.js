@@ -66,6 +66,9 @@ globalThis.cgTimings = timings;
 // (the earlier path: storage.local read per page, every listing into the full module).
 globalThis.cgBench = { path: 'hot' };
 let checksSinceStart = 0;
+// Page-check hooks (history, last check, sync's last use) still running, for `make bench-wasm`:
+// whether a message arrived while the worker was busy with an earlier page's hooks.
+let hooksRunning = 0;
 
 /**
  * Called after every page check from a tab with `(report, {tabId, url})`: the history module
@@ -78,8 +81,9 @@ export const tabSeq = new Map();
 
 // Read the listings and settings while the worker starts, beside the hot module's compile:
 // a stopped worker is woken by the tab's navigation well before the content script sends.
-listingIndex().catch(() => {});
-cachedSettings().catch(() => {});
+// When each was ready (performance.now()), for `make bench-wasm`'s cold breakdown.
+listingIndex().then(() => { if (globalThis.cgBoot) globalThis.cgBoot.index ??= performance.now(); }, () => {});
+cachedSettings().then(() => { if (globalThis.cgBoot) globalThis.cgBoot.settings ??= performance.now(); }, () => {});
 
 /** The earlier page check (full module, every listing), kept for `make bench-wasm`'s comparison. */
 async function checkFull(url, html) {
@@ -92,6 +96,7 @@ async function checkFull(url, html) {
 /** Extract + check a page the content script sent, then badge and remember it. */
 export async function onPage(tabId, url, html, started, timing) {
   const received = Date.now();
+  const busy = hooksRunning;
   const seq = (tabSeq.get(tabId) ?? 0) + 1;
   tabSeq.set(tabId, seq);
   const cold = checksSinceStart++ === 0;
@@ -118,14 +123,20 @@ export async function onPage(tabId, url, html, started, timing) {
     html: typeof timing?.html_ms === 'number' ? timing.html_ms : null,
     nav: typeof timing?.nav_ms === 'number' ? timing.nav_ms : null,
     send: timing?.send === 'parts' || timing?.send === 'whole' ? timing.send : null,
+    busy,
     prepare: t1 - t0, wasm: t2 - t1, publish: performance.now() - t2,
     at: performance.now(),
   });
   if (timings.length > 200) timings.shift();
-  for (const hook of pageCheckedHooks) {
-    try {
-      await hook(report, { tabId, url });
-    } catch { /* best effort: the badge is already right */ }
+  hooksRunning += 1;
+  try {
+    for (const hook of pageCheckedHooks) {
+      try {
+        await hook(report, { tabId, url });
+      } catch { /* best effort: the badge is already right */ }
+    }
+  } finally {
+    hooksRunning -= 1;
   }
   return { report };
 }
