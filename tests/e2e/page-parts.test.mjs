@@ -122,7 +122,7 @@ test('the parts the content script sends give the same reports as the whole page
 });
 
 /** `pub const NAME: &str | &[&str] = …;` of a Rust file: name -> [string values]. */
-function rustConsts(text, pattern = /(?:pub )?const (\w+): (?:&str|&\[&str\]) =\s*([\s\S]*?);\n/g) {
+function rustConsts(text, pattern = /(?:pub )?const (\w+): (?:&str|&\[&str\]|\(&str, &str\)) =\s*([\s\S]*?);\n/g) {
   const out = new Map();
   for (const m of text.matchAll(pattern)) {
     const values = [...m[2].matchAll(/r#"([\s\S]*?)"#|"((?:[^"\\]|\\.)*)"/g)]
@@ -143,7 +143,8 @@ test('every selector, id and raw-text marker the page reader uses is accounted f
   const consts = rustConsts(codeOf('selectors.rs'));
   const elementHas = (tail) => ELEMENTS.some((e) => e.endsWith(tail));
   // How each constant of selectors.rs is covered: by these lists first, else by its name
-  // (`*_WITH_ID`: an entry point dispatched on the ids below; `IN_*`: a selector inside a
+  // (`*_WITH_ID` or a bare tag name: an entry point dispatched on the ids and attributes
+  // below; `*_ATTR`: an attribute (or attribute and value) of elements sent; `IN_*`: a selector inside a
   // container that is sent whole; `*_ID`/`*_IDS`: an element with that id is sent;
   // `*_NAME`: an element with that name; `*_PREFIX`: elements whose id or name starts with it;
   // `*_MARKER`: raw text, carried by the kept scripts and, for `id="…"`, that element), else
@@ -164,8 +165,14 @@ test('every selector, id and raw-text marker the page reader uses is accounted f
   const inAll = new Set(allNames);
   let checked = 0;
   for (const [name, values] of consts) {
-    if (name === 'ALL' || listed.has(name) || /_WITH_ID$|^INPUT$|^IN_/.test(name)) continue;
+    if (name === 'ALL' || listed.has(name) || /_WITH_ID$|^IN_/.test(name)) continue;
+    if (values.length === 1 && /^[a-z]+$/.test(values[0]) && !/_(ID|IDS|NAME|PREFIX|ATTR|CLASS)$/.test(name)) continue;
     checked += 1;
+    if (/_ATTR$/.test(name)) {
+      const want = values.length === 2 ? `[${values[0]}="${values[1]}"]` : `[${values[0]}`;
+      assert.ok(ELEMENTS.some((e) => e.includes(want)), `${name}: no element with ${want} in the parts`);
+      continue;
+    }
     for (const v of values) {
       if (/_IDS?$/.test(name)) {
         assert.ok(elementHas(`#${v}`), `${name}: no element #${v} in the parts`);
