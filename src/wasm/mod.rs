@@ -700,13 +700,15 @@ fn decode(request: &JsValue) -> Result<Command, JsValue> {
         }
         None => (args, None),
     };
-    let json = js_sys::JSON::stringify(&args)
+    // `{"<type>": args}` written by JSON.stringify in one string (no second copy of a large
+    // request in wasm memory).
+    let tagged = js_sys::Object::new();
+    js_sys::Reflect::set(&tagged, &JsValue::from_str(&ty), &args)?;
+    let json = js_sys::JSON::stringify(&tagged)
         .map_err(|_| bad_request("args cannot be written as JSON"))?
         .as_string()
         .unwrap_or_default();
-    let tag = serde_json::to_string(&ty).unwrap_or_default();
-    let mut command: Command =
-        serde_json::from_str(&format!("{{{tag}:{json}}}")).map_err(bad_request)?;
+    let mut command: Command = serde_json::from_str(&json).map_err(bad_request)?;
     if let Some(b) = bytes {
         match &mut command {
             #[cfg(feature = "invoke-extract")]
