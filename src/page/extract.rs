@@ -317,6 +317,19 @@ struct State {
 /// (see [`read_region`]).
 #[derive(Clone, PartialEq, Eq)]
 enum RegionKind {
+    /// `span#productTitle`: its own text (child elements' text apart).
+    Title,
+    EbooksTitle,
+    BtTitle,
+    /// An inline-twister value span (its dimension is `State::inline_dim`).
+    Inline,
+    /// A brand link that started the byline capture.
+    BylineLink,
+    SellerLink,
+    /// A Buy Box row whose label names the seller.
+    TabularRow,
+    /// The outermost offer-display merchant block.
+    OfferDisplay,
     /// `div#bylineInfo` / `div#byline` that started the byline capture: text and contributors.
     Byline,
     /// Such a div inside a byline started by a link: only its contributors count.
@@ -388,6 +401,95 @@ fn attr(el: &Element<'_, '_>, name: &str) -> Option<String> {
 
 fn is_visible_text(t: &TextChunk<'_>) -> bool {
     matches!(t.text_type(), TextType::Data | TextType::RCData)
+}
+
+/// The raw value of attribute `name` (lower-case ASCII) in one start tag's source,
+/// `<tag …>`, lexed as the HTML tokenizer does (first of duplicates wins; a name without a
+/// value has an empty one). lol_html's `get_attribute` returns the same value but first
+/// builds the list of every attribute, which costs more than the whole match on the
+/// thousands of `div`s and `span`s of a page.
+fn raw_attribute<'a>(tag: &'a str, name: &[u8]) -> Option<&'a str> {
+    let mut found = None;
+    for_each_attribute(tag, |n, v| {
+        if n.eq_ignore_ascii_case(name) {
+            found = Some(v);
+            false
+        } else {
+            true
+        }
+    });
+    found
+}
+
+/// Calls `f(name, raw value)` for each attribute of one start tag's source, in order, until
+/// it returns false (see [`raw_attribute`]).
+fn for_each_attribute<'a>(tag: &'a str, mut f: impl FnMut(&[u8], &'a str) -> bool) {
+    let b = tag.as_bytes();
+    let ws = |c: u8| matches!(c, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ');
+    // Skip `<` and the tag name.
+    let mut i = 1;
+    while i < b.len() && !ws(b[i]) && b[i] != b'/' && b[i] != b'>' {
+        i += 1;
+    }
+    loop {
+        // Before an attribute name.
+        while i < b.len() && (ws(b[i]) || b[i] == b'/') {
+            i += 1;
+        }
+        if i >= b.len() || b[i] == b'>' {
+            return;
+        }
+        let name_start = i;
+        i += 1; // a name may start with `=`
+        while i < b.len() && !ws(b[i]) && !matches!(b[i], b'/' | b'>' | b'=') {
+            i += 1;
+        }
+        let this = &b[name_start..i];
+        // After the name.
+        while i < b.len() && ws(b[i]) {
+            i += 1;
+        }
+        let value: &'a str = if i < b.len() && b[i] == b'=' {
+            i += 1;
+            while i < b.len() && ws(b[i]) {
+                i += 1;
+            }
+            match b.get(i) {
+                Some(&q @ (b'"' | b'\'')) => {
+                    let from = i + 1;
+                    let to = memchr::memchr(q, &b[from..]).map_or(b.len(), |e| from + e);
+                    i = to + 1;
+                    tag.get(from..to.min(b.len())).unwrap_or_default()
+                }
+                Some(b'>') | None => "",
+                Some(_) => {
+                    let from = i;
+                    while i < b.len() && !ws(b[i]) && b[i] != b'>' {
+                        i += 1;
+                    }
+                    tag.get(from..i).unwrap_or_default()
+                }
+            }
+        } else {
+            ""
+        };
+        if !f(this, value) {
+            return;
+        }
+    }
+}
+
+/// The raw value of attribute `name` of this element (see [`raw_attribute`]).
+fn element_attr<'a>(html: &'a str, el: &Element<'_, '_>, name: &str) -> Option<&'a str> {
+    let tag = html.get(el.source_location().bytes()).unwrap_or_default();
+    let value = raw_attribute(tag, name.as_bytes());
+    debug_assert_eq!(value.map(str::to_string), el.get_attribute(name), "{tag}");
+    value
+}
+
+/// The element's `id`.
+fn element_id<'a>(html: &'a str, el: &Element<'_, '_>) -> Option<&'a str> {
+    element_attr(html, el, "id")
 }
 
 /// Registers `f` to run at the element's end tag (if it can have one).
@@ -521,13 +623,6 @@ struct PassOptions {
 fn discard(_: &[u8]) {}
 
 fn run_rewriter(html: &str, st: &Shared, opts: &PassOptions) {
-    let capture = |get: fn(&mut State) -> &mut Capture| {
-        let st = st.clone();
-        move |el: &mut Element<'_, '_>| {
-            capture_element(el, &st, get);
-            Ok(())
-        }
-    };
     let depth = |get: fn(&mut State) -> &mut Capture| {
         let st = st.clone();
         move |el: &mut Element<'_, '_>| {
@@ -567,17 +662,15 @@ fn run_rewriter(html: &str, st: &Shared, opts: &PassOptions) {
                 }
             })
         ),
-        // Titles
-        el!(sel::SPAN_WITH_ID, span_with_id(html, st)),
-        tx!(sel::SPAN_WITH_ID, span_text(st)),
-        el!(sel::TITLE_CHILD, depth(|s| &mut s.title)),
-        // Brand
-        el!(sel::A_WITH_ID, a_with_id(html, st)),
-        tx!(sel::A_WITH_ID, a_text(st)),
+        // Titles, inline-twister values
+        el!(sel::SPAN, span_with_id(html, st)),
+        // Brand links, seller link
+        el!(sel::A, a_with_id(html, st)),
         // Images
-        el!(sel::IMG_WITH_ID, img_with_id(st)),
-        // Bylines, swatch rows, breadcrumb, bullets, description, merchant info, offers link
-        el!(sel::DIV_WITH_ID, div_with_id(html, st)),
+        el!(sel::IMG, img_with_id(html, st)),
+        // Bylines, swatch rows, breadcrumb, bullets, description, merchant info, offers link,
+        // Buy Box rows
+        el!(sel::DIV, div_with_id(html, st)),
         // Variations: dropdown
         el!(sel::DROPDOWN_SELECT, {
             let st = st.clone();
@@ -623,31 +716,6 @@ fn run_rewriter(html: &str, st: &Shared, opts: &PassOptions) {
                 Ok(())
             }
         }),
-        // Seller
-        el!(
-            sel::OFFER_DISPLAY_SELLER,
-            capture(|s| &mut s.offer_display_seller)
-        ),
-        tx!(
-            sel::OFFER_DISPLAY_SELLER,
-            text_capture(st, |s| &mut s.offer_display_seller, false, MAX_TEXT)
-        ),
-        el!(sel::TABULAR_ROW, {
-            let st = st.clone();
-            move |el: &mut Element<'_, '_>| {
-                let label = el
-                    .get_attribute("tabular-attribute-name")
-                    .unwrap_or_default();
-                if sel::TABULAR_SELLER_LABELS.contains(&label.trim()) {
-                    capture_element(el, &st, |s| &mut s.tabular_seller);
-                }
-                Ok(())
-            }
-        }),
-        tx!(
-            sel::TABULAR_ROW,
-            text_capture(st, |s| &mut s.tabular_seller, false, MAX_TEXT)
-        ),
     ];
     let mut handlers = handlers;
     if opts.page_urls {
@@ -730,128 +798,87 @@ fn run_rewriter(html: &str, st: &Shared, opts: &PassOptions) {
     }
 }
 
-/// `span[id]`: the title spans and inline-twister values.
+/// `span`: the title spans and inline-twister values, by id.
 fn span_with_id<'h>(
     html: &'h str,
     st: &Shared,
 ) -> impl FnMut(&mut Element<'_, '_>) -> lol_html::HandlerResult + 'h {
     let st = st.clone();
     move |el: &mut Element<'_, '_>| {
-        let Some(id) = el.get_attribute("id") else {
+        let Some(id) = element_id(html, el) else {
             return Ok(());
         };
         flush_regions(html, &st);
-        match id.as_str() {
-            sel::TITLE_ID => {
-                capture_element(el, &st, |s| &mut s.title);
-            }
-            sel::EBOOKS_TITLE_ID => {
-                capture_element(el, &st, |s| &mut s.ebooks_title);
-            }
-            sel::BT_ASIN_TITLE_ID => {
-                capture_element(el, &st, |s| &mut s.bt_title);
-            }
-            _ => {
-                let Some(dim) = id
+        let kind = {
+            let mut s = st.borrow_mut();
+            match id {
+                sel::TITLE_ID => s.title.start().then_some(RegionKind::Title),
+                sel::EBOOKS_TITLE_ID => s.ebooks_title.start().then_some(RegionKind::EbooksTitle),
+                sel::BT_ASIN_TITLE_ID => s.bt_title.start().then_some(RegionKind::BtTitle),
+                _ => match id
                     .strip_prefix(sel::INLINE_TWISTER_PREFIX)
                     .filter(|d| !d.is_empty())
-                else {
-                    return Ok(());
-                };
-                let started = {
-                    let mut s = st.borrow_mut();
-                    s.inline_dim = Some(dim.to_string());
-                    s.inline_value.start()
-                };
-                if started {
-                    let record = |s: &mut State, pos: usize| {
-                        let raw = std::mem::take(&mut s.inline_value.raw);
-                        s.inline_value = Capture::default();
-                        if let Some(dim) = s.inline_dim.take() {
-                            record_variation(s, pos, dim, &raw);
-                        }
-                    };
-                    if el.can_have_content() {
-                        let st = st.clone();
-                        let _ = el.on_end_tag(end_tag!(move |end| {
-                            record(&mut st.borrow_mut(), end.source_location().bytes().start);
-                            Ok(())
-                        }));
-                    } else {
-                        record(&mut st.borrow_mut(), el.source_location().bytes().start);
+                {
+                    Some(dim) => {
+                        s.inline_dim = Some(dim.to_string());
+                        s.inline_value.start().then_some(RegionKind::Inline)
                     }
-                }
+                    None => None,
+                },
             }
+        };
+        if let Some(kind) = kind {
+            open_region(el, &st, kind);
         }
         Ok(())
     }
 }
 
-/// Text inside `span[id]` elements goes to whichever span capture is open.
-fn span_text(st: &Shared) -> impl FnMut(&mut TextChunk<'_>) -> lol_html::HandlerResult {
-    let st = st.clone();
-    move |t: &mut TextChunk<'_>| {
-        if is_visible_text(t) {
-            let mut s = st.borrow_mut();
-            let chunk = t.as_str();
-            s.title.push(chunk, true, MAX_TEXT);
-            s.ebooks_title.push(chunk, false, MAX_TEXT);
-            s.bt_title.push(chunk, false, MAX_TEXT);
-            s.inline_value.push(chunk, false, MAX_TEXT);
-        }
-        Ok(())
-    }
-}
-
-/// `a[id]`: brand links and the seller link.
+/// `a`: brand links and the seller link, by id.
 fn a_with_id<'h>(
     html: &'h str,
     st: &Shared,
 ) -> impl FnMut(&mut Element<'_, '_>) -> lol_html::HandlerResult + 'h {
     let st = st.clone();
-    let mut byline = byline_start(&st, true);
     move |el: &mut Element<'_, '_>| {
-        let Some(id) = el.get_attribute("id") else {
+        let Some(id) = element_id(html, el) else {
             return Ok(());
         };
         flush_regions(html, &st);
-        match id.as_str() {
-            sel::BYLINE_LINK_ID | sel::BRAND_LINK_ID => byline(el)?,
-            sel::SELLER_LINK_ID if capture_element(el, &st, |s| &mut s.seller_link) => {
-                let id = attr(el, "href").and_then(|h| text::seller_id_from_href(&h));
-                st.borrow_mut().seller_link_id = id;
-            }
-            _ => {}
-        }
-        Ok(())
-    }
-}
-
-/// Text inside `a[id]` elements goes to whichever link capture is open.
-fn a_text(st: &Shared) -> impl FnMut(&mut TextChunk<'_>) -> lol_html::HandlerResult {
-    let st = st.clone();
-    move |t: &mut TextChunk<'_>| {
-        if is_visible_text(t) {
+        let kind = {
             let mut s = st.borrow_mut();
-            let chunk = t.as_str();
-            if s.byline_is_link {
-                s.byline.push(chunk, false, MAX_TEXT);
+            match id {
+                sel::BYLINE_LINK_ID | sel::BRAND_LINK_ID if s.byline.start() => {
+                    s.byline_is_link = true;
+                    s.byline_has_contributors = false;
+                    Some(RegionKind::BylineLink)
+                }
+                sel::SELLER_LINK_ID if s.seller_link.start() => {
+                    s.seller_link_id = attr(el, "href").and_then(|h| text::seller_id_from_href(&h));
+                    Some(RegionKind::SellerLink)
+                }
+                _ => None,
             }
-            s.seller_link.push(chunk, false, MAX_TEXT);
+        };
+        if let Some(kind) = kind {
+            open_region(el, &st, kind);
         }
         Ok(())
     }
 }
 
-/// `img[id]`: the main-image candidates.
-fn img_with_id(st: &Shared) -> impl FnMut(&mut Element<'_, '_>) -> lol_html::HandlerResult {
+/// `img`: the main-image candidates, by id.
+fn img_with_id<'h>(
+    html: &'h str,
+    st: &Shared,
+) -> impl FnMut(&mut Element<'_, '_>) -> lol_html::HandlerResult + 'h {
     let st = st.clone();
     move |el: &mut Element<'_, '_>| {
-        let Some(id) = el.get_attribute("id") else {
+        let Some(id) = element_id(html, el) else {
             return Ok(());
         };
         let mut s = st.borrow_mut();
-        match id.as_str() {
+        match id {
             sel::LANDING_IMAGE_ID => {
                 if s.landing_old_hires.is_none() {
                     s.landing_old_hires =
@@ -873,7 +900,7 @@ fn img_with_id(st: &Shared) -> impl FnMut(&mut Element<'_, '_>) -> lol_html::Han
     }
 }
 
-/// `div[id]`: the containers, dispatched on the id. Their content is read from the page's
+/// `div`: the containers, dispatched on the id, and the Buy Box rows. Their content is read from the page's
 /// source once their end tag has come ([`read_region`]): lol_html fixes text handlers per
 /// selector, and one selector per container cost every `div` of the page an attribute match
 /// per container (see BENCHMARKS.md).
@@ -883,13 +910,45 @@ fn div_with_id<'h>(
 ) -> impl FnMut(&mut Element<'_, '_>) -> lol_html::HandlerResult + 'h {
     let st = st.clone();
     move |el: &mut Element<'_, '_>| {
-        let Some(id) = el.get_attribute("id") else {
+        // One look at the tag for the three attributes (first of duplicates wins).
+        let (mut id, mut row, mut offer) = (None, None, None);
+        let tag = html.get(el.source_location().bytes()).unwrap_or_default();
+        for_each_attribute(tag, |name, value| {
+            let slot = if name.eq_ignore_ascii_case(b"id") {
+                &mut id
+            } else if name.eq_ignore_ascii_case(sel::TABULAR_ATTR.as_bytes()) {
+                &mut row
+            } else if name.eq_ignore_ascii_case(sel::OFFER_DISPLAY_ATTR.0.as_bytes()) {
+                &mut offer
+            } else {
+                return true;
+            };
+            slot.get_or_insert(value);
+            true
+        });
+        debug_assert_eq!(id.map(str::to_string), el.get_attribute("id"), "{tag}");
+        debug_assert_eq!(row.map(str::to_string), el.get_attribute(sel::TABULAR_ATTR));
+        let offer = offer == Some(sel::OFFER_DISPLAY_ATTR.1);
+        if row.is_none() && !offer && id.is_none() {
+            return Ok(());
+        }
+        flush_regions(html, &st);
+        if let Some(label) = row {
+            let started = sel::TABULAR_SELLER_LABELS.contains(&label.trim())
+                && st.borrow_mut().tabular_seller.start();
+            if started {
+                open_region(el, &st, RegionKind::TabularRow);
+            }
+        }
+        if offer && !st.borrow().region_open(|k| *k == RegionKind::OfferDisplay) {
+            open_region(el, &st, RegionKind::OfferDisplay);
+        }
+        let Some(id) = id else {
             return Ok(());
         };
-        flush_regions(html, &st);
         let kind = {
             let mut s = st.borrow_mut();
-            match id.as_str() {
+            match id {
                 sel::BYLINE_DIV_ID | sel::BYLINE_OLD_ID => {
                     if s.byline.start() {
                         s.byline_is_link = false;
@@ -1021,7 +1080,61 @@ fn read_region(html: &str, st: &Shared, kind: RegionKind, start: usize, stop: us
             })
         )
     };
+    let plain = |get: fn(&mut State) -> &mut Capture| {
+        region_pass(content, Vec::new(), |t| {
+            get(&mut st.borrow_mut()).push(t, false, MAX_TEXT)
+        });
+        finish_capture(st, get);
+    };
     match kind {
+        RegionKind::Title => {
+            let child = el!(sel::IN_TITLE_CHILD, {
+                let st = st.clone();
+                move |el: &mut Element<'_, '_>| {
+                    track_depth(el, &st, |s| &mut s.title);
+                    Ok(())
+                }
+            });
+            region_pass(content, vec![child], |t| {
+                st.borrow_mut().title.push(t, true, MAX_TEXT)
+            });
+            finish_capture(st, |s| &mut s.title);
+        }
+        RegionKind::EbooksTitle => plain(|s| &mut s.ebooks_title),
+        RegionKind::BtTitle => plain(|s| &mut s.bt_title),
+        RegionKind::BylineLink => plain(|s| &mut s.byline),
+        RegionKind::SellerLink => plain(|s| &mut s.seller_link),
+        RegionKind::TabularRow => plain(|s| &mut s.tabular_seller),
+        RegionKind::Inline => {
+            region_pass(content, Vec::new(), |t| {
+                st.borrow_mut().inline_value.push(t, false, MAX_TEXT)
+            });
+            if closed {
+                let mut s = st.borrow_mut();
+                let raw = std::mem::take(&mut s.inline_value.raw);
+                s.inline_value = Capture::default();
+                if let Some(dim) = s.inline_dim.take() {
+                    record_variation(&mut s, stop, dim, &raw);
+                }
+            }
+        }
+        RegionKind::OfferDisplay => {
+            let value = el!(sel::IN_OFFER_DISPLAY_SELLER, {
+                let st = st.clone();
+                move |el: &mut Element<'_, '_>| {
+                    capture_element(el, &st, |s| &mut s.offer_display_seller);
+                    Ok(())
+                }
+            });
+            region_pass(content, vec![value], |t| {
+                st.borrow_mut()
+                    .offer_display_seller
+                    .push(t, false, MAX_TEXT)
+            });
+            if closed {
+                finish_capture(st, |s| &mut s.offer_display_seller);
+            }
+        }
         RegionKind::Byline => {
             region_pass(content, vec![contributors()], |t| {
                 st.borrow_mut().byline.push(t, false, MAX_TEXT)
@@ -1174,21 +1287,6 @@ fn record_selection(s: &mut State, pos: usize) {
     s.selection = Capture::default();
     if let Some(dim) = s.variation_dims.last().filter(|d| !d.is_empty()).cloned() {
         record_variation(s, pos, dim, &raw);
-    }
-}
-
-fn byline_start(
-    st: &Shared,
-    is_link: bool,
-) -> impl FnMut(&mut Element<'_, '_>) -> lol_html::HandlerResult {
-    let st = st.clone();
-    move |el: &mut Element<'_, '_>| {
-        if capture_element(el, &st, |s| &mut s.byline) {
-            let mut s = st.borrow_mut();
-            s.byline_is_link = is_link;
-            s.byline_has_contributors = false;
-        }
-        Ok(())
     }
 }
 
@@ -1372,4 +1470,51 @@ fn asin_from_olp_links(html: &str) -> Option<String> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::raw_attribute;
+
+    #[test]
+    fn attributes_are_lexed_as_the_tokenizer_does() {
+        let cases: &[(&str, Option<&str>)] = &[
+            (r#"<div id="a">"#, Some("a")),
+            (r#"<div ID='a b'>"#, Some("a b")),
+            ("<div id=a>", Some("a")),
+            ("<div id>", Some("")),
+            ("<div id >", Some("")),
+            ("<div id/>", Some("")),
+            (r#"<div/id="a">"#, Some("a")),
+            (r#"<div id = "a" id="b">"#, Some("a")),
+            (
+                r#"<div data-id="x" class="id" title='id="no"' id="yes">"#,
+                Some("yes"),
+            ),
+            (r#"<div title="a>b" id="c">"#, Some("c")),
+            (r#"<div x="1"id="2">"#, Some("2")),
+            (r#"<div =id="2">"#, None),
+            ("<div hidden>", None),
+            ("<div>", None),
+            ("<div\tid\n=\r'q'\x0c>", Some("q")),
+        ];
+        for (tag, want) in cases {
+            assert_eq!(raw_attribute(tag, b"id"), *want, "{tag}");
+        }
+    }
+
+    #[test]
+    fn tricky_tags_read_as_lol_html_reads_them() {
+        // Debug builds compare every looked-up attribute with lol_html's own
+        // (`element_attr`), so this page only has to pass through the reader.
+        let page = super::extract(
+            r#"<input id=ASIN value=B000000001><div/id="feature-bullets"><li title="a>b"id=x>One</li></div>
+            <span id = 'productTitle' class="id">T</span><a x='"' id="bylineInfo">B</a>
+            <div =id="productDescription">no</div><div ID="productDescription">Desc</div>"#,
+            None,
+        );
+        assert_eq!(page.bullets, vec!["One".to_string()]);
+        assert_eq!(page.title.as_deref(), Some("T"));
+        assert_eq!(page.description.as_deref(), Some("Desc"));
+    }
 }

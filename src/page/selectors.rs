@@ -5,24 +5,28 @@
 //! * every selector names its tag (`div#feature-bullets`, not `#feature-bullets`):
 //!   lol_html matches tag names from its fast tag scanner and lexes attributes only for
 //!   elements whose tag name could match;
-//! * few entry points: the matching VM re-runs every top-level selector on every element
-//!   whose attributes it had to lex, so `span`, `a` and `img` targets share one selector
-//!   each ([`SPAN_WITH_ID`], [`A_WITH_ID`], [`IMG_WITH_ID`]) and the handler dispatches on
-//!   the id (the `*_ID` constants);
-//! * the containers that are `div`s with an id share one selector too ([`DIV_WITH_ID`]).
-//!   lol_html fixes text handlers per selector, so their content is read from the page's own
-//!   source once their end tag is seen, with the selectors relative to the container (the
+//! * few entry points, and none that needs attributes on common tags: the matching VM
+//!   re-runs every top-level selector on every element, and a selector with an attribute
+//!   condition makes it stop, lex the element's attributes and start again ("bail out") on
+//!   every element of that tag, which costs more than lexing them for a handler. So the
+//!   `span`, `a`, `img` and `div` targets share one tag-only selector each ([`SPAN`], [`A`],
+//!   [`IMG`], [`DIV`]) and the handler dispatches on the id (the `*_ID` constants) or
+//!   attribute;
+//! * no text handlers on those: lol_html fixes text handlers per selector, and one on `span`
+//!   would decode the text of every span. The content of a captured element is read from
+//!   the page's own source once its end tag is seen, with the selectors relative to it (the
 //!   `IN_*` constants) in a small second pass over that slice (see `extract.rs`).
 
-/// Every `span` with an id: title spans and inline-twister values are dispatched by id.
-pub const SPAN_WITH_ID: &str = "span[id]";
-/// Every `a` with an id: brand bylines and the seller link are dispatched by id.
-pub const A_WITH_ID: &str = "a[id]";
-/// Every `img` with an id: the main-image candidates are dispatched by id.
-pub const IMG_WITH_ID: &str = "img[id]";
-/// Every `div` with an id: bylines, swatch rows, breadcrumb, bullets, description, merchant
-/// info and the offers link are dispatched by id.
-pub const DIV_WITH_ID: &str = "div[id]";
+/// Every `span`: title spans and inline-twister values are dispatched by id.
+pub const SPAN: &str = "span";
+/// Every `a`: brand bylines and the seller link are dispatched by id.
+pub const A: &str = "a";
+/// Every `img`: the main-image candidates are dispatched by id.
+pub const IMG: &str = "img";
+/// Every `div`: bylines, swatch rows, breadcrumb, bullets, description, merchant info and the
+/// offers link are dispatched by id, Buy Box rows by [`TABULAR_ATTR`] and
+/// [`OFFER_DISPLAY_ATTR`].
+pub const DIV: &str = "div";
 
 // ---- ASIN -----------------------------------------------------------------------------
 
@@ -45,7 +49,7 @@ pub const ASIN_NAME_INPUT_NAME: &str = "ASIN";
 /// "Original recording" span that is not part of the title.
 pub const TITLE_ID: &str = "productTitle";
 /// Child elements of the title, to keep its own text only (same CA CD page).
-pub const TITLE_CHILD: &str = "span#productTitle *";
+pub const IN_TITLE_CHILD: &str = "*";
 /// amazon.com/kindle-whole-truth-B0011UCPM4-2017.
 pub const EBOOKS_TITLE_ID: &str = "ebooksProductTitle";
 /// amazon.co.jp/book-ruby-esoteric-4839927847-2008 (the binding is part of the text).
@@ -147,12 +151,16 @@ pub const MERCHANT_INFO_ID: &str = "merchant-info";
 /// The seller's link inside #merchant-info, with `seller=ID`
 /// ("Sold by <a>Cousin Floyd</a> and Fulfilled by Amazon": amazon.ca/cd-greta-van-fleet-anthem-B07H57DNVV-2019).
 pub const IN_MERCHANT_INFO_LINK: &str = "a";
-/// 2024+ offer display "Sold by" value (amazon.com/charmast-power-bank-B0DR8G428S-2026).
-pub const OFFER_DISPLAY_SELLER: &str = r#"div[offer-display-feature-name="desktop-merchant-info"] span.offer-display-feature-text-message"#;
-/// 2021–2023 tabular buy box rows ("Ships from" / 出荷元, "Sold by" / 販売元);
-/// structure as in the synthetic tests/pages/jp-brand-byline.html.
-pub const TABULAR_ROW: &str = "div[tabular-attribute-name]";
-/// Row labels of [`TABULAR_ROW`] that hold the seller.
+/// 2024+ offer display: `div[offer-display-feature-name="desktop-merchant-info"]`
+/// (amazon.com/charmast-power-bank-B0DR8G428S-2026) …
+pub const OFFER_DISPLAY_ATTR: (&str, &str) =
+    ("offer-display-feature-name", "desktop-merchant-info");
+/// … and the "Sold by" value inside it.
+pub const IN_OFFER_DISPLAY_SELLER: &str = "span.offer-display-feature-text-message";
+/// 2021–2023 tabular buy box rows, `div[tabular-attribute-name]` ("Ships from" / 出荷元,
+/// "Sold by" / 販売元); structure as in the synthetic tests/pages/jp-brand-byline.html.
+pub const TABULAR_ATTR: &str = "tabular-attribute-name";
+/// Row labels of [`TABULAR_ATTR`] that hold the seller.
 pub const TABULAR_SELLER_LABELS: &[&str] = &[
     "Sold by",
     "販売元",
@@ -273,12 +281,12 @@ pub const OFFER_LISTING_MARKER: &str = "id=\"olpProductDetails\"";
 
 /// Every lol_html selector above, parsed once per process.
 pub const ALL: &[&str] = &[
-    SPAN_WITH_ID,
-    A_WITH_ID,
-    IMG_WITH_ID,
-    DIV_WITH_ID,
+    SPAN,
+    A,
+    IMG,
+    DIV,
     INPUT,
-    TITLE_CHILD,
+    IN_TITLE_CHILD,
     OLP_TITLE,
     OLP_TITLE_CHILD,
     IN_BYLINE_CONTRIBUTORS,
@@ -292,8 +300,7 @@ pub const ALL: &[&str] = &[
     IN_BULLET,
     IN_DESCRIPTION_BLOCKS,
     IN_MERCHANT_INFO_LINK,
-    OFFER_DISPLAY_SELLER,
-    TABULAR_ROW,
+    IN_OFFER_DISPLAY_SELLER,
     OLP_OFFER,
     CANONICAL,
     OG_URL,
