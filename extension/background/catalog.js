@@ -2,11 +2,11 @@
 // beside its change history in storage.local as `check:<marketplace/ASIN>` =
 // {at (ms), source: viewed|recheck|baseline, status: match|mismatch|gone|unreadable, differences}.
 // A page check writes one small item (O(1), whatever the size of the catalogue); the summary
-// ("800 listings: 3 differ, 1 gone, 12 not checked in 24 h") reads them all only when the
-// options page or the popup asks.
+// ("800 listings: 3 differ, 1 gone, 12 not checked in 24 h") is computed only when the options
+// page or the popup asks, from the items the worker keeps in memory (read once, then followed).
 import { api } from '../lib/platform.js';
-import { loadListings, loadSettings, failure, listingIndex, cachedSettings } from './core.js';
-import { pageCheckedHooks } from './checks.js';
+import { failure, listingIndex, cachedSettings } from './core.js';
+import { reportHooks } from './checks.js';
 
 export const checkKey = (key) => `check:${key}`;
 const STATUSES = new Set(['match', 'mismatch', 'gone', 'unreadable']);
@@ -58,19 +58,21 @@ function stateOf(check, now, staleMs) {
 
 /**
  * Every listing's last check and the summary: total, differ, gone, unreadable, stale (not
- * checked within twice the re-check interval; 24 h while re-checks are off), stale_hours.
+ * checked within twice the re-check interval; 24 h while re-checks are off), stale_hours. From
+ * memory: the listing index and the last checks (a viewed page's check is in memory before its
+ * badge is set, below, so an answer this fast cannot miss it).
  */
-export async function catalogStatus(given = null) {
-  const [map, settings] = await Promise.all([given ?? loadListings(), loadSettings()]);
+export async function catalogStatus() {
+  const [{ map }, settings] = await Promise.all([listingIndex(), cachedSettings()]);
   const keys = Object.keys(map);
-  const got = keys.length ? await api.storage.local.get(keys.map(checkKey)) : {};
+  const memo = await checksOf(keys);
   const hours = settings.recheck_interval_hours ? 2 * settings.recheck_interval_hours : 24;
   const staleMs = hours * 3_600_000;
   const now = Date.now();
   const checks = {};
   const summary = { total: keys.length, differ: 0, gone: 0, unreadable: 0, stale: 0, stale_hours: hours };
   for (const k of keys) {
-    const s = stateOf(got[checkKey(k)], now, staleMs);
+    const s = stateOf(memo.get(k), now, staleMs);
     checks[k] = s;
     if (s.status === 'mismatch') summary.differ += 1;
     else if (s.status === 'gone') summary.gone += 1;
@@ -80,10 +82,14 @@ export async function catalogStatus(given = null) {
   return { summary, checks };
 }
 
-// A saved listing's page viewed in a tab: its last check, source "viewed".
-pageCheckedHooks.push(async (report) => {
-  if (!report || !STATUSES.has(report.status) || report.status === 'unreadable' || !report.asin || !report.marketplace) return;
-  await recordCheck(`${report.marketplace}/${report.asin}`, report, 'viewed');
+// A saved listing's page viewed in a tab: its last check, source "viewed". Recorded as the
+// tab's report is kept, before its badge is set (reportHooks), not after the page check's other
+// hooks: in memory at once, in storage without holding the badge up. Read from storage after
+// the badge, a summary asked for as soon as the badge showed could still see the check before.
+reportHooks.push((report) => {
+  if (!report || !STATUSES.has(report.status) || report.status === 'unreadable' || !report.asin || !report.marketplace) return undefined;
+  recordCheck(`${report.marketplace}/${report.asin}`, report, 'viewed').catch(() => {});
+  return undefined;
 });
 
 /**
