@@ -345,10 +345,16 @@ try {
   // content script needs the worker at a moment when none runs. Content-script start -> badge,
   // broken down: worker start (content-script start -> the worker's time origin), background
   // modules evaluated, hot wasm fetch / compile / instantiate, then the check's own steps.
+  // `parts, no recent`: the recent listings (storage.session) removed before the stop, so the
+  // woken worker waits for every listing to be read, as before they were kept.
   const resend = [];
+  const resendPaths = PATHS.filter((x) => x !== 'full').flatMap((x) => (x === 'parts' ? ['parts', 'parts, no recent'] : [x]));
   for (const p of !want('cold') ? [] : quick ? pages.slice(0, 3) : pages) {
-    for (const benchPath of PATHS.filter((x) => x !== 'full')) {
-      await loadAndTime(h, tab, p, true, benchPath);
+    for (const benchPath of resendPaths) {
+      await loadAndTime(h, tab, p, true, benchPath === 'whole' ? 'whole' : 'parts');
+      if (benchPath === 'parts, no recent') {
+        await (await h.worker()).evaluate(() => chrome.storage.session.remove('recent_listings'));
+      }
       // Past the content script's 2 s between sends, so the change below sends after its 400 ms
       // debounce; nothing touches the worker from here until the check is recorded.
       await sleep(2100);
@@ -382,7 +388,7 @@ try {
       const { t, boot } = got;
       const startedAt = boot.origin + t.at - t.total; // epoch ms of the content script's send
       resend.push({
-        file: p.file, path: benchPath, send: t.send, total: t.total,
+        file: p.file, path: benchPath, send: t.send, total: t.total, recent: t.recent,
         worker_start: boot.origin - startedAt, module: boot.module, fetch: boot.fetch, compile: boot.compile,
         instantiate: boot.instantiate, ready: boot.ready, message: t.sent - t.html, html: t.html,
         index: boot.index ?? null, settings: boot.settings ?? null,
@@ -391,10 +397,10 @@ try {
     }
   }
   report.cold_resend = resend;
-  for (const benchPath of PATHS.filter((x) => x !== 'full')) {
+  for (const benchPath of resendPaths) {
     const rs = resend.filter((r) => r.path === benchPath);
     if (!rs.length) continue;
-    console.log(`\ncold from the content script (${benchPath}): worker stopped while the page is open, then the content script sends (${rs.length} pages)`);
+    console.log(`\ncold from the content script (${benchPath}): worker stopped while the page is open, then the content script sends (${rs.length} pages; ${rs.filter((r) => r.recent).length} checked from the recent listings)`);
     console.log(line('  content-script start -> badge set', rs.map((r) => r.total)));
     console.log(line('  page text (parts or outerHTML)', rs.map((r) => r.html)));
     console.log(line('  worker start (send -> worker time origin)', rs.map((r) => r.worker_start)));

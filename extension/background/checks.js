@@ -3,7 +3,7 @@
 import { api } from '../lib/platform.js';
 import {
   core, wasm, session, tabKey, keyOf, loadListings, saveListings, loadSettings, tabState, listingFor, failure,
-  checkHtml, listingIndex, cachedSettings,
+  checkHtml, listingIndex, cachedSettings, indexListings, findListing, listingsBeforeSaveHooks,
 } from './core.js';
 import { refineImages } from './images.js';
 
@@ -85,6 +85,68 @@ export const tabSeq = new Map();
 listingIndex().then(() => { if (globalThis.cgBoot) globalThis.cgBoot.index ??= performance.now(); }, () => {});
 cachedSettings().then(() => { if (globalThis.cgBoot) globalThis.cgBoot.settings ??= performance.now(); }, () => {});
 
+// ------------------------------------------------------------------ a woken worker's first checks
+//
+// A worker woken by a page's message must read every stored listing (one storage.local item,
+// ~2 MB at 1,000 listings) before it can look up the one the page is about: 250-500 ms under
+// load (BENCHMARKS.md). So the listings the last page checks were about are also kept in
+// storage.session (`recent_listings` = {"MARKETPLACE/ASIN" (upper case): listing}, at most
+// RECENT_MAX), which outlives the worker. While the index is not read yet, a check whose
+// listing is there uses it; it is dropped before every listings write (a before-save hook), so
+// it never holds a copy older than the stored listing, and the check is done again against the
+// index once that is read if the two differ all the same.
+
+const RECENT_KEY = 'recent_listings';
+const RECENT_MAX = 20;
+const settledIndexes = new WeakSet();
+let recentWritten = new Map(); // key -> the listing object last written to storage.session
+
+listingsBeforeSaveHooks.push(async () => {
+  recentWritten = new Map();
+  await session.remove(RECENT_KEY).catch(() => {});
+  return {};
+});
+
+/** Remembers `listing` (as found in the index) among the recent ones, if it is not already. */
+function rememberRecent(marketplace, asin, listing, from) {
+  if (!listing || marketplace === null || marketplace === undefined) return;
+  const key = `${String(marketplace).toUpperCase()}/${String(asin).toUpperCase()}`;
+  if (recentWritten.get(key) === listing) return;
+  const written = recentWritten;
+  session.get(RECENT_KEY).then((got) => {
+    // A listings write came meanwhile (or the index was rebuilt): not this copy.
+    if (written !== recentWritten || listingIndex() !== from) return;
+    const recent = { ...(got[RECENT_KEY] ?? {}) };
+    delete recent[key];
+    recent[key] = listing;
+    const keys = Object.keys(recent);
+    for (const k of keys.slice(0, Math.max(0, keys.length - RECENT_MAX))) delete recent[k];
+    written.set(key, listing);
+    return session.set({ [RECENT_KEY]: recent });
+  }).catch(() => {});
+}
+
+/**
+ * The check of a woken worker before its listing index is read: against the recent listings
+ * in storage.session. Returns `{report, used}` when it could decide (the page's listing is
+ * there, or the page needed none), else null (wait for the index).
+ */
+async function checkFromRecent(url, html) {
+  const got = await session.get(RECENT_KEY).catch(() => ({}));
+  const recent = got[RECENT_KEY];
+  if (!recent || typeof recent !== 'object') return null;
+  const mini = indexListings(recent);
+  let asked = false;
+  let used = null;
+  const index = {
+    byKey: { get: (k) => { asked = true; used = mini.byKey.get(k) ?? null; return used ?? undefined; } },
+    byAsin: { get: () => { asked = true; used = null; return undefined; } },
+  };
+  const report = await checkHtml(url, html, index);
+  if (asked && !used) return null;
+  return { report, used };
+}
+
 /** The earlier page check (full module, every listing), kept for `make bench-wasm`'s comparison. */
 async function checkFull(url, html) {
   const [map, settings] = await Promise.all([loadListings(), loadSettings()]);
@@ -101,16 +163,42 @@ export async function onPage(tabId, url, html, started, timing) {
   tabSeq.set(tabId, seq);
   const cold = checksSinceStart++ === 0;
   const t0 = performance.now();
-  let report; let settings; let t1;
+  let report; let settings; let t1; let fromRecent = false;
   if (globalThis.cgBench.path === 'full') {
     ({ report, settings, t1 } = await checkFull(url, html));
   } else {
     // Only the listing for this page's marketplace/ASIN crosses into wasm (looked up in the
     // in-memory index); storage is read only after a change.
-    let index;
-    [index, settings] = await Promise.all([listingIndex(), cachedSettings(), wasm()]);
-    t1 = performance.now();
-    report = await checkHtml(url, html, index);
+    const indexReady = listingIndex();
+    indexReady.then(() => settledIndexes.add(indexReady), () => {});
+    let early = null;
+    if (!settledIndexes.has(indexReady)) {
+      // A woken worker: the recent listings in storage.session, if the page's is there.
+      [early, settings] = await Promise.all([checkFromRecent(url, html).catch(() => null), cachedSettings()]);
+    }
+    if (early) {
+      t1 = performance.now();
+      report = early.report;
+      fromRecent = true;
+      // Once the index is read: check again if the stored listing is not the one used.
+      indexReady.then((index) => {
+        const marketplace = report.page?.marketplace ?? null;
+        const real = report.page?.asin ? findListing(index, marketplace, report.page.asin) : null;
+        if (JSON.stringify(real) === JSON.stringify(early.used) || tabSeq.get(tabId) !== seq) return;
+        checkHtml(url, html, index).then((again) => {
+          if (tabSeq.get(tabId) === seq) return publish(tabId, again, url, settings);
+          return null;
+        }).catch(() => {});
+      }, () => {});
+    } else {
+      let index;
+      [index, settings] = await Promise.all([indexReady, cachedSettings(), wasm()]);
+      t1 = performance.now();
+      report = await checkHtml(url, html, {
+        ...index,
+        byKey: { get: (k) => { const l = index.byKey.get(k); if (l) rememberRecent(...k.split('/'), l, indexReady); return l; } },
+      });
+    }
   }
   const t2 = performance.now();
   if (tabSeq.get(tabId) !== seq) return { report, stale: true };
@@ -124,6 +212,7 @@ export async function onPage(tabId, url, html, started, timing) {
     nav: typeof timing?.nav_ms === 'number' ? timing.nav_ms : null,
     send: timing?.send === 'parts' || timing?.send === 'whole' ? timing.send : null,
     busy,
+    recent: fromRecent,
     prepare: t1 - t0, wasm: t2 - t1, publish: performance.now() - t2,
     at: performance.now(),
   });
