@@ -518,7 +518,8 @@ async function main() {
   // in turn, and sending every row (about 1.5 MB at 10,000 listings) would hold the others up.
   const settingsAsked = send({ type: 'ui-bg-settings-get' });
   const first = /(?:^|[#&])status=(?!all)/.test(location.hash) ? null : send({ type: 'ui-bg-listings-summary', first: FIRST_SCREEN });
-  const rows = (first ?? Promise.resolve()).catch(() => {}).then(() => send({ type: 'ui-bg-listings-summary' }));
+  const rows = (first ?? Promise.resolve()).catch(() => null)
+    .then((got) => (got?.complete ? got : send({ type: 'ui-bg-listings-summary' }))); // a small catalogue came whole
   rows.catch(() => {}); // an error is reported where the rows are awaited
   first?.catch(() => {});
   try {
