@@ -1037,10 +1037,12 @@ fn finish_regions(html: &str, st: &Shared) {
 
 /// Runs lol_html over one container's content: `handlers` for elements inside it, `text`
 /// for its visible text. Content without a `<` is one text node, passed as it is.
+///
+/// `text` is a `dyn` so that this function is compiled once (the hot wasm module's size).
 fn region_pass<'h>(
     content: &str,
     handlers: Vec<(Cow<'static, Selector>, ElementContentHandlers<'h>)>,
-    mut text: impl FnMut(&str) + 'h,
+    text: &'h mut dyn FnMut(&str),
 ) {
     if memchr::memchr(b'<', content.as_bytes()).is_none() {
         text(content);
@@ -1081,7 +1083,7 @@ fn read_region(html: &str, st: &Shared, kind: RegionKind, start: usize, stop: us
         )
     };
     let plain = |get: fn(&mut State) -> &mut Capture| {
-        region_pass(content, Vec::new(), |t| {
+        region_pass(content, Vec::new(), &mut |t| {
             get(&mut st.borrow_mut()).push(t, false, MAX_TEXT)
         });
         finish_capture(st, get);
@@ -1095,7 +1097,7 @@ fn read_region(html: &str, st: &Shared, kind: RegionKind, start: usize, stop: us
                     Ok(())
                 }
             });
-            region_pass(content, vec![child], |t| {
+            region_pass(content, vec![child], &mut |t| {
                 st.borrow_mut().title.push(t, true, MAX_TEXT)
             });
             finish_capture(st, |s| &mut s.title);
@@ -1106,7 +1108,7 @@ fn read_region(html: &str, st: &Shared, kind: RegionKind, start: usize, stop: us
         RegionKind::SellerLink => plain(|s| &mut s.seller_link),
         RegionKind::TabularRow => plain(|s| &mut s.tabular_seller),
         RegionKind::Inline => {
-            region_pass(content, Vec::new(), |t| {
+            region_pass(content, Vec::new(), &mut |t| {
                 st.borrow_mut().inline_value.push(t, false, MAX_TEXT)
             });
             if closed {
@@ -1126,7 +1128,7 @@ fn read_region(html: &str, st: &Shared, kind: RegionKind, start: usize, stop: us
                     Ok(())
                 }
             });
-            region_pass(content, vec![value], |t| {
+            region_pass(content, vec![value], &mut |t| {
                 st.borrow_mut()
                     .offer_display_seller
                     .push(t, false, MAX_TEXT)
@@ -1136,12 +1138,12 @@ fn read_region(html: &str, st: &Shared, kind: RegionKind, start: usize, stop: us
             }
         }
         RegionKind::Byline => {
-            region_pass(content, vec![contributors()], |t| {
+            region_pass(content, vec![contributors()], &mut |t| {
                 st.borrow_mut().byline.push(t, false, MAX_TEXT)
             });
             finish_capture(st, |s| &mut s.byline);
         }
-        RegionKind::BylineContributors => region_pass(content, vec![contributors()], |_| {}),
+        RegionKind::BylineContributors => region_pass(content, vec![contributors()], &mut |_| {}),
         RegionKind::Variation(dim) => {
             let depth = {
                 let mut s = st.borrow_mut();
@@ -1184,7 +1186,7 @@ fn read_region(html: &str, st: &Shared, kind: RegionKind, start: usize, stop: us
                     Ok(())
                 }
             });
-            region_pass(content, vec![nested, selection], |t| {
+            region_pass(content, vec![nested, selection], &mut |t| {
                 st.borrow_mut().selection.push(t, false, MAX_TEXT)
             });
             let mut s = st.borrow_mut();
@@ -1209,7 +1211,9 @@ fn read_region(html: &str, st: &Shared, kind: RegionKind, start: usize, stop: us
                     Ok(())
                 }
             });
-            region_pass(content, vec![link], |t| st.borrow_mut().breadcrumb.push(t));
+            region_pass(content, vec![link], &mut |t| {
+                st.borrow_mut().breadcrumb.push(t)
+            });
             if closed {
                 st.borrow_mut().breadcrumb.active = false;
             }
@@ -1232,7 +1236,9 @@ fn read_region(html: &str, st: &Shared, kind: RegionKind, start: usize, stop: us
                     Ok(())
                 }
             });
-            region_pass(content, vec![bullet], |t| st.borrow_mut().bullets.push(t));
+            region_pass(content, vec![bullet], &mut |t| {
+                st.borrow_mut().bullets.push(t)
+            });
             if closed {
                 st.borrow_mut().bullets.active = false;
             }
@@ -1244,7 +1250,7 @@ fn read_region(html: &str, st: &Shared, kind: RegionKind, start: usize, stop: us
                     s.description.push(" ", false, MAX_DESCRIPTION);
                 })
             );
-            region_pass(content, vec![blocks], |t| {
+            region_pass(content, vec![blocks], &mut |t| {
                 st.borrow_mut().description.push(t, false, MAX_DESCRIPTION)
             });
             finish_capture(st, |s| &mut s.description);
@@ -1259,13 +1265,13 @@ fn read_region(html: &str, st: &Shared, kind: RegionKind, start: usize, stop: us
                     }
                 })
             );
-            region_pass(content, vec![link], |t| {
+            region_pass(content, vec![link], &mut |t| {
                 st.borrow_mut().merchant_info.push(t, false, MAX_TEXT)
             });
             finish_capture(st, |s| &mut s.merchant_info);
         }
         RegionKind::OlpLink => {
-            region_pass(content, Vec::new(), |t| {
+            region_pass(content, Vec::new(), &mut |t| {
                 st.borrow_mut().olp_link.push(t, false, MAX_TEXT)
             });
             finish_capture(st, |s| &mut s.olp_link);
