@@ -196,9 +196,11 @@ export async function loadSettings() {
 // ------------------------------------------------------------------ listings in memory
 //
 // The page check needs one listing: the one for the page's marketplace and ASIN. The worker
-// keeps an index of the stored listings in memory, dropped whenever `listings` changes in
-// storage (any writer: this worker, the options page, sync) and rebuilt on the next check,
-// so a page check neither reads storage.local nor passes every listing into wasm.
+// keeps an index of the stored listings in memory, replaced whenever `listings` changes in
+// storage (any writer: this worker, the options page, sync) by one built from the change
+// event's new value (dropped by this worker's own write until that event comes, and then read
+// again only if asked for meanwhile), so a page check neither reads storage.local nor passes
+// every listing into wasm.
 
 let indexReady = null;
 let settingsReady = null;
