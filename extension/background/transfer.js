@@ -9,7 +9,7 @@
 // sends only what the core must judge (`unchanged` names the listings left out): see below.
 import { api } from '../lib/platform.js';
 import {
-  core, failure, keyOf, listingIndex, loadListings, loadSettings, saveListings, today,
+  core, failure, keyOf, listingIndex, loadListings, loadSettings, saveListings, session, today,
 } from './core.js';
 import { exportFileParts, sameListing, SETTINGS_VERSION } from '../lib/listings-file.js';
 import { exportDeletions, applyImportedDeletions } from './sync.js';
@@ -169,8 +169,9 @@ export async function quickApply(text, mode, unchanged, taken) {
   // Screenshots after the case logs: the imported cases decide which ones are protected.
   await applyImportShots({ keys: Object.keys(next), shots: res.shots, mode });
   mark('extras');
-  // Open tabs are checked again only when the listings changed (it reads every listing).
-  if (write) await recheckAllTabs();
+  // Open tabs are checked again only when the listings changed and a tab shows a checked page
+  // (recheckAllTabs reads every listing first: 1-3 s at 10,000).
+  if (write && Object.entries(await session.get(null)).some(([k, v]) => k.startsWith('tab:') && v?.page)) await recheckAllTabs();
   mark('tabs');
   const removed = [...file.listings.map(keyOf), ...Object.keys(unchanged)].filter((k) => !Object.hasOwn(next, k));
   return { count: Object.keys(next).length, removed };
