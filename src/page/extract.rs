@@ -798,7 +798,7 @@ fn run_rewriter(html: &str, st: &Shared, opts: &PassOptions) {
     }
 }
 
-/// `span`: the title spans and inline-twister values, by id.
+/// `span[id]`: the title spans and inline-twister values.
 fn span_with_id<'h>(
     html: &'h str,
     st: &Shared,
@@ -834,7 +834,7 @@ fn span_with_id<'h>(
     }
 }
 
-/// `a`: brand links and the seller link, by id.
+/// `a[id]`: brand links and the seller link.
 fn a_with_id<'h>(
     html: &'h str,
     st: &Shared,
@@ -867,7 +867,7 @@ fn a_with_id<'h>(
     }
 }
 
-/// `img`: the main-image candidates, by id.
+/// `img[id]`: the main-image candidates.
 fn img_with_id<'h>(
     html: &'h str,
     st: &Shared,

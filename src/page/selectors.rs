@@ -5,24 +5,24 @@
 //! * every selector names its tag (`div#feature-bullets`, not `#feature-bullets`):
 //!   lol_html matches tag names from its fast tag scanner and lexes attributes only for
 //!   elements whose tag name could match;
-//! * few entry points, and none that needs attributes on common tags: the matching VM
-//!   re-runs every top-level selector on every element, and a selector with an attribute
-//!   condition makes it stop, lex the element's attributes and start again ("bail out") on
-//!   every element of that tag, which costs more than lexing them for a handler. So the
-//!   `span`, `a`, `img` and `div` targets share one tag-only selector each ([`SPAN`], [`A`],
-//!   [`IMG`], [`DIV`]) and the handler dispatches on the id (the `*_ID` constants) or
-//!   attribute;
+//! * few entry points: the matching VM re-runs every top-level selector on every element,
+//!   and a selector with an attribute condition makes it stop, lex the element's attributes
+//!   and start again ("bail out") on every element of that tag. So the `span`, `a` and `img`
+//!   targets share one `[id]` selector each ([`SPAN`], [`A`], [`IMG`]), and the `div` targets
+//!   one tag-only selector ([`DIV`]: a handler call per `div` costs less than ten attribute
+//!   conditions); the handler dispatches on the id (the `*_ID` constants) or attribute, read
+//!   from the start tag's source;
 //! * no text handlers on those: lol_html fixes text handlers per selector, and one on `span`
 //!   would decode the text of every span. The content of a captured element is read from
 //!   the page's own source once its end tag is seen, with the selectors relative to it (the
 //!   `IN_*` constants) in a small second pass over that slice (see `extract.rs`).
 
-/// Every `span`: title spans and inline-twister values are dispatched by id.
-pub const SPAN: &str = "span";
-/// Every `a`: brand bylines and the seller link are dispatched by id.
-pub const A: &str = "a";
-/// Every `img`: the main-image candidates are dispatched by id.
-pub const IMG: &str = "img";
+/// Every `span` with an id: title spans and inline-twister values are dispatched by id.
+pub const SPAN: &str = "span[id]";
+/// Every `a` with an id: brand bylines and the seller link are dispatched by id.
+pub const A: &str = "a[id]";
+/// Every `img` with an id: the main-image candidates are dispatched by id.
+pub const IMG: &str = "img[id]";
 /// Every `div`: bylines, swatch rows, breadcrumb, bullets, description, merchant info and the
 /// offers link are dispatched by id, Buy Box rows by [`TABULAR_ATTR`] and
 /// [`OFFER_DISPLAY_ATTR`].
