@@ -663,11 +663,11 @@ fn run_rewriter(html: &str, st: &Shared, opts: &PassOptions) {
             })
         ),
         // Titles, inline-twister values
-        el!(sel::SPAN, span_with_id(html, st)),
+        el!(sel::SPAN_WITH_ID, span_with_id(html, st)),
         // Brand links, seller link
-        el!(sel::A, a_with_id(html, st)),
+        el!(sel::A_WITH_ID, a_with_id(html, st)),
         // Images
-        el!(sel::IMG, img_with_id(html, st)),
+        el!(sel::IMG_WITH_ID, img_with_id(html, st)),
         // Bylines, swatch rows, breadcrumb, bullets, description, merchant info, offers link,
         // Buy Box rows
         el!(sel::DIV, div_with_id(html, st)),

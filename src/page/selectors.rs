@@ -8,21 +8,22 @@
 //! * few entry points: the matching VM re-runs every top-level selector on every element,
 //!   and a selector with an attribute condition makes it stop, lex the element's attributes
 //!   and start again ("bail out") on every element of that tag. So the `span`, `a` and `img`
-//!   targets share one `[id]` selector each ([`SPAN`], [`A`], [`IMG`]), and the `div` targets
-//!   one tag-only selector ([`DIV`]: a handler call per `div` costs less than ten attribute
-//!   conditions); the handler dispatches on the id (the `*_ID` constants) or attribute, read
-//!   from the start tag's source;
-//! * no text handlers on those: lol_html fixes text handlers per selector, and one on `span`
-//!   would decode the text of every span. The content of a captured element is read from
+//!   targets share one `[id]` selector each ([`SPAN_WITH_ID`], [`A_WITH_ID`],
+//!   [`IMG_WITH_ID`]), and the `div` targets one tag-only selector ([`DIV`]: a handler call
+//!   per `div` costs less than ten attribute conditions); the handler dispatches on the id
+//!   (the `*_ID` constants) or attribute, read from the start tag's source;
+//! * no text handlers on those: lol_html fixes text handlers per selector, and one on
+//!   `span[id]` would decode the text of every span with an id (on `div`, of the whole
+//!   page). The content of a captured element is read from
 //!   the page's own source once its end tag is seen, with the selectors relative to it (the
 //!   `IN_*` constants) in a small second pass over that slice (see `extract.rs`).
 
 /// Every `span` with an id: title spans and inline-twister values are dispatched by id.
-pub const SPAN: &str = "span[id]";
+pub const SPAN_WITH_ID: &str = "span[id]";
 /// Every `a` with an id: brand bylines and the seller link are dispatched by id.
-pub const A: &str = "a[id]";
+pub const A_WITH_ID: &str = "a[id]";
 /// Every `img` with an id: the main-image candidates are dispatched by id.
-pub const IMG: &str = "img[id]";
+pub const IMG_WITH_ID: &str = "img[id]";
 /// Every `div`: bylines, swatch rows, breadcrumb, bullets, description, merchant info and the
 /// offers link are dispatched by id, Buy Box rows by [`TABULAR_ATTR`] and
 /// [`OFFER_DISPLAY_ATTR`].
@@ -281,9 +282,9 @@ pub const OFFER_LISTING_MARKER: &str = "id=\"olpProductDetails\"";
 
 /// Every lol_html selector above, parsed once per process.
 pub const ALL: &[&str] = &[
-    SPAN,
-    A,
-    IMG,
+    SPAN_WITH_ID,
+    A_WITH_ID,
+    IMG_WITH_ID,
     DIV,
     INPUT,
     IN_TITLE_CHILD,
