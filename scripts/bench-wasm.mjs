@@ -30,7 +30,8 @@ import { initSync, invoke } from '../extension/pkg/catalog_guard.js';
 import { initSync as initHot, extract } from '../extension/pkg/catalog_guard_hot.js';
 
 const quick = process.argv.includes('--quick');
-// --only=warm,memory,cold,run_at,first runs only those parts (sizes always).
+// --only=warm,memory,cold,resend,run_at,first runs only those parts (sizes always; resend: the
+// cold check from the content script alone, without the navigation one).
 const onlyArg = process.argv.find((a) => a.startsWith('--only='));
 const only = onlyArg ? new Set(onlyArg.slice(7).split(',')) : null;
 const want = (part) => !only || only.has(part);
@@ -282,7 +283,7 @@ try {
 
   // ---------------------------------------------------------------- cold
   const cold = [];
-  if (want('cold')) {
+  if (want('cold') || want('resend')) {
     await h.swStatus(); // follow the worker's running status from here on
     await loadAndTime(h, tab, pages[0]);
   }
@@ -349,7 +350,7 @@ try {
   // woken worker waits for every listing to be read, as before they were kept.
   const resend = [];
   const resendPaths = PATHS.filter((x) => x !== 'full').flatMap((x) => (x === 'parts' ? ['parts', 'parts, no recent'] : [x]));
-  for (const p of !want('cold') ? [] : quick ? pages.slice(0, 3) : pages) {
+  for (const p of !want('cold') && !want('resend') ? [] : quick ? pages.slice(0, 3) : pages) {
     for (const benchPath of resendPaths) {
       await loadAndTime(h, tab, p, true, benchPath === 'whole' ? 'whole' : 'parts');
       if (benchPath === 'parts, no recent') {
@@ -410,6 +411,7 @@ try {
     console.log(line('  hot wasm instantiate', rs.map((r) => r.instantiate)));
     console.log(line('  listings read and indexed (worker origin ->)', rs.map((r) => r.index)));
     console.log(line('  hot wasm ready (worker origin ->)', rs.map((r) => r.ready)));
+    console.log(line('  settings read (worker origin ->)', rs.map((r) => r.settings)));
     console.log(line('  message (after the text -> background)', rs.map((r) => r.message)));
     console.log(line('  prepare (listings, settings, wasm ready)', rs.map((r) => r.prepare)));
     console.log(line('  wasm extract + check', rs.map((r) => r.wasm)));
