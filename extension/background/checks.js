@@ -108,6 +108,12 @@ listingsBeforeSaveHooks.push(async () => {
   await session.remove(RECENT_KEY).catch(() => {});
   return {};
 });
+// And after any listings change, whoever wrote it (registered at top level, like every listener).
+api.storage.onChanged.addListener((changes, area) => {
+  if (area !== 'local' || !changes.listings) return;
+  recentWritten = new Map();
+  session.remove(RECENT_KEY).catch(() => {});
+});
 
 /** Remembers `listing` (as found in the index) among the recent ones, if it is not already. */
 function rememberRecent(marketplace, asin, listing, from) {
