@@ -170,6 +170,21 @@ export class ListingsChanged extends Error {
 }
 
 /**
+ * Runs `task(generation)` (read the listings, compute, then write with `ifGeneration:
+ * generation`) again from the start, at most 5 times, while its write finds that another
+ * listings write was issued meanwhile.
+ */
+export async function withFreshListings(task) {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await task(listingsGen);
+    } catch (e) {
+      if (!(e instanceof ListingsChanged) || attempt >= 5) throw e;
+    }
+  }
+}
+
+/**
  * Stores the listings; `extra` (other storage.local items) goes in the same write. With
  * `ifGeneration`, nothing is written (ListingsChanged is thrown) if any listings write was
  * issued since that generation was read.

@@ -9,7 +9,7 @@
 import { api, fromContentScript, fromExtensionPage } from '../lib/platform.js';
 import {
   core, wasm, session, tabKey, keyOf, loadListings, saveListings, loadSettings, tabState, listingFor,
-  failure, reportLanguage,
+  failure, reportLanguage, withFreshListings,
 } from './core.js';
 import { onPage, recheckTab, recheckAllTabs, requireTab, changeListing, clearTab, tabSeq } from './checks.js';
 import { scheduleSyncPush, syncHandlers, applyImportedDeletions } from './sync.js';
@@ -164,12 +164,16 @@ const ownHandlers = {
     if (unchanged && typeof unchanged === 'object') {
       return quickApply(text, String(mode ?? 'merge'), unchanged, Array.isArray(taken) ? taken.map(String) : []);
     }
-    const map = await loadListings();
-    // Throws (and nothing is written) when the file is malformed or the mode unknown.
-    const { listings, history, cases, shots, deleted, tombstones } = await core('import_apply', { existing: Object.values(map), text, mode: String(mode ?? 'merge'), now_ms: Date.now() });
-    const next = {};
-    for (const l of listings) next[keyOf(l)] = l;
-    await saveListings(next);
+    // Merged again from the start if a sync merge wrote the listings meanwhile (see core.js).
+    const { map, listings, history, cases, shots, deleted, tombstones, next } = await withFreshListings(async (gen) => {
+      const stored = await loadListings();
+      // Throws (and nothing is written) when the file is malformed or the mode unknown.
+      const res = await core('import_apply', { existing: Object.values(stored), text, mode: String(mode ?? 'merge'), now_ms: Date.now() });
+      const merged = {};
+      for (const l of res.listings) merged[keyOf(l)] = l;
+      await saveListings(merged, { ifGeneration: gen });
+      return { ...res, map: stored, next: merged };
+    });
     await applyImportedDeletions(next, deleted, tombstones);
     await applyImport({ keys: Object.keys(next), changed: changedListings(map, next), history, cases, mode: String(mode ?? 'merge') });
     // Screenshots after the case logs: the imported cases decide which ones are protected.

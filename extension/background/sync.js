@@ -31,7 +31,7 @@
 import { api } from '../lib/platform.js';
 import {
   core, keyOf, loadListings, saveListings, listingsSavedHooks, listingsBeforeSaveHooks, failure,
-  listingsGeneration, listingsTouched, ListingsChanged,
+  listingsGeneration, listingsTouched, ListingsChanged, withFreshListings,
 } from './core.js';
 import { recheckAllTabs, pageCheckedHooks } from './checks.js';
 
@@ -234,21 +234,14 @@ function pruneBin(bin, now) {
  * only what changed, in one storage.local write (listings + losing versions together).
  * Returns `{needPush}`: this browser has something sync lacks (or newer).
  */
-async function mergeItems(items) {
+function mergeItems(items) {
   // A listings write issued while the merge ran (an import, a save from a page) makes the merge
   // start again from the new listings rather than write back its stale copy over them.
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await mergeOnce(items);
-    } catch (e) {
-      if (!(e instanceof ListingsChanged) || attempt >= 5) throw e;
-    }
-  }
+  return withFreshListings((gen) => mergeOnce(items, gen));
 }
 
-async function mergeOnce(items) {
+async function mergeOnce(items, gen) {
   const now = Date.now();
-  const gen = listingsGeneration();
   const map = await loadListings();
   if (!Object.keys(items).length) {
     // Sync is empty (never used, or cleared elsewhere): nothing to merge; ours should go there.

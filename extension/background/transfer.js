@@ -10,6 +10,7 @@
 import { api } from '../lib/platform.js';
 import {
   core, failure, keyOf, listingIndex, loadListings, loadSettings, saveListings, session, today,
+  withFreshListings,
 } from './core.js';
 import { exportFileParts, sameListing, SETTINGS_VERSION } from '../lib/listings-file.js';
 import { exportDeletions, applyImportedDeletions } from './sync.js';
@@ -156,11 +157,16 @@ export async function quickApply(text, mode, unchanged, taken) {
     || Object.keys(b).some((k) => !Object.hasOwn(a, k) || (a[k] !== b[k] && !sameListing(a[k], b[k])));
   const write = differs(map, next);
   if (write) {
-    // Written from this handler's own copy of the stored listings, not the shared index.
-    map = await loadListings();
-    checkUnchanged(map, unchanged, mode);
-    next = nextListings(map, file, unchanged, mode, res.listings);
-    await saveListings(next);
+    // Written from this handler's own copy of the stored listings, not the shared index; read
+    // again if a sync merge wrote meanwhile (its listings would be dropped, and by the
+    // before-save hook recorded as deleted here).
+    ({ map, next } = await withFreshListings(async (gen) => {
+      const stored = await loadListings();
+      checkUnchanged(stored, unchanged, mode);
+      const merged = nextListings(stored, file, unchanged, mode, res.listings);
+      await saveListings(merged, { ifGeneration: gen });
+      return { map: stored, next: merged };
+    }));
   }
   mark('listings');
   const changed = res.listings.filter((l) => { const old = map[keyOf(l)]; return !old || !sameListing(old, l); });
