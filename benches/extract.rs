@@ -13,6 +13,9 @@ use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughpu
 use std::path::PathBuf;
 use std::time::Duration;
 
+#[path = "../tests/common/family.rs"]
+mod family;
+
 struct Page {
     url: String,
     bytes: Vec<u8>,
@@ -88,35 +91,6 @@ fn bare_lol_html(html: &str) -> usize {
     n.get()
 }
 
-/// A product page whose twister data script lists `n` members (two dimensions), in the
-/// real pages' layout (`twister-js-init-dpx-data`).
-fn generated_family_page(n: usize) -> String {
-    let mut display = String::new();
-    let mut to_asin = String::new();
-    for i in 0..n {
-        if i > 0 {
-            display.push(',');
-            to_asin.push(',');
-        }
-        display.push_str(&format!(
-            "\"B{i:09}\":[\"Size {}\",\"Colour {}\"]",
-            i / 50,
-            i % 50
-        ));
-        to_asin.push_str(&format!("\"{}_{}\":\"B{i:09}\"", i / 50, i % 50));
-    }
-    format!(
-        "<html><body><input type=\"hidden\" id=\"ASIN\" value=\"B000000007\">\
-         <span id=\"productTitle\">Generated</span>\
-         <script>P.register('twister-js-init-dpx-data', function() {{ var dataToReturn = {{\
-         \"currentAsin\" : \"B000000007\", \"parentAsin\" : \"B0PARENT00\",\
-         \"dimensionToAsinMap\" : {{{to_asin}}},\
-         \"dimensions\" : [\"size_name\",\"color_name\"],\
-         \"dimensionValuesDisplayData\" : {{{display}}},\
-         }}; return dataToReturn; }});</script></body></html>"
-    )
-}
-
 fn bench(c: &mut Criterion) {
     let pages = pages();
     let total: usize = pages.iter().map(|p| p.html.len()).sum();
@@ -182,7 +156,7 @@ fn bench(c: &mut Criterion) {
 
     // A generated page whose twister lists 5,000 members (more than
     // page::family::MAX_FAMILY_MEMBERS): reading it must stay bounded.
-    let big_family = generated_family_page(5_000);
+    let big_family = family::generated_family_page(5_000);
     if let Some(n) = std::env::var("CG_BENCH_MIN")
         .ok()
         .and_then(|v| v.parse::<usize>().ok())

@@ -306,37 +306,9 @@ fn truncated_or_malformed_twister_data_gives_no_family_and_the_rest_is_read() {
     }
 }
 
-/// A generated family of `n` members in the real twister layout.
-fn generated_family_page(n: usize) -> String {
-    let mut display = String::new();
-    let mut to_asin = String::new();
-    for i in 0..n {
-        if i > 0 {
-            display.push(',');
-            to_asin.push(',');
-        }
-        display.push_str(&format!(
-            "\"B{i:09}\":[\"Size {}\",\"Colour {}\"]",
-            i / 50,
-            i % 50
-        ));
-        to_asin.push_str(&format!("\"{}_{}\":\"B{i:09}\"", i / 50, i % 50));
-    }
-    format!(
-        "<html><body><input type=\"hidden\" id=\"ASIN\" value=\"B000000007\">\
-         <span id=\"productTitle\">Generated</span>\
-         <script>P.register('twister-js-init-dpx-data', function() {{ var dataToReturn = {{\
-         \"currentAsin\" : \"B000000007\", \"parentAsin\" : \"B0PARENT00\",\
-         \"dimensionToAsinMap\" : {{{to_asin}}},\
-         \"dimensions\" : [\"size_name\",\"color_name\"],\
-         \"dimensionValuesDisplayData\" : {{{display}}},\
-         }}; return dataToReturn; }});</script></body></html>"
-    )
-}
-
 #[test]
 fn a_family_of_5000_members_is_capped() {
-    let html = generated_family_page(5_000);
+    let html = common::family::generated_family_page(5_000);
     let page = extract(&html, Some("https://www.amazon.com/dp/B000000007"));
     let family = page.family.expect("family");
     assert!(family.truncated);
@@ -347,7 +319,9 @@ fn a_family_of_5000_members_is_capped() {
     // `truncated` is in the JSON only when true.
     let json = serde_json::to_value(&family).unwrap();
     assert_eq!(json["truncated"], true);
-    let small = extract(&generated_family_page(3), None).family.unwrap();
+    let small = extract(&common::family::generated_family_page(3), None)
+        .family
+        .unwrap();
     assert!(serde_json::to_value(&small)
         .unwrap()
         .get("truncated")

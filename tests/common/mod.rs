@@ -1,6 +1,8 @@
 //! Shared helpers for the integration tests: where the real pages are.
 #![allow(dead_code)]
 
+pub mod family;
+
 use std::path::PathBuf;
 use std::process::Command;
 
