@@ -107,6 +107,8 @@ globalThis.cgPageParts = (() => {
     if (!root || !doc.querySelector(REQUIRED)) return null;
     const keep = new Set(doc.querySelectorAll(selector));
     for (const el of doc.querySelectorAll('script, noscript, template')) {
+      // Read, never written: a template's children live in its content fragment (its
+      // textContent is empty), so its markup is what the markers are searched in.
       const text = el.localName === 'template' ? el.innerHTML : el.textContent;
       if (MARKERS.some((m) => text.includes(m))) keep.add(el);
     }
