@@ -18,7 +18,9 @@
 //                      while a run was under way (they start a run of their own when it ends)
 //   baseline:review    {key: ms}: completed from their pages, waiting for "Looks right"
 import { api } from '../lib/platform.js';
-import { core, loadListings, saveListings, loadSettings, failure, listingIndex } from './core.js';
+import {
+  core, loadListings, saveListings, loadSettings, failure, listingIndex, withFreshListings,
+} from './core.js';
 import { recordCheck } from './catalog.js';
 
 const local = api.storage.local;
@@ -163,27 +165,32 @@ async function loop() {
       now_ms: Date.now(),
     });
     const { job: now } = await loadJob();
-    const next = now && !now.stopped ? { ...now } : null; // stopped meanwhile: the listing is still written
-    const progress = next ? { [STATE_KEY]: after.state, [JOB_KEY]: next } : {};
-    const fresh = res.write ? await loadListings() : null;
-    const change = fresh ? res.write(fresh) : null;
-    if (next) {
-      if (res.completed && change) next.completed = (next.completed ?? 0) + 1;
-      if (res.saved && change) next.saved = (next.saved ?? 0) + 1;
-      if (res.failed) next.failed = [...(next.failed ?? []).filter((f) => f.key !== action.key), { key: action.key, reason: res.failed }];
-    }
-    if (change) {
-      fresh[action.key] = change.listing;
-      const extra = { ...progress };
-      if (change.review) {
-        const got = await local.get(REVIEW_KEY);
-        extra[REVIEW_KEY] = { ...(got[REVIEW_KEY] ?? {}), [action.key]: Date.now() };
+    const stopped = !now || now.stopped; // stopped meanwhile: the listing is still written
+    // The listings read and written again if another listings write was issued meanwhile (see
+    // core.js); the progress is counted from the attempt that wrote.
+    const { next, progress, change } = await withFreshListings(async (gen) => {
+      const run = stopped ? null : { ...now };
+      const counted = run ? { [STATE_KEY]: after.state, [JOB_KEY]: run } : {};
+      const fresh = res.write ? await loadListings() : null;
+      const written = fresh ? res.write(fresh) : null;
+      if (run) {
+        if (res.completed && written) run.completed = (run.completed ?? 0) + 1;
+        if (res.saved && written) run.saved = (run.saved ?? 0) + 1;
+        if (res.failed) run.failed = [...(run.failed ?? []).filter((f) => f.key !== action.key), { key: action.key, reason: res.failed }];
       }
-      // One write: the listing, its review entry and the run's progress (see completeOne).
-      await saveListings(fresh, { extra });
-    } else if (next) {
-      await local.set(progress);
-    }
+      if (written) {
+        fresh[action.key] = written.listing;
+        const extra = { ...counted };
+        if (written.review) {
+          const got = await local.get(REVIEW_KEY);
+          extra[REVIEW_KEY] = { ...(got[REVIEW_KEY] ?? {}), [action.key]: Date.now() };
+        }
+        // One write: the listing, its review entry and the run's progress (see completeOne).
+        await saveListings(fresh, { extra, ifGeneration: gen });
+      }
+      return { next: run, progress: counted, change: written };
+    });
+    if (!change && next) await local.set(progress);
     if (res.report) await recordCheck(action.key, res.report, 'baseline').catch(() => {});
     if (!next) return;
   }

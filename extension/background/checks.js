@@ -4,6 +4,7 @@ import { api } from '../lib/platform.js';
 import {
   core, wasm, session, tabKey, keyOf, loadListings, saveListings, loadSettings, tabState, listingFor, failure,
   checkHtml, listingIndex, cachedSettings, indexListings, findListing, listingsBeforeSaveHooks,
+  withFreshListings,
 } from './core.js';
 import { refineImages } from './images.js';
 
@@ -316,16 +317,23 @@ export async function requireTab(tabId) {
   return state;
 }
 
-/** Applies `change(listing)` to the tab's listing, stores it, re-checks the tab. */
+/**
+ * Applies `change(listing)` to the tab's listing, stores it, re-checks the tab. `change` runs
+ * again on the fresh listing if another listings write was issued meanwhile: no side effects.
+ */
 export async function changeListing(tabId, change) {
   const state = await requireTab(tabId);
-  const map = await loadListings();
-  const old = listingFor(map, state.report);
-  if (!old) throw failure('this page is not saved as a listing yet', { kind: 'untracked', tabId });
-  const listing = await change(old, state);
-  delete map[keyOf(old)];
-  map[keyOf(listing)] = listing;
-  await saveListings(map);
+  // Read, changed and written again if another listings write was issued meanwhile (core.js).
+  const { map, listing } = await withFreshListings(async (gen) => {
+    const stored = await loadListings();
+    const old = listingFor(stored, state.report);
+    if (!old) throw failure('this page is not saved as a listing yet', { kind: 'untracked', tabId });
+    const changed = await change(old, state);
+    delete stored[keyOf(old)];
+    stored[keyOf(changed)] = changed;
+    await saveListings(stored, { ifGeneration: gen });
+    return { map: stored, listing: changed };
+  });
   const settings = await loadSettings();
   const report = await recheckTab(tabId, state, map, settings);
   return { report, listing };

@@ -5,7 +5,9 @@
 // Storage: storage.local `history:<marketplace/ASIN>` = History (one item per listing, so a
 // check rewrites one small item, never every listing's history).
 import { api } from '../lib/platform.js';
-import { core, keyOf, loadListings, saveListings, serialiser, storedListingFor } from './core.js';
+import {
+  core, keyOf, loadListings, saveListings, serialiser, storedListingFor, withFreshListings,
+} from './core.js';
 import { pageCheckedHooks, reportHooks } from './checks.js';
 
 /** The storage key of a listing's history. */
@@ -61,13 +63,16 @@ export async function learnFromPage(report) {
   if (!listing || (listing.family_known === true && listing.availability && listing.availability !== 'unknown')) return [];
   const res = await core('learn', { listing, page: report.page, now_ms: Date.now() });
   if (!res.fields?.length) return [];
-  // Written only if nobody changed the listing meanwhile (the seller's edit wins).
-  const fresh = await loadListings();
+  // Written only if nobody changed the listing meanwhile (the seller's edit wins), and only over
+  // the listings as they are (read again if another listings write was issued in between).
   const key = keyOf(listing);
-  if (!fresh[key] || fresh[key].updated_at !== listing.updated_at) return [];
-  fresh[key] = res.listing;
-  await saveListings(fresh);
-  return res.fields;
+  return withFreshListings(async (gen) => {
+    const fresh = await loadListings();
+    if (!fresh[key] || fresh[key].updated_at !== listing.updated_at) return [];
+    fresh[key] = res.listing;
+    await saveListings(fresh, { ifGeneration: gen });
+    return res.fields;
+  });
 }
 
 /** Records imported listing data as an observation of the listing (source `import`). */

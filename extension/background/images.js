@@ -22,6 +22,7 @@
 import { api } from '../lib/platform.js';
 import {
   core, session, tabKey, tabState, loadListings, saveListings, listingsSavedHooks, storedListingFor, keyOf,
+  withFreshListings,
 } from './core.js';
 
 const IMAGE_ID = /^[A-Za-z0-9+\-_%.]+$/;
@@ -195,19 +196,21 @@ export function fillListings(keys) {
       updates[key] = { before: l, added: signed.image_signatures ?? {} };
     }
     if (!Object.keys(updates).length) return;
-    const fresh = await loadListings();
-    let changed = false;
-    for (const [key, { before, added }] of Object.entries(updates)) {
-      const now = fresh[key];
-      if (!now || now.updated_at !== before.updated_at
-        || JSON.stringify(now.images) !== JSON.stringify(before.images)) continue;
-      fresh[key] = { ...now, image_signatures: { ...added, ...(now.image_signatures ?? {}) } };
-      changed = true;
-    }
-    if (changed) {
-      await saveListings(fresh);
-      imageStats.listingsFilled += 1;
-    }
+    // Over the listings as they are: read again if another listings write was issued meanwhile.
+    const changed = await withFreshListings(async (gen) => {
+      const fresh = await loadListings();
+      let any = false;
+      for (const [key, { before, added }] of Object.entries(updates)) {
+        const now = fresh[key];
+        if (!now || now.updated_at !== before.updated_at
+          || JSON.stringify(now.images) !== JSON.stringify(before.images)) continue;
+        fresh[key] = { ...now, image_signatures: { ...added, ...(now.image_signatures ?? {}) } };
+        any = true;
+      }
+      if (any) await saveListings(fresh, { ifGeneration: gen });
+      return any;
+    });
+    if (changed) imageStats.listingsFilled += 1;
   });
   return fillChain;
 }

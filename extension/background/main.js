@@ -25,10 +25,10 @@ import {
 } from './cases.js';
 import { shotsHandlers, applyImportShots } from './shots.js';
 
-/** A Seller Central report (its bytes) merged into the stored listings, not yet saved. */
-async function importReport(bytes, marketplace) {
+/** A Seller Central report (its bytes) merged into the stored listings (or `map`), not yet saved. */
+async function importReport(bytes, marketplace, map = null) {
   if (!Array.isArray(bytes)) throw failure('bytes (the report file as an array of bytes) is required', { kind: 'request' });
-  const map = await loadListings();
+  map ??= await loadListings();
   return core('import_report', {
     existing: Object.values(map),
     bytes,
@@ -60,9 +60,13 @@ const ownHandlers = {
   async 'ui-bg-save-page'({ tabId }) {
     const state = await requireTab(tabId);
     const listing = await core('save', { page: state.page, now_ms: Date.now() });
-    const map = await loadListings();
-    map[keyOf(listing)] = listing;
-    await saveListings(map);
+    // Read and written again if another listings write was issued meanwhile (see core.js).
+    const map = await withFreshListings(async (gen) => {
+      const stored = await loadListings();
+      stored[keyOf(listing)] = listing;
+      await saveListings(stored, { ifGeneration: gen });
+      return stored;
+    });
     // The page saved from is the listing's first observation: a later change is timed from it.
     await recordPage(keyOf(listing), state.page, 'badge').catch(() => null);
     const settings = await loadSettings();
@@ -117,24 +121,29 @@ const ownHandlers = {
       text: JSON.stringify({ format: 'catalog-guard/listings', version: 1, listings: [listing] }),
     });
     const clean = file.listings[0];
-    const map = await loadListings();
-    map[keyOf(clean)] = clean;
-    await saveListings(map);
+    await withFreshListings(async (gen) => {
+      const map = await loadListings();
+      map[keyOf(clean)] = clean;
+      await saveListings(map, { ifGeneration: gen });
+    });
     await recheckAllTabs();
     return { listing: clean };
   },
 
   async 'ui-bg-listings-delete'({ keys }) {
     if (!Array.isArray(keys)) throw failure('keys (an array of "marketplace/ASIN") is required', { kind: 'request' });
-    const map = await loadListings();
-    let deleted = 0;
-    for (const k of keys) {
-      if (Object.hasOwn(map, k)) {
-        delete map[k];
-        deleted += 1;
+    const deleted = await withFreshListings(async (gen) => {
+      const map = await loadListings();
+      let count = 0;
+      for (const k of keys) {
+        if (Object.hasOwn(map, k)) {
+          delete map[k];
+          count += 1;
+        }
       }
-    }
-    await saveListings(map);
+      await saveListings(map, { ifGeneration: gen });
+      return count;
+    });
     await recheckAllTabs();
     return { deleted };
   },
@@ -189,12 +198,16 @@ const ownHandlers = {
   },
 
   async 'ui-bg-import-report-apply'({ bytes, marketplace }) {
-    // Throws (and nothing is written) when the report cannot be read.
-    const merged = await importReport(bytes, marketplace);
-    const before = await loadListings();
-    const next = {};
-    for (const l of merged.listings) next[keyOf(l)] = l;
-    await saveListings(next);
+    // Throws (and nothing is written) when the report cannot be read. Merged again from the
+    // listings as they are if another listings write was issued meanwhile (see core.js).
+    const { merged, before, next } = await withFreshListings(async (gen) => {
+      const stored = await loadListings();
+      const res = await importReport(bytes, marketplace, stored);
+      const out = {};
+      for (const l of res.listings) out[keyOf(l)] = l;
+      await saveListings(out, { ifGeneration: gen });
+      return { merged: res, before: stored, next: out };
+    });
     await applyImport({ keys: Object.keys(next), changed: changedListings(before, next) });
     await recheckAllTabs();
     // The partial listings are completed from their pages in the background (paced, resumable).

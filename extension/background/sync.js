@@ -651,27 +651,32 @@ export async function applyImportedDeletions(next, deleted, tombstones) {
 /** Makes `version` (an earlier version of listing `key`) current, keeping the replaced one. */
 async function restoreVersion(key, index) {
   const vk = versionsKey(key);
-  const got = await api.storage.local.get(vk);
-  const list = Array.isArray(got[vk]) ? got[vk] : [];
-  const chosen = list[index];
-  if (!chosen || !chosen.listing) throw failure(`no earlier version ${index} of ${key}`, { kind: 'request' });
-  const map = await loadListings();
-  const now = Date.now();
-  // Validate through the same code as an import; the restored version becomes the newest.
-  const file = await core('parse_listings', {
-    text: JSON.stringify({
-      format: 'catalog-guard/listings',
-      version: 1,
-      listings: [{ ...chosen.listing, updated_at: new Date(now).toISOString() }],
-    }),
+  // Read (versions and listings) and written again if another listings write was issued
+  // meanwhile: a sync merge may have changed both (see core.js).
+  const restored = await withFreshListings(async (gen) => {
+    const got = await api.storage.local.get(vk);
+    const list = Array.isArray(got[vk]) ? got[vk] : [];
+    const chosen = list[index];
+    if (!chosen || !chosen.listing) throw failure(`no earlier version ${index} of ${key}`, { kind: 'request' });
+    const map = await loadListings();
+    const now = Date.now();
+    // Validate through the same code as an import; the restored version becomes the newest.
+    const file = await core('parse_listings', {
+      text: JSON.stringify({
+        format: 'catalog-guard/listings',
+        version: 1,
+        listings: [{ ...chosen.listing, updated_at: new Date(now).toISOString() }],
+      }),
+    });
+    const listing = file.listings[0];
+    if (keyOf(listing) !== key) throw failure(`that version is of ${keyOf(listing)}, not ${key}`, { kind: 'request' });
+    const replaced = map[key];
+    const rest = list.filter((_, i) => i !== index);
+    if (replaced) rest.unshift({ at: now, from: 'this', reason: 'restored_over', listing: replaced });
+    map[key] = listing;
+    await saveListings(map, { extra: { [vk]: rest.slice(0, MAX_VERSIONS) }, ifGeneration: gen });
+    return listing;
   });
-  const restored = file.listings[0];
-  if (keyOf(restored) !== key) throw failure(`that version is of ${keyOf(restored)}, not ${key}`, { kind: 'request' });
-  const replaced = map[key];
-  const rest = list.filter((_, i) => i !== index);
-  if (replaced) rest.unshift({ at: now, from: 'this', reason: 'restored_over', listing: replaced });
-  map[key] = restored;
-  await saveListings(map, { extra: { [vk]: rest.slice(0, MAX_VERSIONS) } });
   await recheckAllTabs().catch(() => {});
   return restored;
 }
@@ -710,23 +715,27 @@ export const syncHandlers = {
   /** Restores a recently deleted listing: a new edit (newer than the deletion), so it travels. */
   async 'ui-bg-listing-undelete'({ key }) {
     if (typeof key !== 'string') throw failure('key ("marketplace/ASIN") is required', { kind: 'request' });
-    const { recently_deleted: bin } = await api.storage.local.get('recently_deleted');
-    const entry = pruneBin(bin, Date.now())[key];
-    if (!entry) throw failure(`${key} is not in Recently deleted`, { kind: 'request' });
-    const map = await loadListings();
-    if (Object.hasOwn(map, key)) throw failure(`${key} is already a listing`, { kind: 'request' });
-    const file = await core('parse_listings', {
-      text: JSON.stringify({
-        format: 'catalog-guard/listings',
-        version: 1,
-        listings: [{ ...entry.listing, updated_at: new Date(Date.now()).toISOString() }],
-      }),
+    // Read and written again if another listings write was issued meanwhile (see core.js).
+    const listing = await withFreshListings(async (gen) => {
+      const { recently_deleted: bin } = await api.storage.local.get('recently_deleted');
+      const entry = pruneBin(bin, Date.now())[key];
+      if (!entry) throw failure(`${key} is not in Recently deleted`, { kind: 'request' });
+      const map = await loadListings();
+      if (Object.hasOwn(map, key)) throw failure(`${key} is already a listing`, { kind: 'request' });
+      const file = await core('parse_listings', {
+        text: JSON.stringify({
+          format: 'catalog-guard/listings',
+          version: 1,
+          listings: [{ ...entry.listing, updated_at: new Date(Date.now()).toISOString() }],
+        }),
+      });
+      map[key] = file.listings[0];
+      // The before-save hook drops the tombstone and the bin entry in the same write.
+      await saveListings(map, { ifGeneration: gen });
+      return map[key];
     });
-    map[key] = file.listings[0];
-    // The before-save hook drops the tombstone and the bin entry in the same write.
-    await saveListings(map);
     await recheckAllTabs().catch(() => {});
-    return { listing: map[key] };
+    return { listing };
   },
 
   async 'ui-bg-listing-restore'({ key, index }) {
