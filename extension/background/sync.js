@@ -28,6 +28,9 @@
 //                 after it wins (the newer action). Forgotten after 90 days.
 //   recently_deleted {key: {deleted_at, from: "this"|"other", listing}}: deleted listings, restorable
 //                 for 30 days ("Recently deleted" in options; a restore is a new edit, so it travels)
+//                 with their per-listing items (history, cases, screenshots, last check,
+//                 versions), which go when the entry expires unless the listing exists again
+//                 (forgetDropped, below)
 import { api } from '../lib/platform.js';
 import {
   core, keyOf, loadListings, saveListings, listingsSavedHooks, listingsBeforeSaveHooks, failure,
@@ -229,6 +232,80 @@ function pruneBin(bin, now) {
   return out;
 }
 
+// A deleted listing keeps its own storage.local items while it is restorable, so a restore
+// brings back its history, case log and screenshots. When its "Recently deleted" entry goes
+// (expired, or unreadable) they go too, unless the listing exists again (restored, saved again,
+// imported, or arrived through sync): every writer of a pruned bin calls forgetDropped first.
+/** The items of one listing, by key prefix (history.js, cases.js, shots.js, catalog.js, here). */
+const LISTING_ITEM_PREFIXES = ['history:', 'cases:', 'shots:', 'check:', 'versions:'];
+/**
+ * Shared items with an entry per listing key: item -> the member holding the `{key: …}` map
+ * (null: the item is the map). baseline.js's review queue, watch.js's notified signatures,
+ * this module's last use. (`watch:recent` forgets by itself after 24 h; `watch:schedule` keeps
+ * only watched keys; `sync_deleted` has its own 90 days: the deletion must keep travelling.)
+ */
+const LISTING_ENTRIES = { 'baseline:review': null, 'watch:notify': 'last_notified', sync_last_used: null };
+
+/**
+ * Before a bin (`bin`, pruned) replaces the stored one (`stored`): removes the items of the
+ * listings whose entry it drops, except the ones in `kept` (the listings the write about to be
+ * issued keeps: a Set or a map by key) or in the stored listings. One `remove` of their items
+ * (and one `set` of the shared items that had entries of them), issued in the turn the stored
+ * listings were read in, and only if no listings write was issued since that read began (this
+ * worker counts them): an item written for a listing saved again after it stays. Called before
+ * the bin is written: a worker stopped in between leaves the entry (pruneBin hides it; the next
+ * prune removes again). Returns the keys it could not settle (the listings kept being written):
+ * the caller keeps their entries for a later prune.
+ */
+async function forgetDropped(stored, bin, kept = null) {
+  const keep = kept instanceof Set ? kept : new Set(Object.keys(kept ?? {}));
+  const dropped = Object.keys(stored ?? {}).filter((k) => !Object.hasOwn(bin, k) && !keep.has(k));
+  if (!dropped.length) return [];
+  const shared = Object.keys(LISTING_ENTRIES);
+  for (let attempt = 1; attempt <= 5; attempt += 1) {
+    const gen = listingsGeneration();
+    const got = await api.storage.local.get(['listings', ...shared]);
+    if (gen !== listingsGeneration()) continue;
+    const listings = got.listings && typeof got.listings === 'object' ? got.listings : {};
+    const gone = dropped.filter((k) => !Object.hasOwn(listings, k));
+    if (!gone.length) return [];
+    const set = {};
+    for (const [item, member] of Object.entries(LISTING_ENTRIES)) {
+      const value = got[item];
+      const map = member ? value?.[member] : value;
+      if (!map || typeof map !== 'object' || !gone.some((k) => Object.hasOwn(map, k))) continue;
+      const rest = { ...map };
+      for (const k of gone) delete rest[k];
+      set[item] = member ? { ...value, [member]: rest } : rest;
+    }
+    const writes = [api.storage.local.remove(gone.flatMap((k) => LISTING_ITEM_PREFIXES.map((p) => p + k)))];
+    if (Object.keys(set).length) writes.push(api.storage.local.set(set));
+    await Promise.all(writes);
+    return [];
+  }
+  return dropped;
+}
+
+/**
+ * Drops the expired "Recently deleted" entries from storage (and their listings' items, see
+ * forgetDropped) when nothing else wrote the bin: at browser start and when the options page
+ * lists the bin. Listings writes and sync merges prune it in their own write.
+ */
+export async function pruneRecentlyDeleted() {
+  for (let attempt = 1; attempt <= 5; attempt += 1) {
+    const gen = listingsGeneration();
+    const { recently_deleted: stored } = await api.storage.local.get('recently_deleted');
+    const bin = pruneBin(stored, Date.now());
+    if (Object.keys(bin).length === Object.keys(stored ?? {}).length) return;
+    const left = await forgetDropped(stored, bin);
+    if (left.length) return; // the listings kept changing: their writes prune it
+    if (gen !== listingsGeneration()) continue; // the bin may have been written meanwhile
+    listingsTouched();
+    await api.storage.local.set({ recently_deleted: bin });
+    return;
+  }
+}
+
 /**
  * Merges `items` (everything storage.sync holds) into the local listings and settings. Writes
  * only what changed, in one storage.local write (listings + losing versions together).
@@ -290,6 +367,8 @@ async function mergeOnce(items, gen) {
     if (bin[k]) losers.push({ key: k, at: now, from: 'this', reason: 'deleted_here', listing: bin[k].listing });
     delete bin[k];
   }
+  // Expired entries take their listings' items along (not of the listings this merge keeps).
+  for (const k of await forgetDropped(binStored, bin, kept)) bin[k] = binStored[k];
   const tombs = fromTombstones(result.tombstones);
   const deletionsChanged = canonical(tombs) !== canonical(deleted ?? {}) || canonical(bin) !== canonical(binStored ?? {});
 
@@ -591,6 +670,8 @@ listingsBeforeSaveHooks.push(async (old, next, { fromSync }) => {
     bin[k] = { deleted_at: now, from: 'this', listing: old[k] };
     changed = true;
   }
+  // Expired entries take their listings' items along (not of the listings this write keeps).
+  for (const k of await forgetDropped(binStored, bin, next)) bin[k] = binStored[k];
   if (!changed) return pending;
   const keys = Object.keys(deleted);
   if (keys.length > MAX_DELETED) {
@@ -642,6 +723,7 @@ export async function applyImportedDeletions(next, deleted, tombstones) {
     const at = Date.parse(d.deleted_at);
     bin[d.key] = { deleted_at: Number.isFinite(at) ? at : now, from: 'other', listing: d.listing };
   }
+  for (const k of await forgetDropped(binStored, bin, next)) bin[k] = binStored[k];
   listingsTouched();
   await api.storage.local.set({ sync_deleted: tombs, recently_deleted: bin });
 }
@@ -705,6 +787,7 @@ export const syncHandlers = {
 
   /** "Recently deleted": listings deleted here or in another browser in the last 30 days. */
   async 'ui-bg-recently-deleted'() {
+    await pruneRecentlyDeleted().catch(() => {});
     const { recently_deleted: bin } = await api.storage.local.get('recently_deleted');
     const items = Object.entries(pruneBin(bin, Date.now()))
       .map(([key, e]) => ({ key, deleted_at: e.deleted_at, from: e.from, listing: e.listing }))
@@ -767,6 +850,8 @@ api.storage.onChanged.addListener((changes, area) => {
   }
 });
 api.runtime.onStartup?.addListener(() => { syncPull().catch(() => {}); });
+// Expired "Recently deleted" entries (and their listings' items) go at browser start too.
+api.runtime.onStartup?.addListener(() => { pruneRecentlyDeleted().catch(() => {}); });
 // Installed (or reinstalled) where sync already holds another browser's listings: take them now.
 api.runtime.onInstalled?.addListener(() => { syncPull().catch(() => {}); });
 
