@@ -232,6 +232,43 @@ fn history_round_trips_through_json() {
     );
 }
 
+#[test]
+fn stored_history_keeps_each_first_value_once() {
+    let page = nintendo();
+    let mut h = History::new();
+    h.record(observe(&page, T0), T0);
+    let fields = h.first.len();
+    assert!(fields >= 5, "the page shows several watched fields");
+    // Only the first observation: `last` repeats `first`, so it is not stored at all.
+    let stored: Value = serde_json::to_value(&h).unwrap();
+    assert!(stored.get("last").is_none(), "{stored}");
+    let title = h.first["title"].value.as_str().unwrap().to_string();
+    assert_eq!(
+        serde_json::to_string(&h).unwrap().matches(&title).count(),
+        1
+    );
+
+    // After a swap, only the swapped field is stored in `last`.
+    let mut p = page.clone();
+    p.images[0] = "71HiJaCk+XL".into();
+    h.record(observe(&p, T1), T1);
+    let stored: Value = serde_json::to_value(&h).unwrap();
+    assert_eq!(stored["last"], json!({"images.main": "71HiJaCk+XL"}));
+    let back: History = serde_json::from_value(stored.clone()).unwrap();
+    assert_eq!(back, h);
+    assert_eq!(back.last.len(), fields);
+
+    // A history stored before (every field in `last`) reads the same, and the next
+    // observation compares with its last values: swapping back is a change.
+    let mut full = stored;
+    full["last"] = serde_json::to_value(&h.last).unwrap();
+    let mut old: History = serde_json::from_value(full).unwrap();
+    assert_eq!(old, h);
+    let c = old.record(observe(&page, T2), T2).expect("the image back");
+    assert_eq!(c.fields[0].old, json!("71HiJaCk+XL"));
+    assert_eq!(c.fields[0].new, json!("61gtkPQtgrL"));
+}
+
 /// Deterministic pseudo-random numbers for the property-style loops.
 struct Lcg(u64);
 impl Lcg {

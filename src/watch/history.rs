@@ -249,31 +249,106 @@ pub struct Seen {
 }
 
 /// The change history of one listing.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+///
+/// Stored (serialised) compactly: `last` holds only the fields whose last
+/// value differs from their first one ([`History::first`]); a field absent
+/// from it still has its first value. Every field is first observed with the
+/// value it then also has last, so without this a history holding only its
+/// first observation would store every value twice (half of a catalogue's
+/// storage). A history stored with a full `last` reads the same.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(from = "StoredHistory")]
 pub struct History {
     /// The first observed value of every field (never pruned).
-    #[serde(default)]
     pub first: BTreeMap<String, Seen>,
     /// The last observed value of every field (what the next observation is
     /// compared with).
-    #[serde(default)]
     pub last: BTreeMap<String, Value>,
     /// When the last observation was recorded (RFC 3339, the `now` of
     /// [`History::record`]).
-    #[serde(default)]
     pub last_recorded_at: Option<String>,
     /// The changes, oldest first.
-    #[serde(default)]
     pub entries: Vec<Change>,
     /// How many changes pruning has dropped so far.
-    #[serde(default)]
     pub dropped: u64,
     /// Whether a product page (not only imported data) has been observed.
-    #[serde(default)]
     pub page_observed: bool,
     /// The current "page gone" episode, while the listing's page is gone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gone: Option<GoneEpisode>,
+}
+
+/// [`History`] as read: `last` may leave out fields that still have their first value.
+#[derive(Deserialize)]
+struct StoredHistory {
+    #[serde(default)]
+    first: BTreeMap<String, Seen>,
+    #[serde(default)]
+    last: BTreeMap<String, Value>,
+    #[serde(default)]
+    last_recorded_at: Option<String>,
+    #[serde(default)]
+    entries: Vec<Change>,
+    #[serde(default)]
+    dropped: u64,
+    #[serde(default)]
+    page_observed: bool,
+    #[serde(default)]
+    gone: Option<GoneEpisode>,
+}
+
+impl From<StoredHistory> for History {
+    fn from(s: StoredHistory) -> Self {
+        let mut last = s.last;
+        for (field, seen) in &s.first {
+            if !last.contains_key(field) {
+                last.insert(field.clone(), seen.value.clone());
+            }
+        }
+        History {
+            first: s.first,
+            last,
+            last_recorded_at: s.last_recorded_at,
+            entries: s.entries,
+            dropped: s.dropped,
+            page_observed: s.page_observed,
+            gone: s.gone,
+        }
+    }
+}
+
+/// [`History`] as written: `last` only where it differs from `first`.
+#[derive(Serialize)]
+struct StoredHistoryRef<'a> {
+    first: &'a BTreeMap<String, Seen>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    last: BTreeMap<&'a str, &'a Value>,
+    last_recorded_at: &'a Option<String>,
+    entries: &'a [Change],
+    dropped: u64,
+    page_observed: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gone: Option<&'a GoneEpisode>,
+}
+
+impl Serialize for History {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let last = self
+            .last
+            .iter()
+            .filter(|(f, v)| self.first.get(*f).map(|s| &s.value) != Some(*v))
+            .map(|(f, v)| (f.as_str(), v))
+            .collect();
+        StoredHistoryRef {
+            first: &self.first,
+            last,
+            last_recorded_at: &self.last_recorded_at,
+            entries: &self.entries,
+            dropped: self.dropped,
+            page_observed: self.page_observed,
+            gone: self.gone.as_ref(),
+        }
+        .serialize(serializer)
+    }
 }
 
 /// A listing's page seen gone (see the module docs).
