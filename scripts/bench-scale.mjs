@@ -214,7 +214,15 @@ try {
     await plan.apply('merge');
     const importMs = performance.now() - t0;
     const { preview: p } = plan;
+    // As a seller does it: the merge pressed after reading the preview for a second and a half
+    // (the stored histories are read meanwhile); the same file again, so nothing is written.
+    const again = await prepareImport(text);
+    await new Promise((r) => { setTimeout(r, 1500); });
+    t0 = performance.now();
+    await again.apply('merge');
+    const mergeAfterReadingMs = performance.now() - t0;
     return {
+      merge_after_reading_preview_ms: Math.round(mergeAfterReadingMs),
       export_ms: Math.round(exportMs),
       export_bytes: blob.size,
       import_preview_ms: Math.round(previewMs),

@@ -7,7 +7,7 @@
 // The export file itself is written by lib/listings-file.js from storage.local (the options page
 // does it without the background, after `ui-bg-export-head`), and an import from the options page
 // sends only what the core must judge (`unchanged` names the listings left out): see below.
-import { api } from '../lib/platform.js';
+import { api, localKeys } from '../lib/platform.js';
 import {
   core, failure, keyOf, listingIndex, loadListings, loadSettings, saveListings, session, today,
   withFreshListings,
@@ -69,7 +69,7 @@ async function exportHead() {
 /** The whole export file as one text (`ui-bg-export`). */
 export async function exportText({ shots = false } = {}) {
   const { settings, deleted, filename } = await exportHead();
-  const parts = await exportFileParts((keys) => api.storage.local.get(keys), { settings, deleted, shots });
+  const parts = await exportFileParts((keys) => api.storage.local.get(keys), { settings, deleted, shots }, localKeys);
   return { text: parts.join(''), filename };
 }
 

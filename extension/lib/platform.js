@@ -12,6 +12,14 @@ export function ownOrigin() {
   return api.runtime.getURL('');
 }
 
+/**
+ * Every key in storage.local (`storage.local.getKeys`: Chrome 130+, Firefox 143+), or null where
+ * the browser lacks it (callers then read by the keys they know).
+ */
+export async function localKeys() {
+  return typeof api.storage?.local?.getKeys === 'function' ? api.storage.local.getKeys() : null;
+}
+
 /** True when a message comes from one of this extension's own pages (popup, options, www in the extension). */
 export function fromExtensionPage(sender) {
   return Boolean(sender && sender.id === api.runtime.id && typeof sender.url === 'string' && sender.url.startsWith(ownOrigin()));

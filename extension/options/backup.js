@@ -30,15 +30,20 @@ function importError(err) {
   replaceChildren(panel, h('p', { class: 'import-error', id: 'import-error', attrs: { role: 'alert' }, text: t('importError', [errorText(err)]) }));
 }
 
+let pending = null; // the plan whose preview is shown, until applied or cancelled
+
 export async function onImportFile() {
   const input = $('import-file');
   const file = input.files && input.files[0];
   input.value = '';
   if (!file) return;
   const panel = $('import-panel');
-  let plan; // {preview, apply(mode)} (file-transfer.js)
+  let plan; // {preview, apply(mode), cancel()} (file-transfer.js)
+  pending?.cancel();
+  pending = null;
   try {
     plan = await prepareImport(await file.text());
+    pending = plan;
   } catch (err) {
     importError(err);
     return;
@@ -73,7 +78,7 @@ export async function onImportFile() {
       { class: 'import-choice' },
       h('div', {}, h('button', { type: 'button', class: 'btn btn-primary', id: 'import-merge', text: t('importMerge'), on: { click: apply('merge') } }), h('p', { class: 'hint', text: t('importMergeHint') })),
       h('div', {}, h('button', { type: 'button', class: 'btn', id: 'import-replace', text: t('importReplace'), on: { click: apply('replace') } }), h('p', { class: 'hint', text: t('importReplaceHint') })),
-      h('div', {}, h('button', { type: 'button', class: 'btn btn-quiet', id: 'import-cancel', text: t('actionCancel'), on: { click: () => { panel.hidden = true; replaceChildren(panel); } } })),
+      h('div', {}, h('button', { type: 'button', class: 'btn btn-quiet', id: 'import-cancel', text: t('actionCancel'), on: { click: () => { plan.cancel(); panel.hidden = true; replaceChildren(panel); } } })),
     ),
   );
   panel.querySelector('#import-merge').focus();

@@ -206,3 +206,50 @@ test('"replace" with a file lacking ten listings: exactly the file\'s listings a
   assert.deepEqual(after.listings, Object.fromEntries(file.listings.map((l) => [`${l.marketplace}/${l.asin}`, l])));
   for (const [k, h] of Object.entries(file.history)) assert.deepEqual(after.history[`history:${k}`], h, k);
 });
+
+test('export: listing the stored keys first reads the same file, without a history whose listing is gone', async () => {
+  const p = await a.extensionPage();
+  const [withKeys, withoutKeys] = await p.evaluate(async () => {
+    const { exportFileParts } = await import(chrome.runtime.getURL('lib/listings-file.js'));
+    await chrome.storage.local.set({ 'history:amazon.co.jp/B0ORPHAN01': { first: {}, entries: [], last_recorded_at: '2026-12-01T00:00:00Z' } });
+    const get = (keys) => chrome.storage.local.get(keys);
+    const head = { settings: { language: 'en', version: 1 }, deleted: [] };
+    const out = [
+      (await exportFileParts(get, head, () => chrome.storage.local.getKeys())).join(''),
+      (await exportFileParts(get, head)).join(''),
+    ];
+    await chrome.storage.local.remove('history:amazon.co.jp/B0ORPHAN01');
+    return out;
+  });
+  assert.equal(withKeys, withoutKeys);
+  assert.equal(Object.keys(JSON.parse(withKeys).history).length, N);
+  assert.doesNotMatch(withKeys, /B0ORPHAN01/);
+});
+
+test('a history recorded while the import preview is shown is kept by the merge', async () => {
+  // The merge compares the file's histories with the stored ones read when the file was chosen;
+  // one recorded since (a badge check while the seller reads the preview) must count, not the read.
+  const file = JSON.parse(text);
+  const [k1, k2] = file.listings.slice(0, 2).map((l) => `${l.marketplace}/${l.asin}`);
+  for (const k of [k1, k2]) file.history[k] = { ...file.history[k], last_recorded_at: '2026-12-02T00:00:00Z' };
+  const page = await openOptions(b);
+  await importFile(page, JSON.stringify(file, null, 2), 'newer-histories.json');
+  await page.locator('#import-merge').waitFor();
+  await page.evaluate(async (key) => {
+    const k = `history:${key}`;
+    const { [k]: h } = await chrome.storage.local.get(k);
+    // Resolved once this page's listeners have seen the change (the import's was added first).
+    await new Promise((resolve) => {
+      chrome.storage.onChanged.addListener((changes) => { if (changes[k]) resolve(); });
+      chrome.storage.local.set({ [k]: { ...h, last_recorded_at: '2026-12-03T00:00:00Z', dropped: 99 } });
+    });
+  }, k1);
+  await page.locator('#import-merge').click();
+  await page.locator('#import-panel[hidden]').waitFor({ state: 'attached' });
+  await page.close();
+  const after = await stored(b);
+  assert.equal(after.history[`history:${k1}`].last_recorded_at, '2026-12-03T00:00:00Z');
+  assert.equal(after.history[`history:${k1}`].dropped, 99);
+  // The file's newer history where nothing was recorded meanwhile.
+  assert.equal(after.history[`history:${k2}`].last_recorded_at, '2026-12-02T00:00:00Z');
+});
