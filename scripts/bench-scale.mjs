@@ -3,6 +3,7 @@
 // (dist/chrome, headless Chromium): storage.local size, the options page's first render, a
 // status-filter change, a search keystroke and scrolling on it, export and import through the background,
 // and the sync encode. One run; prints JSON. Usage: node scripts/bench-scale.mjs [N]
+// [--render-only] [--fresh-profile] (also import the export into a fresh profile)
 import { loadavg } from 'node:os';
 import { launch } from '../tests/e2e/harness.mjs';
 
@@ -243,6 +244,45 @@ try {
     const ms = performance.now() - t0;
     return { ms, full: plan.stats.full, fingerprint_only: plan.stats.fingerprint_only, not_synced: plan.stats.not_synced, bytes: plan.stats.bytes_used };
   });
+  // The same file into a fresh profile (every listing new: moving a catalogue to another
+  // browser), handed to the page in parts (not timed), then preview and merge as above.
+  if (process.argv.includes('--fresh-profile')) {
+    const parts = await page.evaluate(async () => {
+      const { exportFile } = await import(chrome.runtime.getURL('options/file-transfer.js'));
+      const text = await new Blob((await exportFile()).parts).text();
+      globalThis.cgParts = [];
+      for (let i = 0; i < text.length; i += 8 << 20) globalThis.cgParts.push(text.slice(i, i + (8 << 20)));
+      return globalThis.cgParts.length;
+    });
+    const fresh = await launch();
+    try {
+      await (await fresh.worker()).evaluate(() => chrome.storage.local.set({ settings: { language: 'en', recheck_interval_hours: 0 } }));
+      const p2 = await fresh.extensionPage();
+      await p2.evaluate(() => { globalThis.cgParts = []; });
+      for (let i = 0; i < parts; i++) {
+        const part = await page.evaluate((n) => globalThis.cgParts[n], i);
+        await p2.evaluate((t) => { globalThis.cgParts.push(t); }, part);
+      }
+      out.load_average_at_fresh_import = loadavg().map((x) => Math.round(x * 100) / 100);
+      out.fresh_profile_import = await p2.evaluate(async () => {
+        const { prepareImport } = await import(chrome.runtime.getURL('options/file-transfer.js'));
+        const text = globalThis.cgParts.join('');
+        const t0 = performance.now();
+        const plan = await prepareImport(text);
+        const previewMs = performance.now() - t0;
+        await plan.apply('merge');
+        return {
+          preview_ms: Math.round(previewMs),
+          import_ms: Math.round(performance.now() - t0),
+          stored_bytes: await chrome.storage.local.getBytesInUse(null),
+          steps_ms: globalThis.cgTransferTimings,
+        };
+      });
+      out.fresh_profile_import.background_steps_ms = await (await fresh.worker()).evaluate(() => globalThis.cgImportTimings ?? null).catch(() => null);
+    } finally {
+      await fresh.close();
+    }
+  }
   console.log(JSON.stringify(out, null, 2));
 } finally {
   await h.close();
