@@ -5,18 +5,16 @@
 // from the stored listing is done again once the listings are read.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, fixture } from './harness.mjs';
-
-const SWITCH = 'amazon.co.jp/nintendo-switch-neon-B07WXL5YPW-2022.html';
-const URL = 'https://www.amazon.co.jp/-/en/dp/B07WXL5YPW';
+import { launch } from './harness.mjs';
+import { URL_, original } from './switch.mjs';
 
 let h;
 let tab;
 
 before(async () => {
   h = await launch();
-  h.serve({ [URL]: fixture(SWITCH) });
-  tab = await h.open(URL);
+  h.serve({ [URL_]: original() });
+  tab = await h.open(URL_);
   await h.waitForBadge(tab.tabId, (b) => b.text === '?');
   const saved = await h.send({ type: 'ui-bg-save-page', tabId: tab.tabId });
   assert.equal(saved.ok, true, JSON.stringify(saved.error));

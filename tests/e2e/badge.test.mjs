@@ -2,28 +2,37 @@
 // served under their real URLs. Checks the toolbar badge and the report the background stores.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, fixture, truth, ownPage, BADGE_COLOURS, replaced } from './harness.mjs';
+import { launch, fixture, ownPage, BADGE_COLOURS } from './harness.mjs';
+import { URL_, MAIN, HIJACK, original, swapped } from './switch.mjs';
 
-const SWITCH = 'amazon.co.jp/nintendo-switch-neon-B07WXL5YPW-2022.html';
-// The page was saved from the English UI of amazon.co.jp (a /-/en/ URL).
-const SWITCH_URL = 'https://www.amazon.co.jp/-/en/dp/B07WXL5YPW';
 const CAPTCHA = 'amazon.com/captcha-robot-check-2019.html';
 const CAPTCHA_URL = 'https://www.amazon.com/dp/B00TEST000';
 const XSS_URL = 'https://www.amazon.co.jp/dp/B0XSSTEST1';
 const SIGNIN = 'amazon.co.jp/signin-kindle-notebook-2026.html';
 const SIGNIN_URL = 'https://www.amazon.co.jp/gp/product/B0SIGNIN01';
 
-const original = fixture(SWITCH);
-const mainId = truth(SWITCH).extra.main_image_id;
-const SWAPPED_ID = '71HiJaCkEdL';
-
-/** The same page with its main image ID replaced everywhere (a hijacked main image). */
-function swapped() {
-  return replaced(original, mainId, SWAPPED_ID);
-}
-
 let h;
 let tab;
+
+/** The session's tab states that hold a checked page (what recheckAllTabs re-checks). */
+async function checkedTabs() {
+  const w = await h.extensionPage();
+  return w.evaluate(async () => Object.entries(await chrome.storage.session.get(null))
+    .filter(([k, v]) => k.startsWith('tab:') && v?.page).map(([k]) => k));
+}
+
+/** What the worker's last recheckAllTabs did: {tabs, listings (passed into the core, or null)}. */
+async function lastRecheck() {
+  return (await h.worker()).evaluate(() => globalThis.cgRecheck);
+}
+
+async function until(what, fn, timeout = 10000) {
+  const end = Date.now() + timeout;
+  while (!(await fn())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 before(async () => {
   h = await launch();
@@ -34,17 +43,17 @@ after(async () => {
 });
 
 test('an untracked product page gets the grey "?" badge and a stored untracked report', async () => {
-  h.serve({ [SWITCH_URL]: original });
-  tab = await h.open(SWITCH_URL);
+  h.serve({ [URL_]: original() });
+  tab = await h.open(URL_);
   const badge = await h.waitForBadge(tab.tabId, (b) => b.text !== '');
   assert.equal(badge.text, '?');
   assert.deepEqual(badge.color, BADGE_COLOURS.untracked);
   const state = await h.tabState(tab.tabId);
   assert.equal(state.report.status, 'untracked');
-  assert.equal(state.url, SWITCH_URL);
+  assert.equal(state.url, URL_);
   assert.equal(state.page.asin, 'B07WXL5YPW');
   assert.equal(state.page.marketplace, 'amazon.co.jp');
-  assert.equal(state.page.images[0], mainId);
+  assert.equal(state.page.images[0], MAIN);
 });
 
 test('ui-bg-save-page from an extension page saves the listing and turns the badge green ✓', async () => {
@@ -58,7 +67,7 @@ test('ui-bg-save-page from an extension page saves the listing and turns the bad
   assert.deepEqual(got.listings.map((l) => `${l.marketplace}/${l.asin}`), ['amazon.co.jp/B07WXL5YPW']);
   const st = await h.send({ type: 'ui-bg-tab-state', tabId: tab.tabId });
   assert.equal(st.report.status, 'match');
-  assert.equal(st.listing.images[0], mainId);
+  assert.equal(st.listing.images[0], MAIN);
 });
 
 test('an unknown message type is refused with a clear error', async () => {
@@ -68,7 +77,7 @@ test('an unknown message type is refused with a clear error', async () => {
 });
 
 test('the same URL with the main image swapped gives a red badge with the count and an images.main mismatch', async () => {
-  h.serve({ [SWITCH_URL]: swapped() });
+  h.serve({ [URL_]: swapped() });
   await tab.page.reload({ waitUntil: 'domcontentloaded' });
   const badge = await h.waitForBadge(tab.tabId, (b) => b.text !== '' && b.text !== '✓' && b.text !== '?');
   assert.deepEqual(badge.color, BADGE_COLOURS.mismatch);
@@ -77,12 +86,12 @@ test('the same URL with the main image swapped gives a red badge with the count 
   assert.equal(Number(badge.text), state.report.mismatches.length);
   const m = state.report.mismatches.find((x) => x.field === 'images.main');
   assert.ok(m, `fields: ${state.report.mismatches.map((x) => x.field)}`);
-  assert.equal(m.expected, mainId);
-  assert.equal(m.actual, SWAPPED_ID);
+  assert.equal(m.expected, MAIN);
+  assert.equal(m.actual, HIJACK);
   assert.equal(m.severity, 'critical');
   const text = await h.send({ type: 'ui-bg-report-text', tabId: tab.tabId, lang: 'en' });
   assert.equal(text.ok, true);
-  assert.match(text.text, new RegExp(SWAPPED_ID));
+  assert.match(text.text, new RegExp(HIJACK));
 });
 
 test('after the service worker is stopped and woken, the badge and report are still right and checks go on', async () => {
@@ -98,19 +107,19 @@ test('after the service worker is stopped and woken, the badge and report are st
   assert.deepEqual(badge.color, BADGE_COLOURS.mismatch);
   // The woken worker initialises wasm again and checks the original page as a match.
   await h.stopWorker();
-  h.serve({ [SWITCH_URL]: original });
+  h.serve({ [URL_]: original() });
   await tab.page.reload({ waitUntil: 'domcontentloaded' });
   await h.waitForBadge(tab.tabId, (b) => b.text === '✓');
   assert.equal((await h.tabState(tab.tabId)).report.status, 'match');
 });
 
 test('accept and unwatch through the background change the listing and re-check', async () => {
-  h.serve({ [SWITCH_URL]: swapped() });
+  h.serve({ [URL_]: swapped() });
   await tab.page.reload({ waitUntil: 'domcontentloaded' });
   await h.waitForState(tab.tabId, (s) => s.report.status === 'mismatch');
   const acc = await h.send({ type: 'ui-bg-accept-field', tabId: tab.tabId, field: 'images.main' });
   assert.equal(acc.ok, true, JSON.stringify(acc.error));
-  assert.equal(acc.listing.images[0], SWAPPED_ID);
+  assert.equal(acc.listing.images[0], HIJACK);
   assert.ok(!acc.report.mismatches.some((m) => m.field === 'images.main'));
   const un = await h.send({ type: 'ui-bg-unwatch-field', tabId: tab.tabId, field: 'title' });
   assert.equal(un.ok, true);
@@ -183,11 +192,15 @@ test('options messages: export, import (malformed changes nothing), delete, sett
   assert.ok(broken.error.message.length > 0);
   assert.equal((await h.send({ type: 'ui-bg-listings-get' })).listings.length, 2);
 
+  // The tabs closed above are forgotten: only this test's tab shows a checked page.
+  await until('one tab with a checked page', async () => (await checkedTabs()).length === 1);
   const del = await h.send({ type: 'ui-bg-listings-delete', keys: ['amazon.co.jp/B07WXL5YPW'] });
   assert.equal(del.ok, true);
   assert.equal((await h.send({ type: 'ui-bg-listings-get' })).listings.length, 1);
   // The open tab for that ASIN is re-checked: now untracked.
   await h.waitForBadge(tab.tabId, (b) => b.text === '?');
+  // Its check got only the listings with its ASIN (none now), not the other stored one.
+  assert.deepEqual(await lastRecheck(), { tabs: 1, listings: 0 });
 
   const prev = await h.send({ type: 'ui-bg-import-preview', text: exp.text });
   assert.equal(prev.ok, true);
@@ -196,6 +209,7 @@ test('options messages: export, import (malformed changes nothing), delete, sett
   assert.equal(imp.ok, true, JSON.stringify(imp.error));
   assert.equal((await h.send({ type: 'ui-bg-listings-get' })).listings.length, 2);
   await h.waitForBadge(tab.tabId, (b) => b.text !== '?' && b.text !== '');
+  assert.deepEqual(await lastRecheck(), { tabs: 1, listings: 1 });
 
   const set = await h.send({ type: 'ui-bg-settings-set', settings: { language: 'ja', badge_on_match: false } });
   assert.equal(set.ok, true, JSON.stringify(set.error));
@@ -270,4 +284,13 @@ test('listings are copied to storage.sync, and listings another browser synced a
     if (Date.now() > end) throw new Error(`listing not merged back from sync; local keys: ${Object.keys(listings)}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+});
+
+test('with no tab showing a checked page, a listings change re-checks nothing and reads no listing', async () => {
+  await tab.page.close();
+  await until('no tab with a checked page', async () => (await checkedTabs()).length === 0);
+  const [one] = (await h.send({ type: 'ui-bg-listings-get' })).listings;
+  const put = await h.send({ type: 'ui-bg-listing-put', listing: { ...one, note: 'edited with no tab open' } });
+  assert.equal(put.ok, true, JSON.stringify(put.error));
+  assert.deepEqual(await lastRecheck(), { tabs: 0, listings: null });
 });

@@ -5,20 +5,10 @@
 // restored into a fresh profile.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, fixture, truth, sleep, replaced } from './harness.mjs';
+import { launch, sleep } from './harness.mjs';
+import { URL_, ASIN, KEY, MAIN, HIJACK, original, swapped } from './switch.mjs';
 
-const SWITCH = 'amazon.co.jp/nintendo-switch-neon-B07WXL5YPW-2022.html';
-const URL_ = 'https://www.amazon.co.jp/-/en/dp/B07WXL5YPW';
-const ASIN = 'B07WXL5YPW';
-const KEY = `amazon.co.jp/${ASIN}`;
-const MAIN = truth(SWITCH).extra.main_image_id;
-const HIJACK = '71HiJaCkEdL';
 const CASE_ID = '12345678901';
-
-const original = fixture(SWITCH);
-function swapped() {
-  return replaced(original, MAIN, HIJACK);
-}
 
 let ext;
 let tab;
@@ -51,7 +41,7 @@ async function interceptClipboard(popup) {
 }
 
 test('saving a page and then seeing its main image swapped shows the change in the popup timeline', async () => {
-  ext.serve({ [URL_]: original });
+  ext.serve({ [URL_]: original() });
   tab = await ext.open(URL_);
   await ext.waitForState(tab.tabId, (s) => s.report?.status === 'untracked');
   const saved = await ext.send({ type: 'ui-bg-save-page', tabId: tab.tabId });

@@ -5,11 +5,9 @@
 // that is not a product page shows the same summary with a link to the filtered table.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, fixture, truth, replaced } from './harness.mjs';
+import { launch } from './harness.mjs';
+import { URL_, KEY, original, swapped } from './switch.mjs';
 
-const SWITCH = 'amazon.co.jp/nintendo-switch-neon-B07WXL5YPW-2022.html';
-const SWITCH_URL = 'https://www.amazon.co.jp/-/en/dp/B07WXL5YPW';
-const SWITCH_KEY = 'amazon.co.jp/B07WXL5YPW';
 const OTHER_URL = 'https://www.amazon.co.jp/gp/help/customer/display.html';
 let h;
 
@@ -48,23 +46,22 @@ after(async () => {
 
 test('a viewed page records the last check; options: summary, problems first, filter; popup elsewhere: the summary and a link', async () => {
   // Save the Switch from its page: its last check is a match, seen while viewing.
-  h.serve({ [SWITCH_URL]: fixture(SWITCH) });
-  const tab = await h.open(SWITCH_URL);
+  h.serve({ [URL_]: original() });
+  const tab = await h.open(URL_);
   await h.waitForBadge(tab.tabId, (b) => b.text === '?');
   await send({ type: 'ui-bg-save-page', tabId: tab.tabId });
   await tab.page.reload();
   await h.waitForBadge(tab.tabId, (b) => b.text === '✓');
   let glance = await send({ type: 'ui-bg-catalog-status' });
-  assert.equal(glance.checks[SWITCH_KEY].status, 'match');
-  assert.equal(glance.checks[SWITCH_KEY].source, 'viewed');
+  assert.equal(glance.checks[KEY].status, 'match');
+  assert.equal(glance.checks[KEY].source, 'viewed');
 
   // The main image swapped on the page: the last check says how many fields differ.
-  const mainId = truth(SWITCH).extra.main_image_id;
-  h.serve({ [SWITCH_URL]: replaced(fixture(SWITCH), mainId, '71HiJaCkEdL') });
+  h.serve({ [URL_]: swapped() });
   await tab.page.reload();
   await h.waitForBadge(tab.tabId, (b) => /^\d+$/.test(b.text)); // the number of differing fields
   glance = await send({ type: 'ui-bg-catalog-status' });
-  const c = glance.checks[SWITCH_KEY];
+  const c = glance.checks[KEY];
   assert.equal(c.status, 'mismatch');
   assert.ok(c.differences >= 1, JSON.stringify(c));
   assert.deepEqual(
@@ -77,7 +74,7 @@ test('a viewed page records the last check; options: summary, problems first, fi
   await page.locator('body[data-ready="true"]').waitFor();
   assert.equal(await page.locator('#catalog-summary').innerText(), '4 listings: 1 differ, 0 gone, 3 not checked in 24 h');
   const first = page.locator('#rows tr').first();
-  assert.equal(await first.getAttribute('data-key'), SWITCH_KEY, 'problems first');
+  assert.equal(await first.getAttribute('data-key'), KEY, 'problems first');
   assert.equal(await first.locator('.cell-check').getAttribute('data-status'), 'mismatch');
   assert.match(await first.locator('.cell-check').innerText(), new RegExp(`${c.differences} differences[\\s\\S]*viewed`));
   assert.equal(await page.locator('#rows tr').nth(1).locator('.cell-check').getAttribute('data-status'), 'not_checked');

@@ -9,14 +9,9 @@
 // the toolbar click no test can make: shots.test.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, fixture, truth, replaced, sleep } from './harness.mjs';
+import { launch, sleep } from './harness.mjs';
+import { URL_, ASIN, KEY, HIJACK, original, swapped } from './switch.mjs';
 
-const SWITCH = 'amazon.co.jp/nintendo-switch-neon-B07WXL5YPW-2022.html';
-const URL_ = 'https://www.amazon.co.jp/-/en/dp/B07WXL5YPW';
-const ASIN = 'B07WXL5YPW';
-const KEY = `amazon.co.jp/${ASIN}`;
-const MAIN = truth(SWITCH).extra.main_image_id;
-const HIJACK = '71HiJaCkEdL';
 const CASE_ID = '24681357900';
 const DAY = 86_400_000;
 const PREFIXES = ['history:', 'cases:', 'shots:', 'check:', 'versions:'];
@@ -119,11 +114,11 @@ before(async () => {
   ext = await launch();
   // Saved from its page, then seen with the main image swapped: a history with the change, a
   // last check `mismatch`, a case about it, a screenshot and an earlier version.
-  ext.serve({ [URL_]: fixture(SWITCH) });
+  ext.serve({ [URL_]: original() });
   const tab = await ext.open(URL_);
   await ext.waitForState(tab.tabId, (s) => s.report?.status === 'untracked');
   await ok({ type: 'ui-bg-save-page', tabId: tab.tabId });
-  ext.serve({ [URL_]: replaced(fixture(SWITCH), MAIN, HIJACK) });
+  ext.serve({ [URL_]: swapped() });
   await tab.page.reload({ waitUntil: 'domcontentloaded' });
   await ext.waitForState(tab.tabId, (s) => s.report?.status === 'mismatch');
   await until('the change in the history', async () => {

@@ -4,10 +4,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { launch, fixture, ROOT } from './harness.mjs';
+import { launch, ROOT } from './harness.mjs';
+import { URL_, original } from './switch.mjs';
 
-const SWITCH = 'amazon.co.jp/nintendo-switch-neon-B07WXL5YPW-2022.html';
-const SWITCH_URL = 'https://www.amazon.co.jp/-/en/dp/B07WXL5YPW';
 const TITLE = 'Nintendo Switch 本体 (ニンテンドースイッチ) Joy-Con(L) ネオンブルー/(R) ネオンレッド';
 
 /** A Japanese Seller Central report holding the Switch, as Shift_JIS bytes. */
@@ -72,8 +71,8 @@ test('a Shift_JIS report imports as a partial listing, which the page completes'
   assert.equal(listings[0].sku, 'SW-NEON-1');
   assert.deepEqual(listings[0].images, []);
 
-  h.serve({ [SWITCH_URL]: fixture(SWITCH) });
-  const tab = await h.open(SWITCH_URL);
+  h.serve({ [URL_]: original() });
+  const tab = await h.open(URL_);
   // Only the title is known, and it matches.
   await h.waitForBadge(tab.tabId, (b) => b.text === '✓');
   const state = await h.send({ type: 'ui-bg-tab-state', tabId: tab.tabId });

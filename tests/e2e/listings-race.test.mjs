@@ -8,14 +8,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { launch, fixture, truth, replaced, sleep, ROOT } from './harness.mjs';
+import { launch, sleep, ROOT } from './harness.mjs';
+import { URL_, KEY, MAIN, HIJACK, original, swapped } from './switch.mjs';
 
-const SWITCH = 'amazon.co.jp/nintendo-switch-neon-B07WXL5YPW-2022.html';
-const SWITCH_URL = 'https://www.amazon.co.jp/-/en/dp/B07WXL5YPW';
-const SWITCH_KEY = 'amazon.co.jp/B07WXL5YPW';
-const original = fixture(SWITCH);
-const mainId = truth(SWITCH).extra.main_image_id;
-const SWAPPED_ID = '71HiJaCkEdL';
 
 let h;
 let tab;
@@ -127,28 +122,28 @@ const put = (asin) => () => h.send({ type: 'ui-bg-listing-put', listing: other(a
 const R = (n) => `amazon.co.jp/B0RACE000${n}`;
 
 test('save this page as canonical while a listing is saved from the options page: both are kept', async () => {
-  h.serve({ [SWITCH_URL]: original });
-  tab = await h.open(SWITCH_URL);
+  h.serve({ [URL_]: original() });
+  tab = await h.open(URL_);
   await h.waitForBadge(tab.tabId, (b) => b.text === '?');
   const res = await raced('ui-bg-save-page', { type: 'ui-bg-save-page', tabId: tab.tabId }, put('B0RACE0001'));
   assert.equal(res.listing.asin, 'B07WXL5YPW');
   assert.equal(res.report.status, 'match');
   const { listings, deleted } = await stored();
-  assert.deepEqual(Object.keys(listings).sort(), [SWITCH_KEY, R(1)]);
-  assert.equal(listings[SWITCH_KEY].images[0], mainId);
+  assert.deepEqual(Object.keys(listings).sort(), [KEY, R(1)]);
+  assert.equal(listings[KEY].images[0], MAIN);
   assert.deepEqual(Object.keys(deleted), []);
 });
 
 test('accept a changed field while another listing is saved: the accept and the other listing are both kept', async () => {
-  h.serve({ [SWITCH_URL]: replaced(original, mainId, SWAPPED_ID) });
+  h.serve({ [URL_]: swapped() });
   await tab.page.reload({ waitUntil: 'domcontentloaded' });
   await h.waitForState(tab.tabId, (s) => s.report.status === 'mismatch');
   const res = await raced('changeListing', { type: 'ui-bg-accept-field', tabId: tab.tabId, field: 'images.main' }, put('B0RACE0002'));
-  assert.equal(res.listing.images[0], SWAPPED_ID);
+  assert.equal(res.listing.images[0], HIJACK);
   assert.ok(!res.report.mismatches.some((m) => m.field === 'images.main'));
   const { listings, deleted } = await stored();
   assert.ok(R(2) in listings, Object.keys(listings).join(','));
-  assert.equal(listings[SWITCH_KEY].images[0], SWAPPED_ID);
+  assert.equal(listings[KEY].images[0], HIJACK);
   assert.ok(!(R(2) in deleted), Object.keys(deleted).join(','));
 });
 

@@ -4,18 +4,10 @@
 // Central report import recording its listings in their histories in one go.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, fixture, truth, sleep, replaced } from './harness.mjs';
+import { launch, sleep } from './harness.mjs';
+import { URL_, ASIN, KEY, MAIN, HIJACK, original, swapped } from './switch.mjs';
 
-const SWITCH = 'amazon.co.jp/nintendo-switch-neon-B07WXL5YPW-2022.html';
-const URL_ = 'https://www.amazon.co.jp/-/en/dp/B07WXL5YPW';
-const ASIN = 'B07WXL5YPW';
-const KEY = `amazon.co.jp/${ASIN}`;
-const MAIN = truth(SWITCH).extra.main_image_id;
-const HIJACK = '71HiJaCkEdL';
 const CASE_ID = '9876543210';
-
-const original = fixture(SWITCH);
-const swapped = replaced(original, MAIN, HIJACK);
 
 let ext;
 let tab;
@@ -23,12 +15,12 @@ let tab;
 before(async () => {
   ext = await launch();
   // Saved, then seen hijacked, then back to the saved image: one episode "changed … back".
-  ext.serve({ [URL_]: original });
+  ext.serve({ [URL_]: original() });
   tab = await ext.open(URL_);
   await ext.waitForState(tab.tabId, (s) => s.report?.status === 'untracked');
   const saved = await ext.send({ type: 'ui-bg-save-page', tabId: tab.tabId });
   assert.equal(saved.ok, true, JSON.stringify(saved.error));
-  const steps = [[swapped, 'mismatch'], [original, 'match'], [swapped, 'mismatch']];
+  const steps = [[swapped(), 'mismatch'], [original(), 'match'], [swapped(), 'mismatch']];
   for (const [i, [body, status]] of steps.entries()) {
     ext.serve({ [URL_]: body });
     await tab.page.reload({ waitUntil: 'domcontentloaded' });
@@ -138,7 +130,7 @@ test('a case keeps its first evidence and the latest ones, at most 20', async ()
   assert.deepEqual(first.case.evidence.map((e) => e.summary), ['images.main']);
   // Then the title is hijacked too: every later piece of evidence names both fields.
   const titleRe = /(id="productTitle"[^>]*>)([^<]*)(<\/span>)/;
-  const text = swapped.toString('latin1');
+  const text = swapped().toString('latin1');
   assert.match(text, titleRe);
   ext.serve({ [URL_]: Buffer.from(text.replace(titleRe, (m, a, b, c) => `${a}HIJACKED ${b}${c}`), 'latin1') });
   await tab.page.reload({ waitUntil: 'domcontentloaded' });

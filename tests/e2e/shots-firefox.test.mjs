@@ -13,14 +13,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as firefox from './cross/drivers/firefox.mjs';
-import { fixture, truth, replaced, sleep, ROOT } from './harness.mjs';
+import { sleep, ROOT } from './harness.mjs';
+import { ASIN, KEY, original, swapped } from './switch.mjs';
 
-const SWITCH = 'amazon.co.jp/nintendo-switch-neon-B07WXL5YPW-2022.html';
-const URL_ = 'https://www.amazon.co.jp/dp/B07WXL5YPW';
-const ASIN = 'B07WXL5YPW';
-const KEY = `amazon.co.jp/${ASIN}`;
-const MAIN = truth(SWITCH).extra.main_image_id;
-const HIJACK = '71HiJaCkEdL';
+const URL_ = `https://www.amazon.co.jp/dp/${ASIN}`;
 
 let b;
 let dir;
@@ -58,12 +54,12 @@ async function until(get, pred, what, timeout = 20000) {
 const state = (tabId) => b.ext(async (id) => (await globalThis.browser.storage.session.get(`tab:${id}`))[`tab:${id}`] ?? null, tabId);
 
 test('firefox: the capture of a hijacked page is a stamped JPEG with the time, URL, ASIN and fields, and the case report counts it', async () => {
-  b.serve({ [URL_]: fixture(SWITCH) });
+  b.serve({ [URL_]: original() });
   const page = await b.open(URL_);
   await until(() => state(page.tabId), (s) => s.report?.status === 'untracked', 'untracked');
   const saved = await send({ type: 'ui-bg-save-page', tabId: page.tabId });
   assert.equal(saved.ok, true, JSON.stringify(saved.error));
-  b.serve({ [URL_]: replaced(fixture(SWITCH), MAIN, HIJACK) });
+  b.serve({ [URL_]: swapped() });
   await page.reload();
   await until(() => state(page.tabId), (s) => s.report?.status === 'mismatch', 'mismatch');
 

@@ -16,14 +16,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { launch, fixture, truth, replaced, ROOT } from './harness.mjs';
+import { launch, ROOT } from './harness.mjs';
+import { URL_, ASIN, KEY, original, swapped } from './switch.mjs';
 
-const SWITCH = 'amazon.co.jp/nintendo-switch-neon-B07WXL5YPW-2022.html';
-const URL_ = 'https://www.amazon.co.jp/-/en/dp/B07WXL5YPW';
-const ASIN = 'B07WXL5YPW';
-const KEY = `amazon.co.jp/${ASIN}`;
-const MAIN = truth(SWITCH).extra.main_image_id;
-const HIJACK = '71HiJaCkEdL';
 const CASE_ID = '12345678901';
 
 let ext;
@@ -80,7 +75,7 @@ function fileName(at) {
 }
 
 test('on a hijacked page the popup offers the capture; it stores a stamped JPEG with the time, URL, ASIN, fields and case', async () => {
-  ext.serve({ [URL_]: fixture(SWITCH) });
+  ext.serve({ [URL_]: original() });
   tab = await ext.open(URL_);
   await ext.waitForState(tab.tabId, (s) => s.report?.status === 'untracked');
   const saved = await ext.send({ type: 'ui-bg-save-page', tabId: tab.tabId });
@@ -93,7 +88,7 @@ test('on a hijacked page the popup offers the capture; it stores a stamped JPEG 
   assert.equal(await popup.locator('#capture-shot').count(), 0);
   await popup.close();
 
-  ext.serve({ [URL_]: replaced(fixture(SWITCH), MAIN, HIJACK) });
+  ext.serve({ [URL_]: swapped() });
   await tab.page.reload({ waitUntil: 'domcontentloaded' });
   await ext.waitForState(tab.tabId, (s) => s.report?.status === 'mismatch');
   const added = await ext.send({ type: 'ui-bg-case-add', key: KEY, id: CASE_ID, opened: '2026-12-01', lang: 'en' });
