@@ -106,8 +106,9 @@ test('every key used by the extension pages and www exists', () => {
 
 test('formatMessage substitutes placeholders like chrome.i18n.getMessage', () => {
   assert.equal(formatMessage(ja.statusMismatchMany, ['3']), '保存した出品情報と異なる点が3件あります');
-  assert.equal(formatMessage(en.pageOf, ['2', '7']), 'Page 2 of 7');
-  assert.equal(formatMessage(ja.pageOf, ['2', '7']), '2 / 7 ページ');
+  assert.equal(formatMessage(en.optionsCountFiltered, ['2', '7']), '2 of 7 listings');
+  // Placeholders in another order than the substitutions.
+  assert.equal(formatMessage(ja.optionsCountFiltered, ['2', '7']), '7件中 2件');
   assert.equal(formatMessage({ message: 'Cost: $$5 for $WHO$', placeholders: { who: { content: '$1' } } }, ['you']), 'Cost: $5 for you');
   // A substitution is inserted as is, never re-expanded.
   assert.equal(formatMessage(en.errorPrefix, ['$1 <b>']), 'Error: $1 <b>');
