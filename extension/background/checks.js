@@ -249,21 +249,61 @@ export async function publish(tabId, checked, url, settings) {
   return report;
 }
 
-/** Re-checks a tab's stored page (after the listings changed) and republishes. */
-export async function recheckTab(tabId, state, map, settings) {
-  const checked = await core('check', { listings: Object.values(map), page: state.page, url: state.url, now_ms: Date.now() });
+/**
+ * Re-checks a tab's stored page (after the listings changed) and republishes. `listings`: the
+ * stored listings map, or an array holding at least those with the page's and the URL's ASINs.
+ */
+export async function recheckTab(tabId, state, listings, settings) {
+  const list = Array.isArray(listings) ? listings : Object.values(listings);
+  const checked = await core('check', { listings: list, page: state.page, url: state.url, now_ms: Date.now() });
   const report = await publish(tabId, checked, state.url, settings);
   refineImages(tabId, report);
   return report;
 }
 
-/** Re-checks every tab with a stored page (listings or settings changed). */
+// What the last `recheckAllTabs` did, for the e2e tests: {tabs: re-checked, listings: passed
+// into the core for them (null: none read, no tab showed a checked page)}.
+globalThis.cgRecheck = null;
+
+/**
+ * The ASINs a re-check of `state` can look up: its page's, and every ASIN-shaped segment of its
+ * URL (a superset of the one `check::gone` reads from it), ASCII upper case.
+ */
+function recheckAsins(state) {
+  const asins = new Set();
+  if (state.page?.asin) asins.add(String(state.page.asin).toUpperCase());
+  for (const seg of String(state.url ?? '').split(/[/?#]/)) {
+    const v = seg.trim();
+    if (/^[A-Za-z0-9]{10}$/.test(v)) asins.add(v.toUpperCase());
+  }
+  return asins;
+}
+
+/**
+ * Re-checks every tab with a stored page (listings or settings changed). The tabs are looked
+ * at first: with none showing a checked page nothing else is read (every stored listing was
+ * 1-3 s at 10,000). Each tab's check gets only the stored listings with its ASINs, from the
+ * in-memory index the page check uses, in stored order (the core picks the first that fits).
+ */
 export async function recheckAllTabs() {
-  const all = await session.get(null);
-  const [map, settings] = await Promise.all([loadListings(), loadSettings()]);
-  await Promise.all(Object.entries(all)
-    .filter(([k, v]) => k.startsWith('tab:') && v && v.page)
-    .map(([k, v]) => recheckTab(Number(k.slice(4)), v, map, settings).catch(() => null)));
+  const tabs = Object.entries(await session.get(null)).filter(([k, v]) => k.startsWith('tab:') && v?.page);
+  if (!tabs.length) {
+    globalThis.cgRecheck = { tabs: 0, listings: null };
+    return;
+  }
+  const wanted = tabs.map(([, v]) => recheckAsins(v));
+  const all = new Set(wanted.flatMap((s) => [...s]));
+  const [index, settings] = await Promise.all([listingIndex(), loadSettings()]);
+  const byAsin = new Map();
+  for (const l of Object.values(index.map)) {
+    const a = String(l?.asin ?? '').toUpperCase();
+    if (!all.has(a)) continue;
+    if (byAsin.has(a)) byAsin.get(a).push(l);
+    else byAsin.set(a, [l]);
+  }
+  const lists = wanted.map((asins) => [...asins].flatMap((a) => byAsin.get(a) ?? []));
+  globalThis.cgRecheck = { tabs: tabs.length, listings: lists.reduce((n, l) => n + l.length, 0) };
+  await Promise.all(tabs.map(([k, v], i) => recheckTab(Number(k.slice(4)), v, lists[i], settings).catch(() => null)));
 }
 
 // ------------------------------------------------------------------ a page that is gone

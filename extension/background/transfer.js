@@ -9,7 +9,7 @@
 // sends only what the core must judge (`unchanged` names the listings left out): see below.
 import { api, localKeys } from '../lib/platform.js';
 import {
-  core, failure, keyOf, listingIndex, loadListings, loadSettings, saveListings, session, today,
+  core, failure, keyOf, listingIndex, loadListings, loadSettings, saveListings, today,
   withFreshListings,
 } from './core.js';
 import { exportFileParts, sameListing, SETTINGS_VERSION } from '../lib/listings-file.js';
@@ -175,9 +175,9 @@ export async function quickApply(text, mode, unchanged, taken) {
   // Screenshots after the case logs: the imported cases decide which ones are protected.
   await applyImportShots({ keys: Object.keys(next), shots: res.shots, mode });
   mark('extras');
-  // Open tabs are checked again only when the listings changed and a tab shows a checked page
-  // (recheckAllTabs reads every listing first: 1-3 s at 10,000).
-  if (write && Object.entries(await session.get(null)).some(([k, v]) => k.startsWith('tab:') && v?.page)) await recheckAllTabs();
+  // Open tabs are checked again only when the listings changed (and recheckAllTabs reads
+  // nothing more when no tab shows a checked page).
+  if (write) await recheckAllTabs();
   mark('tabs');
   const removed = [...file.listings.map(keyOf), ...Object.keys(unchanged)].filter((k) => !Object.hasOwn(next, k));
   return { count: Object.keys(next).length, removed };
