@@ -4,15 +4,16 @@
 // median and p90 over the pages (numbers vary with the machine and its load, which is printed).
 //
 //   * wasm sizes (raw, gzip -9) of the hot and the full module;
-//   * warm and cold for three paths, alternating page by page: `parts` (the content script sends
-//     only the parts of the page a check reads, content/page-parts.js; the hot module), `whole`
-//     (the whole outerHTML, hot module: the path before the parts) and `full` (the whole page,
-//     every listing through the full module: the path before the hot module);
-//   * warm, by step, for 1, 1,000 and 10,000 stored listings, for the hot path (in-memory
-//     listing index, one listing into the hot module) and, in the same run, the earlier path
-//     (storage.local read per page, every listing through the full module's extract_check);
-//     content-script start -> badge set, split into outerHTML, the message, preparing (index,
-//     settings), wasm (extract + check) and publishing (badge + storage.session);
+//   * warm and cold for two paths, alternating page by page: `parts` (the content script sends
+//     only the parts of the page a check reads, content/page-parts.js) and `whole` (the whole
+//     outerHTML: the path before the parts), both through the hot module with the in-memory
+//     listing index (one listing into wasm). The path before the hot module (storage.local read
+//     per page, every listing through the full module) cannot be measured any more: the full
+//     module has no page reader (ARCHITECTURE.md, "Two wasm modules"); BENCHMARKS.md keeps its
+//     last figures;
+//   * warm, by step, for 1, 1,000 and 10,000 stored listings: content-script start -> badge set,
+//     split into outerHTML, the message, preparing (index, settings), wasm (extract + check) and
+//     publishing (badge + storage.session);
 //   * document_end against document_idle (a copy of dist/chrome with run_at changed);
 //   * cold: worker stopped -> badge: worker start, module evaluated, hot wasm fetch, compile,
 //     instantiate, then the check;
@@ -20,7 +21,7 @@
 //   * memory: 500 page checks in a row in one worker (the pages cycled): the hot module's
 //     linear memory and the worker's JS heap after every 50.
 // Options: --quick (fewer pages and repetitions, for trying the script), --json (raw data),
-// --paths=parts,whole,full (which warm paths; all three by default), --tiers=1,1000,10000.
+// --paths=parts,whole (which paths; both by default), --tiers=1,1000,10000.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,12 +37,11 @@ const onlyArg = process.argv.find((a) => a.startsWith('--only='));
 const only = onlyArg ? new Set(onlyArg.slice(7).split(',')) : null;
 const want = (part) => !only || only.has(part);
 const pathsArg = process.argv.find((a) => a.startsWith('--paths='));
-const PATHS = pathsArg ? pathsArg.slice(8).split(',') : ['parts', 'whole', 'full'];
+const PATHS = pathsArg ? pathsArg.slice(8).split(',') : ['parts', 'whole'];
+for (const p of PATHS) if (p !== 'parts' && p !== 'whole') throw new Error(`--paths: unknown path ${p} (parts, whole)`);
 const tiersArg = process.argv.find((a) => a.startsWith('--tiers='));
 /** The URL a path loads: `?cg-bench-send=whole` makes the content script send the whole page. */
 const urlFor = (p, sendPath) => (sendPath === 'parts' ? p.url : `${p.url}?cg-bench-send=whole`);
-/** The worker's check path for a bench path: the full module only for `full`. */
-const checkOf = (benchPath) => (benchPath === 'full' ? 'full' : 'hot');
 const dir = fixturesDir();
 const rows = fs.readFileSync(path.join(dir, 'SOURCES.tsv'), 'utf8').trim().split('\n');
 const head = rows.shift().split('\t');
@@ -197,7 +197,6 @@ async function warmTier(h, tab, tier) {
   for (const p of pages) {
     if (tier === 1) await setListingsAndSettle(h, listingMap(1, p));
     for (const benchPath of PATHS) {
-      await (await h.worker()).evaluate((x) => { globalThis.cgBench.path = x; }, checkOf(benchPath));
       await loadAndTime(h, tab, p, true, benchPath);
       const t = await loadAndTime(h, tab, p, true, benchPath);
       out[benchPath].push({ ...t, file: p.file });
@@ -231,7 +230,6 @@ try {
   const label = {
     parts: 'parts of the page (content/page-parts.js), hot module, listing index',
     whole: 'before: the whole outerHTML, hot module, listing index',
-    full: 'before the hot module: the whole outerHTML, full module, every listing',
   };
   for (const tier of tiers) {
     const both = await warmTier(h, tab, tier);
@@ -250,7 +248,7 @@ try {
       console.log(line('  prepare (listings, settings, wasm ready)', rs.map((r) => r.prepare)));
       console.log(line('  wasm extract + check', rs.map((r) => r.wasm)));
       console.log(line('  badge + storage.session', rs.map((r) => r.publish)));
-      if (benchPath !== 'full') console.log(`  listing index built ${both.builds} times in this tier`);
+      console.log(`  listing index built ${both.builds} times in this tier`);
       const big = rs.reduce((a, r) => (r.bytes > a.bytes ? r : a));
       console.log(`  largest page ${big.file} (${(big.bytes / 1e6).toFixed(2)} M chars): total ${f1(big.total)} ms, wasm ${f1(big.wasm)} ms`);
     }
@@ -261,7 +259,6 @@ try {
     console.log(`  ${k.padEnd(12)} ${f1(s.median)} / ${f1(s.p90)}`);
   }
   await setListingsAndSettle(h, listingMap(1000));
-  await (await h.worker()).evaluate(() => { globalThis.cgBench.path = 'hot'; });
 
   // ---------------------------------------------------------------- memory plateau
   const N = !want('memory') ? 0 : quick ? 60 : 500;
@@ -349,7 +346,7 @@ try {
   // `parts, no recent`: the recent listings (storage.session) removed before the stop, so the
   // woken worker waits for every listing to be read, as before they were kept.
   const resend = [];
-  const resendPaths = PATHS.filter((x) => x !== 'full').flatMap((x) => (x === 'parts' ? ['parts', 'parts, no recent'] : [x]));
+  const resendPaths = PATHS.flatMap((x) => (x === 'parts' ? ['parts', 'parts, no recent'] : [x]));
   for (const p of !want('cold') && !want('resend') ? [] : quick ? pages.slice(0, 3) : pages) {
     for (const benchPath of resendPaths) {
       await loadAndTime(h, tab, p, true, benchPath === 'whole' ? 'whole' : 'parts');

@@ -63,9 +63,6 @@ export async function clearTab(tabId) {
 // storage.session)}.
 const timings = [];
 globalThis.cgTimings = timings;
-// `make bench-wasm` compares the page-check paths in one run: 'hot' (the default) or 'full'
-// (the earlier path: storage.local read per page, every listing into the full module).
-globalThis.cgBench = { path: 'hot' };
 let checksSinceStart = 0;
 // Page-check hooks (history, last check, sync's last use) still running, for `make bench-wasm`:
 // whether a message arrived while the worker was busy with an earlier page's hooks.
@@ -156,14 +153,6 @@ async function checkFromRecent(url, html) {
   return { report, used };
 }
 
-/** The earlier page check (full module, every listing), kept for `make bench-wasm`'s comparison. */
-async function checkFull(url, html) {
-  const [map, settings] = await Promise.all([loadListings(), loadSettings()]);
-  const t1 = performance.now();
-  const report = await core('extract_check', { url, html, listings: Object.values(map), now_ms: Date.now() });
-  return { report, settings, t1 };
-}
-
 /** Extract + check a page the content script sent, then badge and remember it. */
 export async function onPage(tabId, url, html, started, timing) {
   const received = Date.now();
@@ -173,48 +162,44 @@ export async function onPage(tabId, url, html, started, timing) {
   const cold = checksSinceStart++ === 0;
   const t0 = performance.now();
   let report; let settings; let t1; let fromRecent = false;
-  if (globalThis.cgBench.path === 'full') {
-    ({ report, settings, t1 } = await checkFull(url, html));
+  // Only the listing for this page's marketplace/ASIN crosses into wasm (looked up in the
+  // in-memory index); storage is read only after a change.
+  const indexReady = listingIndex();
+  indexReady.then(() => settledIndexes.add(indexReady), () => {});
+  let early = null;
+  if (!settledIndexes.has(indexReady)) {
+    // A woken worker: the recent listings in storage.session, if the page's is there.
+    [early, settings] = await Promise.all([checkFromRecent(url, html).catch(() => null), cachedSettings()]);
+  }
+  if (early) {
+    t1 = performance.now();
+    report = early.report;
+    fromRecent = true;
+    // Once the index is read: check again if the stored listing is not the one used.
+    indexReady.then((index) => {
+      const marketplace = report.page?.marketplace ?? null;
+      const real = report.page?.asin ? findListing(index, marketplace, report.page.asin) : null;
+      if (JSON.stringify(real) === JSON.stringify(early.used) || tabSeq.get(tabId) !== seq) return;
+      checkHtml(url, html, index).then((again) => {
+        if (tabSeq.get(tabId) === seq) return publish(tabId, again, url, settings);
+        return null;
+      }).catch(() => {});
+    }, () => {});
   } else {
-    // Only the listing for this page's marketplace/ASIN crosses into wasm (looked up in the
-    // in-memory index); storage is read only after a change.
-    const indexReady = listingIndex();
-    indexReady.then(() => settledIndexes.add(indexReady), () => {});
-    let early = null;
-    if (!settledIndexes.has(indexReady)) {
-      // A woken worker: the recent listings in storage.session, if the page's is there.
-      [early, settings] = await Promise.all([checkFromRecent(url, html).catch(() => null), cachedSettings()]);
-    }
-    if (early) {
-      t1 = performance.now();
-      report = early.report;
-      fromRecent = true;
-      // Once the index is read: check again if the stored listing is not the one used.
-      indexReady.then((index) => {
-        const marketplace = report.page?.marketplace ?? null;
-        const real = report.page?.asin ? findListing(index, marketplace, report.page.asin) : null;
-        if (JSON.stringify(real) === JSON.stringify(early.used) || tabSeq.get(tabId) !== seq) return;
-        checkHtml(url, html, index).then((again) => {
-          if (tabSeq.get(tabId) === seq) return publish(tabId, again, url, settings);
-          return null;
-        }).catch(() => {});
-      }, () => {});
-    } else {
-      let index;
-      [index, settings] = await Promise.all([indexReady, cachedSettings(), wasm()]);
-      t1 = performance.now();
-      report = await checkHtml(url, html, {
-        ...index,
-        byKey: { get: (k) => { const l = index.byKey.get(k); if (l) rememberRecent(...k.split('/'), l, indexReady); return l; } },
-      });
-    }
+    let index;
+    [index, settings] = await Promise.all([indexReady, cachedSettings(), wasm()]);
+    t1 = performance.now();
+    report = await checkHtml(url, html, {
+      ...index,
+      byKey: { get: (k) => { const l = index.byKey.get(k); if (l) rememberRecent(...k.split('/'), l, indexReady); return l; } },
+    });
   }
   const t2 = performance.now();
   if (tabSeq.get(tabId) !== seq) return { report, stale: true };
   await publish(tabId, report, url, settings);
   refineImages(tabId, report); // after the badge; not awaited (never throws)
   timings.push({
-    url, bytes: html.length, cold, status: report.status, path: globalThis.cgBench.path,
+    url, bytes: html.length, cold, status: report.status,
     total: typeof started === 'number' ? Date.now() - started : null,
     sent: typeof started === 'number' ? received - started : null,
     html: typeof timing?.html_ms === 'number' ? timing.html_ms : null,
