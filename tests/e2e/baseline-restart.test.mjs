@@ -5,39 +5,19 @@
 // the five pages is answered exactly once over both launches.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, ownPage, replaced, sleep } from './harness.mjs';
+import { launch } from './harness.mjs';
+import { url, key, pageOf, reportBytes, baselineClient } from './baseline-run.mjs';
 
-const DEMO_TITLE = 'サクラ工房 真空断熱タンブラー 420ml 保温 保冷 ステンレス ミッドナイトブラック';
 const ASINS = Array.from({ length: 5 }, (_, i) => `B0RS${String(i + 1).padStart(6, '0')}`);
-const url = (asin) => `https://www.amazon.co.jp/dp/${asin}`;
-const key = (asin) => `amazon.co.jp/${asin}`;
-const demo = ownPage('demo-jp.html');
 // A pause long enough that the browser is closed and launched again (and its pages routed)
 // before the next fetch is due: a fetch before the routes exist would go to the network.
 const PAUSE_S = 15;
 
 let h = null;
+const { send, waitFor } = baselineClient(() => h, { timeout: 300_000, step: 250 });
 
 function pages() {
-  return Object.fromEntries(ASINS.map((a) => [url(a), replaced(demo, 'B0DEMOJP01', a)]));
-}
-
-async function send(msg) {
-  const res = await h.send(msg);
-  assert.equal(res?.ok, true, `${msg.type}: ${JSON.stringify(res?.error)}`);
-  return res;
-}
-const status = async () => (await send({ type: 'ui-bg-baseline-status' })).status;
-
-async function waitFor(pred, what, timeout = 300_000) {
-  const end = Date.now() + timeout;
-  let last;
-  for (;;) {
-    last = await status();
-    if (pred(last)) return last;
-    if (Date.now() > end) throw new Error(`never ${what}; last: ${JSON.stringify(last.job)}`);
-    await sleep(250);
-  }
+  return Object.fromEntries(ASINS.map((a) => [url(a), pageOf(a)]));
 }
 
 after(async () => {
@@ -49,8 +29,7 @@ test('a baseline run stopped by closing the browser resumes after the restart wh
   const profile = h.userDataDir;
   await (await h.worker()).evaluate((s) => chrome.storage.local.set({ settings: { language: 'en', request_delay_seconds: s } }), PAUSE_S);
   h.serve(pages());
-  const rows = ASINS.map((a, i) => `${DEMO_TITLE}\tSKU-R${i}\t${a}\t`).join('\r\n');
-  const bytes = Array.from(new TextEncoder().encode(`商品名\t出品者SKU\tASIN1\t商品の説明\r\n${rows}\r\n`));
+  const bytes = reportBytes(ASINS, 'SKU-R');
   assert.equal((await send({ type: 'ui-bg-import-report-apply', bytes, marketplace: 'amazon.co.jp' })).count, 5);
 
   // Two pages done: close the browser in the pause before the third.

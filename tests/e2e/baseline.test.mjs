@@ -7,36 +7,15 @@
 // the 30 completed listings, and "Looks right" (one row, then the selected rows) clears it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, ownPage, replaced, sleep } from './harness.mjs';
+import { launch, ownPage } from './harness.mjs';
+import { DEMO_TITLE, url, key, pageOf, reportBytes, baselineClient } from './baseline-run.mjs';
 
-const DEMO_TITLE = 'サクラ工房 真空断熱タンブラー 420ml 保温 保冷 ステンレス ミッドナイトブラック';
 const ASINS = Array.from({ length: 30 }, (_, i) => `B0BL${String(i + 1).padStart(6, '0')}`);
 const MISSING = 'B0BL000404';
 const CAPTCHA_AT = ASINS[9];
-const url = (asin) => `https://www.amazon.co.jp/dp/${asin}`;
-const key = (asin) => `amazon.co.jp/${asin}`;
-const demo = ownPage('demo-jp.html');
-const pageOf = (asin) => replaced(demo, 'B0DEMOJP01', asin);
 
 let h;
-
-async function send(msg) {
-  const res = await h.send(msg);
-  assert.equal(res?.ok, true, `${msg.type}: ${JSON.stringify(res?.error)}`);
-  return res;
-}
-const status = async () => (await send({ type: 'ui-bg-baseline-status' })).status;
-
-async function waitFor(pred, what, timeout = 400_000) {
-  const end = Date.now() + timeout;
-  let last;
-  for (;;) {
-    last = await status();
-    if (pred(last)) return last;
-    if (Date.now() > end) throw new Error(`never ${what}; last: ${JSON.stringify(last.job)}`);
-    await sleep(500);
-  }
-}
+const { send, status, waitFor } = baselineClient(() => h, { timeout: 400_000, step: 500 });
 
 before(async () => {
   h = await launch();
@@ -54,8 +33,7 @@ after(async () => {
 });
 
 test('31 imported report rows: 30 completed from their routed pages, a captcha backs off and resumes, the 404 row is listed; review queue and Looks right', async () => {
-  const rows = [...ASINS, MISSING].map((a, i) => `${DEMO_TITLE}\tSKU-${i}\t${a}\t`).join('\r\n');
-  const bytes = Array.from(new TextEncoder().encode(`商品名\t出品者SKU\tASIN1\t商品の説明\r\n${rows}\r\n`));
+  const bytes = reportBytes([...ASINS, MISSING], 'SKU-');
   const imported = await send({ type: 'ui-bg-import-report-apply', bytes, marketplace: 'amazon.co.jp' });
   assert.equal(imported.count, 31);
   let s = await status();
