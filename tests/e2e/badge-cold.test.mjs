@@ -5,7 +5,7 @@
 // from the stored listing is done again once the listings are read.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch } from './harness.mjs';
+import { launch, sleep } from './harness.mjs';
 import { URL_, original } from './switch.mjs';
 
 let h;
@@ -30,12 +30,6 @@ async function recent() {
   return (await h.worker()).evaluate(async () => (await chrome.storage.session.get('recent_listings')).recent_listings ?? {});
 }
 
-/** Stops the worker, then makes the page's content script send again (a comment in the title). */
-async function stopAndResend() {
-  await h.stopWorker();
-  await tab.page.evaluate(() => document.querySelector('#productTitle').appendChild(document.createComment('again')));
-}
-
 /** The woken worker's record of its first page check (polled). */
 async function firstCheck() {
   const end = Date.now() + 20000;
@@ -44,22 +38,32 @@ async function firstCheck() {
     const t = await w.evaluate(() => globalThis.cgTimings?.find((x) => x.total !== null) ?? null).catch(() => null);
     if (t) return t;
     if (Date.now() > end) throw new Error('no page check in the woken worker');
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
+}
+
+/**
+ * Stops the worker, makes the page's content script send again (a comment in the title) and
+ * asserts the woken worker's first page check: whether it used the recent copy (`recent`) and
+ * its `status`; `why` is said when either differs.
+ */
+async function coldCheck({ recent: usedRecent, status }, why) {
+  await h.stopWorker();
+  await tab.page.evaluate(() => document.querySelector('#productTitle').appendChild(document.createComment('again')));
+  const t = await firstCheck();
+  assert.equal(t.recent, usedRecent, `recent: ${why}`);
+  assert.equal(t.status, status, `status: ${why}`);
 }
 
 test('a page check remembers its listing, and a woken worker checks from it without reading every listing', async () => {
   await tab.page.reload({ waitUntil: 'domcontentloaded' });
   await h.waitForState(tab.tabId, (s) => s.report.status === 'match');
   const end = Date.now() + 10000;
-  while (!Object.keys(await recent()).length && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+  while (!Object.keys(await recent()).length && Date.now() < end) await sleep(100);
   const kept = Object.values(await recent());
   assert.equal(kept.length, 1);
   assert.equal(kept[0].asin, 'B07WXL5YPW');
-  await stopAndResend();
-  const t = await firstCheck();
-  assert.equal(t.recent, true, 'the first check of the woken worker used the recent listing');
-  assert.equal(t.status, 'match');
+  await coldCheck({ recent: true, status: 'match' }, 'the first check of the woken worker used the recent listing');
   assert.equal((await h.badge(tab.tabId)).text, '✓');
 });
 
@@ -72,10 +76,7 @@ test('a listings write drops the recent copy, so a woken worker never checks aga
   assert.equal(put.ok, true, JSON.stringify(put.error));
   await h.waitForBadge(tab.tabId, (b) => b.text === '1');
   assert.deepEqual(await recent(), {});
-  await stopAndResend();
-  const t = await firstCheck();
-  assert.equal(t.recent, false, 'nothing recent to use: the check waited for the listings');
-  assert.equal(t.status, 'mismatch');
+  await coldCheck({ recent: false, status: 'mismatch' }, 'nothing recent to use: the check waited for the listings');
   assert.equal((await h.badge(tab.tabId)).text, '1');
 });
 
@@ -86,10 +87,7 @@ test('a recent copy that differs from the stored listing is corrected once the l
   assert.equal(got.report.status, 'mismatch');
   const old = { ...got.listing, title: got.report.page.title };
   await (await h.worker()).evaluate((l) => chrome.storage.session.set({ recent_listings: { 'AMAZON.CO.JP/B07WXL5YPW': l } }), old);
-  await stopAndResend();
-  const t = await firstCheck();
-  assert.equal(t.recent, true);
-  assert.equal(t.status, 'match', 'the first check used the planted copy');
+  await coldCheck({ recent: true, status: 'match' }, 'the first check used the planted copy');
   // The badge ends as the stored listing says.
   await h.waitForBadge(tab.tabId, (b) => b.text === '1');
   await h.waitForState(tab.tabId, (s) => s.report.status === 'mismatch' && s.report.mismatches.some((m) => m.field === 'title'));
