@@ -42,6 +42,28 @@ export function truth(name) {
   return JSON.parse(fs.readFileSync(path.join(fixturesDir(), name.replace(/\.html$/, '.truth.json')), 'utf8'));
 }
 
+/**
+ * Every real saved page listed in SOURCES.tsv, in its order: `{ file, path, url, bytes }`.
+ * `url` is its real URL (`https://www.<marketplace>/dp/<ASIN>`, the ASIN from its truth file),
+ * or for a page without one a search URL of that marketplace unique to the page.
+ */
+export function fixturePages() {
+  const dir = fixturesDir();
+  const rows = fs.readFileSync(path.join(dir, 'SOURCES.tsv'), 'utf8').trim().split('\n');
+  const head = rows.shift().split('\t');
+  const col = (n) => head.indexOf(n);
+  return rows.map((r) => r.split('\t')).map((c, i) => {
+    const file = c[col('file')];
+    let asin = null;
+    try {
+      asin = truth(file).asin;
+    } catch { /* no truth file */ }
+    const mp = c[col('marketplace')];
+    const url = asin ? `https://www.${mp}/dp/${asin}` : `https://www.${mp}/s?k=page${i}`;
+    return { file, path: path.join(dir, file), url, bytes: fs.readFileSync(path.join(dir, file)) };
+  });
+}
+
 /** A synthetic page of our own from tests/pages/. */
 export function ownPage(name) {
   return fs.readFileSync(path.join(ROOT, 'tests/pages', name));
@@ -222,6 +244,18 @@ export async function launch({ extensionDir = path.join(ROOT, 'dist/chrome'), he
     async send(message) {
       const p = await h.extensionPage();
       return p.evaluate((m) => chrome.runtime.sendMessage(m), message);
+    },
+    /** Sets the extension's language on the options page (as a seller does: the language select)
+     *  and waits until the page speaks it; the options page is closed again. */
+    async setLanguage(lang) {
+      const heading = { en: 'Saved listings', ja: '登録商品' }[lang];
+      if (!heading) throw new Error(`no heading known for language ${lang}`);
+      const options = await context.newPage();
+      await options.goto(`chrome-extension://${extensionId}/options/options.html`);
+      await options.locator('body[data-ready="true"]').waitFor();
+      await options.locator('#language').selectOption(lang);
+      await options.locator('#listings-heading', { hasText: heading }).waitFor();
+      await options.close();
     },
     /** Opens the popup for a tab (popup.html?tabId=N in its own tab). */
     async openPopup(tabId) {

@@ -19,7 +19,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { ROOT, fixturesDir } from './harness.mjs';
+import { ROOT, fixturePages } from './harness.mjs';
+import { SWITCH } from './switch.mjs';
 import { initSync as initFull, invoke } from '../../extension/pkg/catalog_guard.js';
 import { initSync as initHot, check_html as checkHtml, settings_read as settingsRead, check_listings as checkListings } from '../../extension/pkg/catalog_guard_hot.js';
 
@@ -38,22 +39,9 @@ function decodePage(bytes) {
   return new TextDecoder(m ? m[1].toLowerCase() : 'utf-8').decode(bytes);
 }
 
+/** Every real page under its real URL, with its text as a browser decodes it. */
 function pages() {
-  const dir = fixturesDir();
-  const rows = fs.readFileSync(path.join(dir, 'SOURCES.tsv'), 'utf8').trim().split('\n');
-  const head = rows.shift().split('\t');
-  const col = (n) => head.indexOf(n);
-  return rows.map((r) => r.split('\t')).map((c) => {
-    const file = c[col('file')];
-    let asin = null;
-    try {
-      asin = JSON.parse(fs.readFileSync(path.join(dir, file.replace(/\.html$/, '.truth.json')), 'utf8')).asin;
-    } catch { /* no truth file */ }
-    const mp = c[col('marketplace')];
-    const url = asin ? `https://www.${mp}/dp/${asin}` : `https://www.${mp}/s?k=test`;
-    const bytes = fs.readFileSync(path.join(dir, file));
-    return { file, path: path.join(dir, file), url, bytes, html: decodePage(bytes) };
-  });
+  return fixturePages().map((p) => ({ ...p, html: decodePage(p.bytes) }));
 }
 
 // The `extract_check` / `read_check` commands: the background sends them to the hot module's
@@ -141,7 +129,7 @@ test('the background picks the listing the core would check against (ASIN and ma
   // core.js needs only these of the extension API when imported.
   globalThis.chrome = { storage: { onChanged: { addListener() {} }, session: {}, local: {} }, runtime: { getURL: (p) => p } };
   const { indexListings, findListing } = await import('../../extension/background/core.js');
-  const p = pages().find((x) => x.file === 'amazon.co.jp/nintendo-switch-neon-B07WXL5YPW-2022.html');
+  const p = pages().find((x) => x.file === SWITCH);
   const { page } = full(p.url, p.html, []);
   assert.equal(page.kind, 'product', p.file);
   const saved = invoke({ type: 'save', args: { page, now_ms: NOW } });

@@ -7,10 +7,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launch, fixturesDir, TINY_PNG } from './harness.mjs';
+import { SEARCH_URL, MAIN, originalText } from './switch.mjs';
 
-const FIXTURE = join(fixturesDir(), 'amazon.co.jp', 'nintendo-switch-neon-B07WXL5YPW-2022.html');
-const URL_ = 'https://www.amazon.co.jp/-/en/dp/B07WXL5YPW/ref=sr_1_4?crid=1Z7CFQT3NL4OJ&keywords=switch&qid=1643976764&sprefix=swit%2Caps%2C233&sr=8-4&th=1';
-const MAIN = '61gtkPQtgrL';
 const REUPLOAD = '71ReUpLoad1L';
 const RED = '71RedHorse1L';
 const MISSING = '71NotThere1L';
@@ -21,7 +19,7 @@ const ONE_PIXEL = '71OnePixel1L';
 const imageUrl = (id) => `https://m.media-amazon.com/images/I/${id}._SL500_.jpg`;
 
 const PHOTOS = process.env.CG_IMAGES ?? join(fixturesDir(), '..', 'images');
-const original = readFileSync(FIXTURE, 'utf8');
+const original = originalText();
 const withMain = (id) => original.split(MAIN).join(id);
 
 let ext;
@@ -97,8 +95,8 @@ after(async () => {
 });
 
 async function openProduct(html) {
-  ext.serve({ [URL_]: html });
-  const { page: tab, tabId } = await ext.open(URL_);
+  ext.serve({ [SEARCH_URL]: html });
+  const { page: tab, tabId } = await ext.open(SEARCH_URL);
   await ext.waitForState(tabId, (s) => Boolean(s.report));
   return { tab, tabId };
 }
@@ -251,12 +249,7 @@ test('accept the red picture, then a hue-shifted copy of it: "Colour changed: re
 });
 
 test('in Japanese: 「色が変わりました: 赤 → 黒」 in the popup and in the Seller Support report', async () => {
-  const options = await ext.context.newPage();
-  await options.goto(`chrome-extension://${ext.extensionId}/options/options.html`);
-  await options.locator('body[data-ready="true"]').waitFor();
-  await options.locator('#language').selectOption('ja');
-  await options.locator('#listings-heading', { hasText: '登録商品' }).waitFor();
-  await options.close();
+  await ext.setLanguage('ja');
 
   // The saved main picture is the red one now (accepted above); the page shows the black one.
   const { tab, tabId } = await openProduct(withMain(MAIN));

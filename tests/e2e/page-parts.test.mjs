@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
 import { chromium } from 'playwright-core';
-import { ROOT, fixturesDir, chromiumPath, CHROMIUM_FLAGS } from './harness.mjs';
+import { ROOT, fixturePages, chromiumPath, CHROMIUM_FLAGS } from './harness.mjs';
 import { initSync as initFull, invoke } from '../../extension/pkg/catalog_guard.js';
 import { initSync as initHot, check_html as checkHtml } from '../../extension/pkg/catalog_guard_hot.js';
 
@@ -34,20 +34,7 @@ const charsetOf = (buf) => {
 
 /** Every real page under its real URL (a unique search URL for pages without an ASIN), and ours. */
 function allPages() {
-  const dir = fixturesDir();
-  const rows = fs.readFileSync(path.join(dir, 'SOURCES.tsv'), 'utf8').trim().split('\n');
-  const head = rows.shift().split('\t');
-  const col = (n) => head.indexOf(n);
-  const real = rows.map((r) => r.split('\t')).map((c, i) => {
-    const file = c[col('file')];
-    let asin = null;
-    try {
-      asin = JSON.parse(fs.readFileSync(path.join(dir, file.replace(/\.html$/, '.truth.json')), 'utf8')).asin;
-    } catch { /* no truth file */ }
-    const mp = c[col('marketplace')];
-    const url = asin ? `https://www.${mp}/dp/${asin}` : `https://www.${mp}/s?k=page${i}`;
-    return { file, url, body: fs.readFileSync(path.join(dir, file)) };
-  });
+  const real = fixturePages().map(({ file, url, bytes }) => ({ file, url, body: bytes }));
   // Our synthetic pages: availability wordings, no-longer-available, bylines, 404 and captcha.
   const own = fs.readdirSync(path.join(ROOT, 'tests/pages')).filter((f) => f.endsWith('.html')).map((f, i) => {
     const body = fs.readFileSync(path.join(ROOT, 'tests/pages', f));

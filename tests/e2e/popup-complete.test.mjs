@@ -5,12 +5,9 @@
 // the re-render after success and the error after a refusal.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { launch, fixturesDir } from './harness.mjs';
+import { launch } from './harness.mjs';
+import { SEARCH_URL, originalText } from './switch.mjs';
 
-const FIXTURE = join(fixturesDir(), 'amazon.co.jp', 'nintendo-switch-neon-B07WXL5YPW-2022.html');
-const URL_ = 'https://www.amazon.co.jp/-/en/dp/B07WXL5YPW/ref=sr_1_4?crid=1Z7CFQT3NL4OJ&keywords=switch&qid=1643976764&sprefix=swit%2Caps%2C233&sr=8-4&th=1';
 
 let ext;
 let tabId;
@@ -18,8 +15,8 @@ let tabId;
 before(async () => {
   ext = await launch();
   await (await ext.worker()).evaluate(() => chrome.storage.local.set({ settings: { language: 'en', sync_enabled: false } }));
-  ext.serve({ [URL_]: readFileSync(FIXTURE, 'utf8') });
-  ({ tabId } = await ext.open(URL_));
+  ext.serve({ [SEARCH_URL]: originalText() });
+  ({ tabId } = await ext.open(SEARCH_URL));
   await ext.waitForState(tabId, (s) => Boolean(s.report));
   const saved = await ext.send({ type: 'ui-bg-save-page', tabId });
   assert.equal(saved.ok, true, JSON.stringify(saved));

@@ -5,14 +5,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launch, fixturesDir, sleep } from './harness.mjs';
+import { SEARCH_URL, ASIN, MAIN, originalText } from './switch.mjs';
 
-const FIXTURE = join(fixturesDir(), 'amazon.co.jp', 'nintendo-switch-neon-B07WXL5YPW-2022.html');
-const URL_ = 'https://www.amazon.co.jp/-/en/dp/B07WXL5YPW/ref=sr_1_4?crid=1Z7CFQT3NL4OJ&keywords=switch&qid=1643976764&sprefix=swit%2Caps%2C233&sr=8-4&th=1';
-const ASIN = 'B07WXL5YPW';
-const MAIN = '61gtkPQtgrL';
 const HIJACK = '71HiJaCk9xL';
 
-const original = readFileSync(FIXTURE, 'utf8');
+const original = originalText();
 // Amazon's "Robot Check" page, as served at a product URL to a suspected bot.
 const captcha = readFileSync(join(fixturesDir(), 'amazon.com', 'captcha-robot-check-2019.html'), 'utf8');
 const hijackedImage = original.split(MAIN).join(HIJACK);
@@ -38,12 +35,12 @@ after(async () => {
 
 /** Serves `html` at the product URL from now on. */
 function serve(html) {
-  ext.serve({ [URL_]: html });
+  ext.serve({ [SEARCH_URL]: html });
 }
 
-/** Opens URL_ in a tab and waits until the background has checked it; returns {tab, tabId}. */
+/** Opens SEARCH_URL in a tab and waits until the background has checked it; returns {tab, tabId}. */
 async function openProduct() {
-  const { page: tab, tabId } = await ext.open(URL_);
+  const { page: tab, tabId } = await ext.open(SEARCH_URL);
   await ext.waitForState(tabId, (s) => Boolean(s.report));
   return { tab, tabId };
 }
@@ -168,12 +165,7 @@ test('"Stop watching this field" removes the mismatch', async () => {
 });
 
 test('with the language set to 日本語 the popup speaks Japanese', async () => {
-  const options = await ext.context.newPage();
-  await options.goto(`chrome-extension://${ext.extensionId}/options/options.html`);
-  await options.locator('body[data-ready="true"]').waitFor();
-  await options.locator('#language').selectOption('ja');
-  await options.locator('#listings-heading', { hasText: '登録商品' }).waitFor();
-  await options.close();
+  await ext.setLanguage('ja');
 
   // The listing now holds the accepted (swapped) image: the original page differs again.
   serve(original);

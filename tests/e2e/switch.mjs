@@ -9,6 +9,8 @@ export const SWITCH = 'amazon.co.jp/nintendo-switch-neon-B07WXL5YPW-2022.html';
 export const ASIN = 'B07WXL5YPW';
 /** The URL it was saved from (served there by `h.serve`). */
 export const URL_ = `https://www.amazon.co.jp/-/en/dp/${ASIN}`;
+/** The same page as opened from a search result (Amazon's ref path and query on its URL). */
+export const SEARCH_URL = `${URL_}/ref=sr_1_4?crid=1Z7CFQT3NL4OJ&keywords=switch&qid=1643976764&sprefix=swit%2Caps%2C233&sr=8-4&th=1`;
 /** Its key in the stored listings. */
 export const KEY = `amazon.co.jp/${ASIN}`;
 /** Its main image ID (from the hand-checked truth file). */
@@ -19,6 +21,11 @@ export const HIJACK = '71HiJaCkEdL';
 /** The page's bytes as saved. */
 export function original() {
   return fixture(SWITCH);
+}
+
+/** The page's text (UTF-8, as it is saved), for tests that edit it as a string. */
+export function originalText() {
+  return original().toString('utf8');
 }
 
 /** The page with its main image ID replaced everywhere by HIJACK. */
