@@ -13,6 +13,7 @@
 //   const popup = await h.openPopup(tabId);
 //   await h.close();
 import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -78,6 +79,24 @@ export function replaced(bytes, from, to) {
   const text = bytes.toString('latin1');
   if (!text.includes(from)) throw new Error(`the page does not hold ${JSON.stringify(from)}`);
   return Buffer.from(text.split(from).join(to), 'latin1');
+}
+
+/**
+ * A copy of a built extension (`built`: dist/chrome or dist/firefox) with `<all_urls>` added to
+ * its host_permissions and nothing else changed, in a new temporary folder the caller removes.
+ * For tabs.captureVisibleTab: the shipped manifest asks only for `activeTab`, which the browser
+ * grants when the seller clicks the toolbar button (a click no test can make); the capture
+ * accepts either grant and runs the same code. Asserts the shipped manifest asks for activeTab.
+ */
+export function extensionWithAllUrls(built) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cg-e2e-${path.basename(built)}-all-urls-`));
+  fs.cpSync(built, dir, { recursive: true });
+  const file = path.join(dir, 'manifest.json');
+  const m = JSON.parse(fs.readFileSync(file, 'utf8'));
+  assert.ok(m.permissions.includes('activeTab'), 'the shipped manifest asks for activeTab');
+  m.host_permissions = [...m.host_permissions, '<all_urls>'];
+  fs.writeFileSync(file, JSON.stringify(m, null, 2));
+  return dir;
 }
 
 /** A 1x1 PNG served for every Amazon image request. */

@@ -10,10 +10,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import * as firefox from './cross/drivers/firefox.mjs';
-import { sleep, ROOT } from './harness.mjs';
+import { sleep, extensionWithAllUrls, ROOT } from './harness.mjs';
 import { ASIN, KEY, original, swapped } from './switch.mjs';
 
 const URL_ = `https://www.amazon.co.jp/dp/${ASIN}`;
@@ -22,13 +21,7 @@ let b;
 let dir;
 
 before(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-e2e-shots-ff-'));
-  fs.cpSync(path.join(ROOT, 'dist/firefox'), dir, { recursive: true });
-  const file = path.join(dir, 'manifest.json');
-  const m = JSON.parse(fs.readFileSync(file, 'utf8'));
-  assert.ok(m.permissions.includes('activeTab'), 'the shipped manifest asks for activeTab');
-  m.host_permissions = [...m.host_permissions, '<all_urls>'];
-  fs.writeFileSync(file, JSON.stringify(m, null, 2));
+  dir = extensionWithAllUrls(path.join(ROOT, 'dist/firefox'));
   b = await firefox.launch({ extensionDir: dir });
 });
 

@@ -14,9 +14,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { launch, ROOT } from './harness.mjs';
+import { launch, extensionWithAllUrls, ROOT } from './harness.mjs';
 import { URL_, ASIN, KEY, original, swapped } from './switch.mjs';
 
 const CASE_ID = '12345678901';
@@ -26,20 +25,8 @@ let tab;
 let extDir;
 let shot; // the stored record
 
-/** dist/chrome copied with `<all_urls>` added to host_permissions (see the header). */
-function extensionCopy() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-e2e-shots-ext-'));
-  fs.cpSync(path.join(ROOT, 'dist/chrome'), dir, { recursive: true });
-  const file = path.join(dir, 'manifest.json');
-  const m = JSON.parse(fs.readFileSync(file, 'utf8'));
-  assert.ok(m.permissions.includes('activeTab'), 'the shipped manifest asks for activeTab');
-  m.host_permissions = [...m.host_permissions, '<all_urls>'];
-  fs.writeFileSync(file, JSON.stringify(m, null, 2));
-  return dir;
-}
-
 before(async () => {
-  extDir = extensionCopy();
+  extDir = extensionWithAllUrls(path.join(ROOT, 'dist/chrome')); // see the header
   ext = await launch({ extensionDir: extDir });
 });
 
