@@ -2,7 +2,7 @@
 // served under their real URLs. Checks the toolbar badge and the report the background stores.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, fixture, ownPage, BADGE_COLOURS } from './harness.mjs';
+import { launch, fixture, ownPage, until, BADGE_COLOURS } from './harness.mjs';
 import { URL_, MAIN, HIJACK, original, swapped } from './switch.mjs';
 
 const CAPTCHA = 'amazon.com/captcha-robot-check-2019.html';
@@ -24,14 +24,6 @@ async function checkedTabs() {
 /** What the worker's last recheckAllTabs did: {tabs, listings (passed into the core, or null)}. */
 async function lastRecheck() {
   return (await h.worker()).evaluate(() => globalThis.cgRecheck);
-}
-
-async function until(what, fn, timeout = 10000) {
-  const end = Date.now() + timeout;
-  while (!(await fn())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 before(async () => {
@@ -193,7 +185,7 @@ test('options messages: export, import (malformed changes nothing), delete, sett
   assert.equal((await h.send({ type: 'ui-bg-listings-get' })).listings.length, 2);
 
   // The tabs closed above are forgotten: only this test's tab shows a checked page.
-  await until('one tab with a checked page', async () => (await checkedTabs()).length === 1);
+  await until('one tab with a checked page', async () => (await checkedTabs()).length === 1, { timeout: 10000 });
   const del = await h.send({ type: 'ui-bg-listings-delete', keys: ['amazon.co.jp/B07WXL5YPW'] });
   assert.equal(del.ok, true);
   assert.equal((await h.send({ type: 'ui-bg-listings-get' })).listings.length, 1);
@@ -288,7 +280,7 @@ test('listings are copied to storage.sync, and listings another browser synced a
 
 test('with no tab showing a checked page, a listings change re-checks nothing and reads no listing', async () => {
   await tab.page.close();
-  await until('no tab with a checked page', async () => (await checkedTabs()).length === 0);
+  await until('no tab with a checked page', async () => (await checkedTabs()).length === 0, { timeout: 10000 });
   const [one] = (await h.send({ type: 'ui-bg-listings-get' })).listings;
   const put = await h.send({ type: 'ui-bg-listing-put', listing: { ...one, note: 'edited with no tab open' } });
   assert.equal(put.ok, true, JSON.stringify(put.error));

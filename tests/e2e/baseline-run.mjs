@@ -1,7 +1,6 @@
 // What the background-baseline tests (baseline, baseline-restart) share: the Seller Central
 // report they import, the routed pages and keys of its rows, and a client that sends ui-bg-*
 // messages (each must answer ok) and polls the baseline run's status.
-import assert from 'node:assert/strict';
 import { ownPage, replaced, sleep } from './harness.mjs';
 
 export const DEMO_TITLE = 'サクラ工房 真空断熱タンブラー 420ml 保温 保冷 ステンレス ミッドナイトブラック';
@@ -29,11 +28,7 @@ export function reportBytes(asins, sku) {
  * launches the browser again keeps the same helpers.
  */
 export function baselineClient(harness, { timeout, step }) {
-  async function send(msg) {
-    const res = await harness().send(msg);
-    assert.equal(res?.ok, true, `${msg.type}: ${JSON.stringify(res?.error)}`);
-    return res;
-  }
+  const send = (msg) => harness().sendOk(msg);
   const status = async () => (await send({ type: 'ui-bg-baseline-status' })).status;
   async function waitFor(pred, what) {
     const end = Date.now() + timeout;

@@ -9,7 +9,7 @@
 // the toolbar click no test can make: shots.test.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, sleep } from './harness.mjs';
+import { launch, until } from './harness.mjs';
 import { URL_, ASIN, KEY, HIJACK, original, swapped } from './switch.mjs';
 
 const CASE_ID = '24681357900';
@@ -56,21 +56,7 @@ async function store(items) {
 /** A listing's own items (`history:<key>`, `cases:<key>`, …) as stored. */
 const itemsOf = (key) => stored(PREFIXES.map((p) => p + key));
 
-async function until(what, fn, timeout = 15000) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
-async function ok(message) {
-  const res = await ext.send(message);
-  assert.equal(res.ok, true, JSON.stringify(res.error));
-  return res;
-}
+const ok = (message) => ext.sendOk(message);
 
 /** A dated screenshot record of the listing with a real (small) JPEG made in the browser. */
 async function shotRecord() {
@@ -124,8 +110,8 @@ before(async () => {
   await until('the change in the history', async () => {
     const res = await ext.send({ type: 'ui-bg-history', key: KEY, lang: 'en' });
     return res.ok && res.history?.entries.length >= 1;
-  });
-  await until('the last check', async () => (await stored([`check:${KEY}`]))[`check:${KEY}`]?.status === 'mismatch');
+  }, { step: 50 });
+  await until('the last check', async () => (await stored([`check:${KEY}`]))[`check:${KEY}`]?.status === 'mismatch', { step: 50 });
   await ok({ type: 'ui-bg-case-add', key: KEY, id: CASE_ID, opened: '2026-12-01', lang: 'en' });
   await tab.page.close(); // no open tab re-checks the listing while the test looks at its items
   const shot = await shotRecord();

@@ -8,7 +8,7 @@
 // when it was first seen and the last known values.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, fixture, ownPage, sleep, replaced, BADGE_COLOURS } from './harness.mjs';
+import { launch, fixture, ownPage, until, replaced, BADGE_COLOURS } from './harness.mjs';
 
 const SWITCH = 'amazon.co.jp/nintendo-switch-neon-B07WXL5YPW-2022.html';
 const SWITCH_KEY = 'amazon.co.jp/B07WXL5YPW';
@@ -24,24 +24,13 @@ const notFound = ownPage('jp-404-dogs.html');
 
 let h;
 
-async function send(msg) {
-  const res = await h.send(msg);
-  assert.equal(res?.ok, true, `${msg.type}: ${JSON.stringify(res?.error)}`);
-  return res;
-}
+/** Every ui-bg-* answer must be ok. */
+const send = (msg) => h.sendOk(msg);
 
 const status = async () => (await send({ type: 'ui-bg-recheck-status' })).status;
 
-async function waitFor(pred, what, timeout = 60000) {
-  const end = Date.now() + timeout;
-  let last;
-  for (;;) {
-    last = await pred();
-    if (last) return last;
-    if (Date.now() > end) throw new Error(`never saw ${what}`);
-    await sleep(250);
-  }
-}
+/** Polls `pred` until it returns something truthy (every 250 ms, 60 s at most unless given). */
+const waitFor = (pred, what, timeout = 60000) => until(what, pred, { timeout, step: 250 });
 
 async function stored(key) {
   const p = await h.extensionPage();

@@ -276,6 +276,12 @@ export async function launch({ extensionDir = path.join(ROOT, 'dist/chrome'), he
       await options.locator('#listings-heading', { hasText: heading }).waitFor();
       await options.close();
     },
+    /** Sends like `send` and asserts the answer is ok (the message type and error said when not). */
+    async sendOk(message) {
+      const res = await h.send(message);
+      assert.equal(res?.ok, true, `${message.type}: ${JSON.stringify(res?.error)}`);
+      return res;
+    },
     /** Opens the popup for a tab (popup.html?tabId=N in its own tab). */
     async openPopup(tabId) {
       const p = await context.newPage();
@@ -345,6 +351,20 @@ export async function launch({ extensionDir = path.join(ROOT, 'dist/chrome'), he
 
 export function sleep(ms) {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * Polls `fn` every `step` ms until it returns something truthy, and returns that; throws
+ * "timed out waiting for <what>" after `timeout` ms.
+ */
+export async function until(what, fn, { timeout = 15000, step = 100 } = {}) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(step);
+  }
 }
 
 /** Badge background colours the background sets, as Chromium reports them ([r, g, b, 255]). */

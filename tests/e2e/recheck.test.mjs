@@ -38,11 +38,7 @@ function swapped() {
 let h;
 
 /** Every ui-bg-* answer must be ok. */
-async function send(msg) {
-  const res = await h.send(msg);
-  assert.equal(res?.ok, true, `${msg.type}: ${JSON.stringify(res?.error)}`);
-  return res;
-}
+const send = (msg) => h.sendOk(msg);
 
 const status = async () => (await send({ type: 'ui-bg-recheck-status' })).status;
 
