@@ -8,17 +8,15 @@
 // when it was first seen and the last known values.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, fixture, ownPage, until, replaced, BADGE_COLOURS } from './harness.mjs';
+import { launch, ownPage, until, replaced, BADGE_COLOURS } from './harness.mjs';
+import { ASIN, KEY as SWITCH_KEY, original } from './switch.mjs';
 
-const SWITCH = 'amazon.co.jp/nintendo-switch-neon-B07WXL5YPW-2022.html';
-const SWITCH_KEY = 'amazon.co.jp/B07WXL5YPW';
 const DEMO_KEY = 'amazon.co.jp/B0DEMOJP01';
-const SWITCH_URL = 'https://www.amazon.co.jp/dp/B07WXL5YPW';
+const SWITCH_URL = `https://www.amazon.co.jp/dp/${ASIN}`;
 const DEMO_URL = 'https://www.amazon.co.jp/dp/B0DEMOJP01';
 const PARENT = 'B08NDDJJ35';
 const HIJACK_PARENT = 'B0HIJACK99';
 
-const original = fixture(SWITCH);
 const demo = ownPage('demo-jp.html');
 const notFound = ownPage('jp-404-dogs.html');
 
@@ -65,7 +63,7 @@ after(async () => {
 });
 
 test('two listings saved from their pages know their family', async () => {
-  h.serve({ [SWITCH_URL]: original, [DEMO_URL]: demo });
+  h.serve({ [SWITCH_URL]: original(), [DEMO_URL]: demo });
   for (const url of [SWITCH_URL, DEMO_URL]) {
     const tab = await h.open(url);
     // The first page of a fresh profile also starts the wasm: a longer wait than usual.
@@ -80,7 +78,7 @@ test('two listings saved from their pages know their family', async () => {
     await waitFor(async () => (await stored(`history:${key}`))?.page_observed, `a history baseline for ${key}`, 10000);
   }
   const { listings } = await send({ type: 'ui-bg-listings-get' });
-  const sw = listings.find((l) => l.asin === 'B07WXL5YPW');
+  const sw = listings.find((l) => l.asin === ASIN);
   assert.equal(sw.family_known, true);
   assert.equal(sw.family.parent, PARENT);
   const d = listings.find((l) => l.asin === 'B0DEMOJP01');
@@ -88,7 +86,7 @@ test('two listings saved from their pages know their family', async () => {
 });
 
 test('a re-check run: parent ASIN changed and page gone -> two history entries, two notifications, none failed', async () => {
-  h.serve({ [SWITCH_URL]: replaced(original, PARENT, HIJACK_PARENT), [DEMO_URL]: notFound });
+  h.serve({ [SWITCH_URL]: replaced(original(), PARENT, HIJACK_PARENT), [DEMO_URL]: notFound });
   await spy();
   const { settings } = await send({ type: 'ui-bg-settings-get' });
   await send({ type: 'ui-bg-settings-set', settings: { ...settings, language: 'en', recheck_interval_hours: 6 } });

@@ -13,27 +13,18 @@
 // notifies again, in Japanese. The tests run in order and share one browser profile.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, fixture, truth, ownPage, sleep, replaced } from './harness.mjs';
+import { launch, fixture, ownPage, sleep, replaced } from './harness.mjs';
+import { ASIN, KEY as SWITCH_KEY, MAIN, HIJACK, original, swapped } from './switch.mjs';
 
-const SWITCH = 'amazon.co.jp/nintendo-switch-neon-B07WXL5YPW-2022.html';
-const SWITCH_KEY = 'amazon.co.jp/B07WXL5YPW';
 const DEMO_KEY = 'amazon.co.jp/B0DEMOJP01';
 // The re-check fetches https://www.<marketplace>/dp/<ASIN>; the tabs use the same URLs.
-const SWITCH_URL = 'https://www.amazon.co.jp/dp/B07WXL5YPW';
+const SWITCH_URL = `https://www.amazon.co.jp/dp/${ASIN}`;
 const DEMO_URL = 'https://www.amazon.co.jp/dp/B0DEMOJP01';
 
-const original = fixture(SWITCH);
-const mainId = truth(SWITCH).extra.main_image_id;
-const SWAPPED_ID = '71HiJaCkEdL';
 const demo = ownPage('demo-jp.html');
 const captcha = ownPage('jp-opfcaptcha.html');
 // Amazon's real 503 "dogs" error page.
 const errorPage = fixture('amazon.com/error-503-dog-page-2024.html');
-
-/** The Switch page with its main image ID replaced everywhere (a hijacked main image). */
-function swapped() {
-  return replaced(original, mainId, SWAPPED_ID);
-}
 
 let h;
 
@@ -111,7 +102,7 @@ after(async () => {
 });
 
 test('two listings saved from their pages; re-checks are off by default', async () => {
-  h.serve({ [SWITCH_URL]: original, [DEMO_URL]: demo });
+  h.serve({ [SWITCH_URL]: original(), [DEMO_URL]: demo });
   for (const url of [SWITCH_URL, DEMO_URL]) {
     const tab = await h.open(url);
     await h.waitForBadge(tab.tabId, (b) => b.text === '?');
@@ -171,13 +162,13 @@ test('turning re-checks on runs them: the changed page is recorded in the histor
   const rechecked = history.entries.filter((e) => e.source === 'recheck');
   assert.equal(rechecked.length, 1, JSON.stringify(history.entries));
   assert.ok(rechecked[0].fields.some((f) => f.field === 'images.main'), JSON.stringify(rechecked[0].fields));
-  assert.ok(JSON.stringify(rechecked[0].fields).includes(SWAPPED_ID));
+  assert.ok(JSON.stringify(rechecked[0].fields).includes(HIJACK));
   const demoHistory = await stored(`history:${DEMO_KEY}`);
   assert.deepEqual(demoHistory.entries.filter((e) => e.source === 'recheck'), []);
 
   // A re-check never changes the saved listings.
   const { listings } = await send({ type: 'ui-bg-listings-get' });
-  assert.equal(listings.find((l) => l.asin === 'B07WXL5YPW').images[0], mainId);
+  assert.equal(listings.find((l) => l.asin === ASIN).images[0], MAIN);
 });
 
 test('the alarm starts the next run; the same pages again raise no notification', async () => {
@@ -346,7 +337,7 @@ test('turning re-checks off clears the alarm and the options page says they are 
 
 test('"Check all now" runs once while re-checks are off; a further change notifies again, in the UI language (Japanese)', async () => {
   const THIRD_ID = '81ThIrDiMgL';
-  h.serve({ [SWITCH_URL]: Buffer.from(original.toString('latin1').split(mainId).join(THIRD_ID), 'latin1') });
+  h.serve({ [SWITCH_URL]: replaced(original(), MAIN, THIRD_ID) });
   const { settings } = await send({ type: 'ui-bg-settings-get' });
   await send({ type: 'ui-bg-settings-set', settings: { ...settings, language: 'ja' } });
   await spy();
