@@ -10,6 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, ownPage, until, replaced, BADGE_COLOURS } from './harness.mjs';
 import { ASIN, KEY as SWITCH_KEY, original } from './switch.mjs';
+import { saveFromTabs, spy, spied } from './recheck-run.mjs';
 
 const DEMO_KEY = 'amazon.co.jp/B0DEMOJP01';
 const SWITCH_URL = `https://www.amazon.co.jp/dp/${ASIN}`;
@@ -30,29 +31,8 @@ const status = async () => (await send({ type: 'ui-bg-recheck-status' })).status
 /** Polls `pred` until it returns something truthy (every 250 ms, 60 s at most unless given). */
 const waitFor = (pred, what, timeout = 60000) => until(what, pred, { timeout, step: 250 });
 
-async function stored(key) {
-  const p = await h.extensionPage();
-  return p.evaluate(async (k) => (await chrome.storage.local.get(k))[k] ?? null, key);
-}
-
-async function spy() {
-  const w = await h.worker();
-  await w.evaluate(() => {
-    if (globalThis.cgSpy) return;
-    const spyState = { notifications: [] };
-    globalThis.cgSpy = spyState;
-    const create = chrome.notifications.create.bind(chrome.notifications);
-    chrome.notifications.create = (id, options, ...rest) => {
-      spyState.notifications.push({ id, title: options.title, message: options.message });
-      return create(id, options, ...rest);
-    };
-  });
-}
-
-async function notifications() {
-  const w = await h.worker();
-  return w.evaluate(() => globalThis.cgSpy.notifications);
-}
+/** The worker's notifications since spy() (recheck-run.mjs). */
+const notifications = async () => (await spied(h)).notifications;
 
 before(async () => {
   h = await launch();
@@ -64,19 +44,7 @@ after(async () => {
 
 test('two listings saved from their pages know their family', async () => {
   h.serve({ [SWITCH_URL]: original(), [DEMO_URL]: demo });
-  for (const url of [SWITCH_URL, DEMO_URL]) {
-    const tab = await h.open(url);
-    // The first page of a fresh profile also starts the wasm: a longer wait than usual.
-    await h.waitForBadge(tab.tabId, (b) => b.text === '?', 30000);
-    const res = await send({ type: 'ui-bg-save-page', tabId: tab.tabId });
-    assert.equal(res.report.status, 'match');
-    await tab.page.reload({ waitUntil: 'domcontentloaded' });
-    await h.waitForBadge(tab.tabId, (b) => b.text === '✓');
-    await tab.page.close();
-  }
-  for (const key of [SWITCH_KEY, DEMO_KEY]) {
-    await waitFor(async () => (await stored(`history:${key}`))?.page_observed, `a history baseline for ${key}`, 10000);
-  }
+  await saveFromTabs(h, [SWITCH_URL, DEMO_URL], [SWITCH_KEY, DEMO_KEY]);
   const { listings } = await send({ type: 'ui-bg-listings-get' });
   const sw = listings.find((l) => l.asin === ASIN);
   assert.equal(sw.family_known, true);
@@ -87,7 +55,7 @@ test('two listings saved from their pages know their family', async () => {
 
 test('a re-check run: parent ASIN changed and page gone -> two history entries, two notifications, none failed', async () => {
   h.serve({ [SWITCH_URL]: replaced(original(), PARENT, HIJACK_PARENT), [DEMO_URL]: notFound });
-  await spy();
+  await spy(h);
   const { settings } = await send({ type: 'ui-bg-settings-get' });
   await send({ type: 'ui-bg-settings-set', settings: { ...settings, language: 'en', recheck_interval_hours: 6 } });
   const s = await waitFor(async () => {
@@ -99,13 +67,13 @@ test('a re-check run: parent ASIN changed and page gone -> two history entries, 
     { end: 'completed', total: 2, checked: 2, changed: 2, failed: 0 },
   );
 
-  const switchHistory = await stored(`history:${SWITCH_KEY}`);
+  const switchHistory = await h.stored(`history:${SWITCH_KEY}`);
   const sEntries = switchHistory.entries.filter((e) => e.source === 'recheck');
   assert.equal(sEntries.length, 1, JSON.stringify(switchHistory.entries));
   const parent = sEntries[0].fields.find((f) => f.field === 'family.parent');
   assert.deepEqual({ old: parent.old, new: parent.new }, { old: PARENT, new: HIJACK_PARENT });
 
-  const demoHistory = await stored(`history:${DEMO_KEY}`);
+  const demoHistory = await h.stored(`history:${DEMO_KEY}`);
   const dEntries = demoHistory.entries.filter((e) => e.source === 'recheck');
   assert.equal(dEntries.length, 1, JSON.stringify(demoHistory.entries));
   assert.deepEqual(dEntries[0].fields.map((f) => [f.field, f.new]), [['gone', 'not_found']]);
@@ -146,7 +114,7 @@ test('the next run confirms the page is gone: no new entry, no second notificati
     { checked: 2, changed: 0, failed: 0 },
   );
   assert.equal((await notifications()).length, 2);
-  const demoHistory = await stored(`history:${DEMO_KEY}`);
+  const demoHistory = await h.stored(`history:${DEMO_KEY}`);
   assert.equal(demoHistory.entries.filter((e) => e.source === 'recheck').length, 1);
   assert.ok(demoHistory.gone.confirmed_at, JSON.stringify(demoHistory.gone));
 });

@@ -276,6 +276,11 @@ export async function launch({ extensionDir = path.join(ROOT, 'dist/chrome'), he
       await options.locator('#listings-heading', { hasText: heading }).waitFor();
       await options.close();
     },
+    /** A storage.local value (null when not stored), read from an extension page. */
+    async stored(key) {
+      const p = await h.extensionPage();
+      return p.evaluate(async (k) => (await chrome.storage.local.get(k))[k] ?? null, key);
+    },
     /** Sends like `send` and asserts the answer is ok (the message type and error said when not). */
     async sendOk(message) {
       const res = await h.send(message);

@@ -15,6 +15,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, fixture, ownPage, sleep, replaced } from './harness.mjs';
 import { ASIN, KEY as SWITCH_KEY, MAIN, HIJACK, original, swapped } from './switch.mjs';
+import { saveFromTabs, spy, spied } from './recheck-run.mjs';
 
 const DEMO_KEY = 'amazon.co.jp/B0DEMOJP01';
 // The re-check fetches https://www.<marketplace>/dp/<ASIN>; the tabs use the same URLs.
@@ -45,37 +46,6 @@ async function waitForStatus(pred, what, timeout = 60000) {
   }
 }
 
-/** Storage.local values, read from an extension page. */
-async function stored(key) {
-  const p = await h.extensionPage();
-  return p.evaluate(async (k) => (await chrome.storage.local.get(k))[k] ?? null, key);
-}
-
-/** Counts the service worker's page fetches and notifications (a spy per worker life). */
-async function spy() {
-  const w = await h.worker();
-  await w.evaluate(() => {
-    if (globalThis.cgSpy) return;
-    const spyState = { notifications: [], fetches: [] };
-    globalThis.cgSpy = spyState;
-    const create = chrome.notifications.create.bind(chrome.notifications);
-    chrome.notifications.create = (id, options, ...rest) => {
-      spyState.notifications.push({ id, title: options.title, message: options.message });
-      return create(id, options, ...rest);
-    };
-    const realFetch = globalThis.fetch;
-    globalThis.fetch = (input, init) => {
-      spyState.fetches.push(String(input?.url ?? input));
-      return realFetch(input, init);
-    };
-  });
-}
-
-async function spied() {
-  const w = await h.worker();
-  return w.evaluate(() => globalThis.cgSpy);
-}
-
 /** Makes the stored schedule due now (next run, end of a back-off) and fires the alarm soon,
  *  as Chrome would at that time. */
 async function fireAlarmNow() {
@@ -103,23 +73,7 @@ after(async () => {
 
 test('two listings saved from their pages; re-checks are off by default', async () => {
   h.serve({ [SWITCH_URL]: original(), [DEMO_URL]: demo });
-  for (const url of [SWITCH_URL, DEMO_URL]) {
-    const tab = await h.open(url);
-    await h.waitForBadge(tab.tabId, (b) => b.text === '?');
-    const res = await send({ type: 'ui-bg-save-page', tabId: tab.tabId });
-    assert.equal(res.report.status, 'match');
-    // The badge check of a saved listing's page is its first history observation.
-    await tab.page.reload({ waitUntil: 'domcontentloaded' });
-    await h.waitForBadge(tab.tabId, (b) => b.text === '✓');
-    await tab.page.close();
-  }
-  for (const key of [SWITCH_KEY, DEMO_KEY]) {
-    const end = Date.now() + 10000;
-    while (!(await stored(`history:${key}`))?.page_observed) {
-      if (Date.now() > end) throw new Error(`no history baseline for ${key}`);
-      await sleep(100);
-    }
-  }
+  await saveFromTabs(h, [SWITCH_URL, DEMO_URL], [SWITCH_KEY, DEMO_KEY]);
   const s = await status();
   assert.equal(s.interval, 0);
   assert.equal(s.watched, 2);
@@ -132,7 +86,7 @@ test('two listings saved from their pages; re-checks are off by default', async 
 
 test('turning re-checks on runs them: the changed page is recorded in the history and raises exactly one notification', async () => {
   h.serve({ [SWITCH_URL]: swapped() });
-  await spy();
+  await spy(h);
   const { settings } = await send({ type: 'ui-bg-settings-get' });
   await send({ type: 'ui-bg-settings-set', settings: { ...settings, recheck_interval_hours: 6 } });
   const s = await waitForStatus((x) => x.last_run && !x.run, 'a finished run');
@@ -147,7 +101,7 @@ test('turning re-checks on runs them: the changed page is recorded in the histor
   const alarm = await w.evaluate(() => chrome.alarms.get('cg-recheck'));
   assert.equal(alarm.scheduledTime, s.next_run_at);
 
-  const spyState = await spied();
+  const spyState = await spied(h);
   assert.deepEqual(spyState.fetches.filter((u) => u.includes('/dp/')).sort(), [SWITCH_URL, DEMO_URL].sort());
   assert.equal(spyState.notifications.length, 1, JSON.stringify(spyState.notifications));
   const n = spyState.notifications[0];
@@ -158,12 +112,12 @@ test('turning re-checks on runs them: the changed page is recorded in the histor
   assert.deepEqual(Object.keys(shown), [`cg-recheck:${SWITCH_KEY}`]);
 
   // The history: the Switch page's main image change, seen by the re-check; the demo page: none.
-  const history = await stored(`history:${SWITCH_KEY}`);
+  const history = await h.stored(`history:${SWITCH_KEY}`);
   const rechecked = history.entries.filter((e) => e.source === 'recheck');
   assert.equal(rechecked.length, 1, JSON.stringify(history.entries));
   assert.ok(rechecked[0].fields.some((f) => f.field === 'images.main'), JSON.stringify(rechecked[0].fields));
   assert.ok(JSON.stringify(rechecked[0].fields).includes(HIJACK));
-  const demoHistory = await stored(`history:${DEMO_KEY}`);
+  const demoHistory = await h.stored(`history:${DEMO_KEY}`);
   assert.deepEqual(demoHistory.entries.filter((e) => e.source === 'recheck'), []);
 
   // A re-check never changes the saved listings.
@@ -179,10 +133,10 @@ test('the alarm starts the next run; the same pages again raise no notification'
     { end: s.last_run.end, checked: s.last_run.checked, changed: s.last_run.changed, failed: s.last_run.failed },
     { end: 'completed', checked: 2, changed: 0, failed: 0 },
   );
-  const spyState = await spied();
+  const spyState = await spied(h);
   assert.equal(spyState.fetches.filter((u) => u === SWITCH_URL).length, 2, 'the second run fetched the page again');
   assert.equal(spyState.notifications.length, 1, JSON.stringify(spyState.notifications));
-  const history = await stored(`history:${SWITCH_KEY}`);
+  const history = await h.stored(`history:${SWITCH_KEY}`);
   assert.equal(history.entries.filter((e) => e.source === 'recheck').length, 1);
 });
 
@@ -210,7 +164,7 @@ test('a captcha stops the run and backs off; the options page says so', async ()
   // The run is kept, waiting at the listing it stopped on (sorted keys: the Switch first).
   assert.equal(s.run.position, 0);
   assert.equal(s.run.total, 2);
-  const spyState = await spied();
+  const spyState = await spied(h);
   assert.equal(spyState.fetches.filter((u) => u === DEMO_URL).length, 2, 'the demo page was not fetched after the captcha');
   const w = await h.worker();
   const alarm = await w.evaluate(() => chrome.alarms.get('cg-recheck'));
@@ -244,7 +198,7 @@ test('the options page shows the last run and "Check all now" resumes the stoppe
   assert.equal(s.paused_until, null);
   assert.equal(s.backoff_level, 0);
   assert.equal(s.run, null);
-  const spyState = await spied();
+  const spyState = await spied(h);
   assert.equal(spyState.notifications.length, 1, 'the same hijacked image seen again is not notified again');
   await p.close();
 });
@@ -279,7 +233,7 @@ test('an Amazon error page stops the run too, and a second stop in a row doubles
 });
 
 test('a worker stopped in the middle of a run resumes it at the listing it was on', async () => {
-  const lastSeen = async (key) => (await stored(`history:${key}`)).last_recorded_at;
+  const lastSeen = async (key) => (await h.stored(`history:${key}`)).last_recorded_at;
   await send({ type: 'ui-bg-recheck-now' });
   // The first listing is checked at once; the second waits out the 5-10 s gap.
   const mid = await waitForStatus((x) => x.run && x.run.position === 1, 'the first listing checked');
@@ -340,7 +294,7 @@ test('"Check all now" runs once while re-checks are off; a further change notifi
   h.serve({ [SWITCH_URL]: replaced(original(), MAIN, THIRD_ID) });
   const { settings } = await send({ type: 'ui-bg-settings-get' });
   await send({ type: 'ui-bg-settings-set', settings: { ...settings, language: 'ja' } });
-  await spy();
+  await spy(h);
   const before = await status();
   assert.equal(before.interval, 0);
   const p = await h.context.newPage();
@@ -356,7 +310,7 @@ test('"Check all now" runs once while re-checks are off; a further change notifi
   assert.equal(s.next_run_at, null, 'no scheduled run while re-checks are off');
   const w = await h.worker();
   assert.equal(await w.evaluate(() => chrome.alarms.get('cg-recheck').then((a) => a ?? null)), null);
-  const { notifications } = await spied();
+  const { notifications } = await spied(h);
   assert.equal(notifications.length, 1, JSON.stringify(notifications));
   assert.equal(notifications[0].id, `cg-recheck:${SWITCH_KEY}`);
   assert.match(notifications[0].title, /商品ページの変更を検出しました/);
