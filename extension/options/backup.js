@@ -5,12 +5,35 @@ import { h, replaceChildren } from '../ui/dom.js';
 import { $, state, errorText, notify, countOf, hooks } from './common.js';
 import { exportFile, prepareImport } from './file-transfer.js';
 
+/** While `task` runs, the button says "Working…" and cannot be pressed again. */
+async function busy(button, task) {
+  const label = button.textContent;
+  button.disabled = true;
+  button.setAttribute('aria-busy', 'true');
+  button.textContent = t('working');
+  try {
+    return await task();
+  } finally {
+    button.textContent = label;
+    button.removeAttribute('aria-busy');
+    button.disabled = false;
+  }
+}
+
+/** The import panel saying it is at work (reading the file, or merging it). */
+function working(panel) {
+  panel.setAttribute('aria-busy', 'true');
+  return h('p', { class: 'hint', id: 'import-working', attrs: { role: 'status' }, text: t('working') });
+}
+
 export async function doExport() {
+  const button = $('export');
+  if (button.disabled) return;
   try {
     // Screenshots only when asked for: they can make the file many megabytes.
     const shots = document.getElementById('export-shots')?.checked === true;
     // Made here from storage.local (file-transfer.js): the file never travels in messages.
-    const { parts, filename } = await exportFile({ shots });
+    const { parts, filename } = await busy(button, () => exportFile({ shots }));
     const name = filename || `catalog-guard-listings-${new Date().toISOString().slice(0, 10)}.json`;
     const url = URL.createObjectURL(new Blob(parts, { type: 'application/json' }));
     const a = h('a', { href: url, download: name });
@@ -41,12 +64,16 @@ export async function onImportFile() {
   let plan; // {preview, apply(mode), cancel()} (file-transfer.js)
   pending?.cancel();
   pending = null;
+  panel.hidden = false;
+  replaceChildren(panel, working(panel));
   try {
     plan = await prepareImport(await file.text());
     pending = plan;
   } catch (err) {
     importError(err);
     return;
+  } finally {
+    panel.removeAttribute('aria-busy');
   }
   const { preview } = plan;
   const counts = [
@@ -58,6 +85,7 @@ export async function onImportFile() {
   ].filter(([, n]) => n !== null);
   const apply = (mode) => async () => {
     for (const b of panel.querySelectorAll('button')) b.disabled = true;
+    panel.append(working(panel));
     try {
       await plan.apply(mode);
       await hooks.loadListings();
@@ -66,6 +94,8 @@ export async function onImportFile() {
       notify(t('importDone', [String(state.listings.length)]));
     } catch (err) {
       importError(err);
+    } finally {
+      panel.removeAttribute('aria-busy');
     }
   };
   panel.hidden = false;

@@ -253,3 +253,32 @@ test('a history recorded while the import preview is shown is kept by the merge'
   // The file's newer history where nothing was recorded meanwhile.
   assert.equal(after.history[`history:${k2}`].last_recorded_at, '2026-12-02T00:00:00Z');
 });
+
+test('while the file is merged the import panel says it is working, and Merge cannot be pressed twice', async () => {
+  const page = await openOptions(b);
+  // The page's merge message is held until the test lets it go.
+  await page.evaluate(() => {
+    const send = chrome.runtime.sendMessage.bind(chrome.runtime);
+    let release;
+    globalThis.cgHeld = new Promise((r) => { release = r; });
+    globalThis.cgRelease = release;
+    chrome.runtime.sendMessage = async (msg, ...rest) => {
+      if (msg?.type === 'ui-bg-import-apply') await globalThis.cgHeld;
+      return send(msg, ...rest);
+    };
+  });
+  await importFile(page, text, 'held.json');
+  await page.locator('#import-merge').waitFor();
+  assert.equal(await page.locator('#import-working').count(), 0);
+  await page.locator('#import-merge').click();
+  const status = page.locator('#import-panel #import-working[role="status"]');
+  await status.waitFor();
+  assert.equal(await status.textContent(), 'Working…');
+  assert.equal(await page.locator('#import-panel').getAttribute('aria-busy'), 'true');
+  assert.equal(await page.locator('#import-merge').isDisabled(), true);
+  assert.equal(await page.locator('#import-replace').isDisabled(), true);
+  await page.evaluate(() => globalThis.cgRelease());
+  await page.locator('#import-panel[hidden]').waitFor({ state: 'attached' });
+  assert.equal(await page.locator('#import-panel').getAttribute('aria-busy'), null);
+  await page.close();
+});
