@@ -251,20 +251,6 @@ export async function recheckTab(tabId, state, listings, settings) {
 globalThis.cgRecheck = null;
 
 /**
- * The ASINs a re-check of `state` can look up: its page's, and every ASIN-shaped segment of its
- * URL (a superset of the one `check::gone` reads from it), ASCII upper case.
- */
-function recheckAsins(state) {
-  const asins = new Set();
-  if (state.page?.asin) asins.add(String(state.page.asin).toUpperCase());
-  for (const seg of String(state.url ?? '').split(/[/?#]/)) {
-    const v = seg.trim();
-    if (/^[A-Za-z0-9]{10}$/.test(v)) asins.add(v.toUpperCase());
-  }
-  return asins;
-}
-
-/**
  * Re-checks every tab with a stored page (listings or settings changed). The tabs are looked
  * at first: with none showing a checked page nothing else is read (every stored listing was
  * 1-3 s at 10,000). Each tab's check gets only the stored listings with its ASINs, from the
@@ -276,17 +262,8 @@ export async function recheckAllTabs() {
     globalThis.cgRecheck = { tabs: 0, listings: null };
     return;
   }
-  const wanted = tabs.map(([, v]) => recheckAsins(v));
-  const all = new Set(wanted.flatMap((s) => [...s]));
   const [index, settings] = await Promise.all([listingIndex(), loadSettings()]);
-  const byAsin = new Map();
-  for (const l of Object.values(index.map)) {
-    const a = String(l?.asin ?? '').toUpperCase();
-    if (!all.has(a)) continue;
-    if (byAsin.has(a)) byAsin.get(a).push(l);
-    else byAsin.set(a, [l]);
-  }
-  const lists = wanted.map((asins) => [...asins].flatMap((a) => byAsin.get(a) ?? []));
+  const lists = tabs.map(([, v]) => listingsWithAsins(index, asinsOf(v.page, v.url)));
   globalThis.cgRecheck = { tabs: tabs.length, listings: lists.reduce((n, l) => n + l.length, 0) };
   await Promise.all(tabs.map(([k, v], i) => recheckTab(Number(k.slice(4)), v, lists[i], settings).catch(() => null)));
 }
@@ -301,6 +278,19 @@ export async function recheckAllTabs() {
 
 const ASIN_IN_URL = /\/(?:dp|gp\/product|gp\/aw\/d|d|ASIN)\/([A-Za-z0-9]{10})(?:[/?#]|$)/;
 
+/** The ASIN `url` asks for (upper case), or null. */
+const urlAsin = (url) => ASIN_IN_URL.exec(String(url ?? ''))?.[1].toUpperCase() ?? null;
+
+/** The ASINs a check of `page` shown at `url` looks up: the page's and the URL's, upper case. */
+function asinsOf(page, url) {
+  return new Set([urlAsin(url), String(page?.asin ?? '').toUpperCase()].filter(Boolean));
+}
+
+/** The listings of the in-memory index (in stored order) whose ASIN is in `asins`. */
+function listingsWithAsins(index, asins) {
+  return Object.values(index.map).filter((l) => asins.has(String(l?.asin ?? '').toUpperCase()));
+}
+
 /**
  * Called with `(report, {tabId, url})` before a tab's report is badged and kept; a hook may
  * return a replacement report (history.js fills a gone report's first/last seen times).
@@ -310,14 +300,12 @@ export const reportHooks = [];
 async function goneCheck(report, url) {
   const page = report?.page;
   if (!page || !url || report.status === 'gone') return report;
-  const m = ASIN_IN_URL.exec(String(url));
-  const wanted = m ? m[1].toUpperCase() : null;
+  const wanted = urlAsin(url);
   const own = String(page.asin ?? '').toUpperCase();
   const maybe = page.kind === 'not_found' || (page.kind === 'product' && wanted && own !== wanted);
   if (!maybe || (!wanted && !own)) return report;
-  const asins = new Set([wanted, own].filter(Boolean));
   // From the in-memory index's listings (as the page check itself), not a storage.local read.
-  const listings = Object.values((await listingIndex()).map).filter((l) => asins.has(String(l?.asin ?? '').toUpperCase()));
+  const listings = listingsWithAsins(await listingIndex(), asinsOf(page, url));
   if (!listings.length) return report;
   return core('check', { listings, page, url, now_ms: Date.now() });
 }

@@ -48,7 +48,8 @@ export async function sendText(text) {
 
 /**
  * Reads an import file's text and asks the background for its preview. Returns `{preview,
- * apply(mode), cancel()}` (call one of the two); throws the core's error (with line, listing and field) for a file it refuses.
+ * apply(mode), cancel()}` (call one of the two); throws the core's error (with line, listing and
+ * field) for a file it refuses.
  *
  * The quick way (a well-formed file): only the listings that differ from the stored ones, and the
  * case logs, screenshots and deletions, go to the background; the histories are merged here, in
